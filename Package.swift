@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Earshot: a reputation monitor. One module per pipeline stage (see DESIGN.md in the
+// project's shared notes): Fetch and Store do I/O; Parse, Score and Digest take values
+// and return values; the `earshot` executable only wires them together.
+let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "Earshot",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "earshot", targets: ["earshot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        .target(name: "EarshotFetch", dependencies: ["CCurl"], swiftSettings: v5),
+        .target(name: "EarshotParse", dependencies: ["CLibXML2"], swiftSettings: v5),
+        .target(name: "EarshotScore", resources: [.copy("Resources/aspects.txt")], swiftSettings: v5),
+        .target(name: "EarshotStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
+        .target(name: "EarshotTriage", dependencies: ["EarshotStore", "EarshotFetch", "EarshotScore",
+                                                      .product(name: "Logging", package: "swift-log")], swiftSettings: v5),
+        .target(name: "EarshotDigest", swiftSettings: v5),
+        .target(name: "EarshotServe", swiftSettings: v5),
+        .target(name: "EarshotApp", dependencies: [
+            "EarshotFetch", "EarshotParse", "EarshotScore", "EarshotStore", "EarshotTriage", "EarshotDigest", "EarshotServe",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: v5),
+        .executableTarget(name: "earshot", dependencies: [
+            "EarshotApp",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: v5),
+        .testTarget(name: "EarshotTests", dependencies: ["EarshotApp", "EarshotServe", "EarshotParse", "EarshotScore",
+                                                         "EarshotStore", "EarshotFetch", "EarshotDigest", "EarshotTriage"],
+                    resources: [.copy("Fixtures")], swiftSettings: v5),
+    ]
+)

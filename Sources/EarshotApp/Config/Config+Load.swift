@@ -1,0 +1,248 @@
+import Foundation
+import Yams
+import EarshotParse
+import EarshotScore
+
+extension Config {
+    /// Reads and validates a config file. Relative paths inside it are taken from its folder.
+    public static func load(path: String) throws -> Config {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError("config: cannot read \(path); create one with `earshot init \(path)` or pass --config PATH")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError("config: \(path) is not UTF-8 text; save it as UTF-8")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses config text; `file` names it in errors and anchors relative paths.
+    public static func parse(_ text: String, file: String) throws -> Config {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError("config: \(file) is empty; start from `earshot init`")
+            }
+            root = node
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw ConfigError("config: \(file): not valid YAML: \(Self.oneLine(error)); fix the indentation or quoting there")
+        }
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        func resolve(_ p: String) -> String {
+            let expanded = (p as NSString).expandingTildeInPath
+            return expanded.hasPrefix("/") ? expanded : folder.appendingPathComponent(expanded).standardizedFileURL.path
+        }
+
+        let top = try ConfigNode(node: root, path: "", file: file).mapping(known: [
+            "brand", "query", "store", "contact", "sources", "opml", "rules", "channels", "sla", "escalate_to",
+            "follow_up_after", "reopen_within", "problems", "digest", "lexicon", "aspects", "valence", "fetch", "alerts",
+        ])
+        guard let brandNode = top["brand"] else {
+            throw ConfigError("config: \(file): brand: missing; add `brand: YourCompany` at the top")
+        }
+        let brand = try brandNode.string()
+        let query = try top["query"]?.string() ?? brand
+        try checkQuery(query, node: top["query"] ?? brandNode)
+
+        var channels: [Channel] = []
+        for node in try top["channels"]?.sequence() ?? [] {
+            channels.append(try parseChannel(node, resolve: resolve))
+        }
+        if channels.isEmpty {
+            channels = [Channel(name: "stdout", type: "stdout", url: nil, path: nil, command: [], secretEnv: nil, from: nil,
+                                to: [], usernameEnv: nil, passwordEnv: nil, slack: false)]
+        }
+        let channelNames = Set(channels.map(\.name))
+        if channelNames.count != channels.count {
+            throw ConfigError("config: \(file): channels: two channels share a name; give each a distinct `name`")
+        }
+        func checkChannels(_ node: ConfigNode?, _ names: [String]) throws {
+            for name in names where !channelNames.contains(name) {
+                throw node!.fail("no channel named '\(name)'; channels are: \(channelNames.sorted().joined(separator: ", "))")
+            }
+        }
+
+        var sources: [Source] = []
+        for node in try top["sources"]?.sequence() ?? [] {
+            sources.append(try parseSource(node, resolve: resolve))
+        }
+        var seen = Set<String>()
+        for (index, source) in sources.enumerated() where !seen.insert(source.name).inserted {
+            throw ConfigError.at(file, line: try top["sources"]!.sequence()[index].line, key: "sources[\(index)].name",
+                                 "'\(source.name)' is used twice; source names must be unique")
+        }
+        let opml = try (top["opml"]?.strings() ?? []).map(resolve)
+
+        var rules: [Rule] = []
+        for node in try top["rules"]?.sequence() ?? [] {
+            let rule = try parseRule(node, index: rules.count)
+            try checkChannels(node, rule.notify)
+            rules.append(rule)
+        }
+        if rules.isEmpty { rules = defaultRules(channels: channels.map(\.name)) }
+
+        var sla = defaultSLA
+        if let slaNode = top["sla"] {
+            for (severity, node) in try slaNode.mapping(known: Set(severities)) { sla[severity] = try node.duration() }
+        }
+        let escalate = try top["escalate_to"]?.strings() ?? channels.map(\.name)
+        try checkChannels(top["escalate_to"], escalate)
+
+        var minCustomers = 3, window: TimeInterval = 72 * 3600
+        var problemChannels = channels.map(\.name)
+        if let p = try top["problems"]?.mapping(known: ["min_customers", "window", "notify"]) {
+            minCustomers = try p["min_customers"]?.int(min: 2) ?? minCustomers
+            window = try p["window"]?.duration() ?? window
+            problemChannels = try p["notify"]?.strings() ?? problemChannels
+            try checkChannels(p["notify"], problemChannels)
+        }
+
+        var recipients: [String] = [], digestChannel: String?
+        if let d = try top["digest"]?.mapping(known: ["recipients", "channel"]) {
+            recipients = try d["recipients"]?.strings() ?? []
+            digestChannel = try d["channel"]?.string()
+            if let name = digestChannel {
+                guard let channel = channels.first(where: { $0.name == name }) else { throw d["channel"]!.fail("no channel named '\(name)'") }
+                guard channel.type == "smtp" else { throw d["channel"]!.fail("the digest is mailed: '\(name)' must be an smtp channel") }
+            }
+        }
+
+        var aspects: [String: [String]] = [:]
+        if let a = try top["aspects"]?.mapping() {
+            for (name, node) in a { aspects[name] = try node.strings() }
+        }
+        var valence: [String: Double] = [:]
+        if let v = try top["valence"]?.mapping() {
+            for (word, node) in v {
+                let value = try node.double()
+                guard (-4...4).contains(value) else { throw node.fail("a valence runs from -4 to 4 (0 is neutral)") }
+                valence[word.lowercased()] = value
+            }
+        }
+
+        var globalLimit = 16, perHostLimit = 2, perHostDelay: TimeInterval = 0, maxBody = 20 << 20
+        var caBundle: String?, pauseAfter = 10
+        if let f = try top["fetch"]?.mapping(known: ["concurrency", "per_host", "per_host_delay", "max_body_mb", "ca_bundle", "pause_after_failures"]) {
+            globalLimit = try f["concurrency"]?.int(min: 1) ?? globalLimit
+            perHostLimit = try f["per_host"]?.int(min: 1) ?? perHostLimit
+            perHostDelay = try f["per_host_delay"]?.duration() ?? perHostDelay
+            maxBody = try f["max_body_mb"].map { try $0.int(min: 1) << 20 } ?? maxBody
+            caBundle = try f["ca_bundle"].map { resolve(try $0.string()) }
+            pauseAfter = try f["pause_after_failures"]?.int(min: 1) ?? pauseAfter
+        }
+        var alertMaxAttempts = 8
+        if let a = try top["alerts"]?.mapping(known: ["max_attempts"]) {
+            alertMaxAttempts = try a["max_attempts"]?.int(min: 1) ?? alertMaxAttempts
+        }
+
+        return Config(
+            file: file, brand: brand, query: query,
+            storePath: try top["store"].map { resolve(try $0.string()) } ?? resolve("earshot.sqlite"),
+            contact: try top["contact"]?.string(), sources: sources, opmlFiles: opml, rules: rules, channels: channels,
+            sla: sla, escalationChannels: escalate,
+            followUpAfter: try top["follow_up_after"]?.duration() ?? 3 * 86_400,
+            reopenWithin: try top["reopen_within"]?.duration() ?? 14 * 86_400,
+            problemMinimumCustomers: minCustomers, problemWindow: window, problemChannels: problemChannels,
+            digestRecipients: recipients, digestChannel: digestChannel,
+            lexiconPath: try top["lexicon"].map { resolve(try $0.string()) },
+            aspectCues: aspects, valence: valence, globalLimit: globalLimit, perHostLimit: perHostLimit,
+            perHostDelay: perHostDelay, maximumBodyBytes: maxBody, caBundle: caBundle, pauseAfterFailures: pauseAfter,
+            alertMaxAttempts: alertMaxAttempts)
+    }
+
+    static func checkQuery(_ query: String, node: ConfigNode) throws {
+        do { _ = try BrandQuery(query) } catch { throw node.fail("\(error)") }
+    }
+
+    static func parseSource(_ node: ConfigNode, resolve: (String) -> String) throws -> Source {
+        let m = try node.mapping(known: ["name", "url", "kind", "interval", "query", "about_us", "robots", "selectors", "max_pages"])
+        guard let urlNode = m["url"] else { throw node.fail("a source needs a `url:` (http, https or file)") }
+        var url = try urlNode.string()
+        if !url.contains("://") { url = URL(fileURLWithPath: resolve(url)).absoluteString }
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https", "file"].contains(scheme) else {
+            throw urlNode.fail("'\(url)' is not an http, https or file URL")
+        }
+        let kind = try m["kind"]?.string() ?? "feed"
+        guard kind == "feed" || kind == "reviews" else { throw m["kind"]!.fail("'\(kind)' is not a kind; write feed or reviews") }
+        let name = try m["name"]?.string() ?? (parsed.host ?? parsed.lastPathComponent)
+        if let q = m["query"] { try checkQuery(try q.string(), node: q) }
+        var selectors: ReviewSelectors?
+        if let s = m["selectors"] {
+            let sm = try s.mapping(known: ["review", "author", "date", "date_format", "rating", "rating_attribute", "best_rating",
+                                           "body", "title", "link", "next_page"])
+            guard let review = sm["review"] else { throw s.fail("selectors need `review:` (the XPath or CSS of one review's container)") }
+            selectors = ReviewSelectors(review: try review.string(), author: try sm["author"]?.string(), date: try sm["date"]?.string(),
+                                        dateFormat: try sm["date_format"]?.string(), rating: try sm["rating"]?.string(),
+                                        ratingAttribute: try sm["rating_attribute"]?.string(),
+                                        bestRating: try sm["best_rating"]?.double(), body: try sm["body"]?.string(),
+                                        title: try sm["title"]?.string(), link: try sm["link"]?.string(),
+                                        nextPage: try sm["next_page"]?.string())
+        }
+        return Source(name: name, url: url, kind: kind,
+                      interval: try m["interval"]?.duration() ?? (kind == "feed" ? 3600 : 6 * 3600),
+                      query: try m["query"]?.string(), isAboutUs: try m["about_us"]?.bool() ?? (kind == "reviews"),
+                      obeysRobots: try m["robots"]?.bool() ?? true, selectors: selectors,
+                      maxPages: try m["max_pages"]?.int(min: 1) ?? 5)
+    }
+
+    static func parseRule(_ node: ConfigNode, index: Int) throws -> Rule {
+        let m = try node.mapping(known: ["name", "when", "severity", "notify"])
+        var rule = Rule(name: try m["name"]?.string() ?? "rule \(index + 1)", label: nil, compoundBelow: nil, complaint: nil,
+                        aspects: [], ratingAtMost: nil, sources: [], authors: [], query: nil, severity: "normal", notify: [])
+        if let when = try m["when"]?.mapping(known: ["label", "compound_below", "complaint", "aspects", "rating_at_most", "source",
+                                                    "author", "query"]) {
+            if let l = when["label"] {
+                rule.label = try l.string()
+                guard ["positive", "neutral", "negative"].contains(rule.label!) else { throw l.fail("write positive, neutral or negative") }
+            }
+            rule.compoundBelow = try when["compound_below"]?.double()
+            rule.complaint = try when["complaint"]?.bool()
+            rule.aspects = try when["aspects"]?.strings() ?? []
+            rule.ratingAtMost = try when["rating_at_most"]?.double()
+            rule.sources = try when["source"]?.strings() ?? []
+            rule.authors = try when["author"]?.strings() ?? []
+            if let q = when["query"] { rule.query = try q.string(); try checkQuery(rule.query!, node: q) }
+        }
+        if let s = m["severity"] {
+            rule.severity = try s.string()
+            guard severities.contains(rule.severity) else { throw s.fail("write one of \(severities.joined(separator: ", "))") }
+        }
+        rule.notify = try m["notify"]?.strings() ?? []
+        return rule
+    }
+
+    static func parseChannel(_ node: ConfigNode, resolve: (String) -> String) throws -> Channel {
+        let m = try node.mapping(known: ["name", "type", "url", "path", "command", "secret_env", "from", "to", "username_env",
+                                         "password_env", "slack"])
+        guard let typeNode = m["type"] else { throw node.fail("a channel needs `type:` (stdout, jsonl, webhook, smtp or command)") }
+        let type = try typeNode.string()
+        var channel = Channel(name: try m["name"]?.string() ?? type, type: type, url: try m["url"]?.string(),
+                              path: try m["path"].map { resolve(try $0.string()) }, command: try m["command"]?.strings() ?? [],
+                              secretEnv: try m["secret_env"]?.string(), from: try m["from"]?.string(), to: try m["to"]?.strings() ?? [],
+                              usernameEnv: try m["username_env"]?.string(), passwordEnv: try m["password_env"]?.string(),
+                              slack: try m["slack"]?.bool() ?? false)
+        switch type {
+        case "stdout": break
+        case "jsonl": if channel.path == nil { throw node.fail("a jsonl channel needs `path:` (the file alerts are appended to)") }
+        case "webhook":
+            guard let url = channel.url, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw node.fail("a webhook channel needs `url:` with http or https")
+            }
+        case "smtp":
+            guard let url = channel.url, url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
+                throw node.fail("an smtp channel needs `url:` like smtp://mail.example.com:587 or smtps://...:465")
+            }
+            if channel.from == nil { throw node.fail("an smtp channel needs `from:` (the sender address)") }
+            if channel.to.isEmpty { throw node.fail("an smtp channel needs `to:` (one or more addresses)") }
+        case "command": if channel.command.isEmpty { throw node.fail("a command channel needs `command:` (program and arguments)") }
+        default: throw typeNode.fail("'\(type)' is not a channel type; write stdout, jsonl, webhook, smtp or command")
+        }
+        channel.name = channel.name.trimmingCharacters(in: .whitespaces)
+        return channel
+    }
+
+    static func oneLine(_ error: Error) -> String {
+        "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    }
+}

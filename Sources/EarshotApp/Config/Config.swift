@@ -1,0 +1,94 @@
+import Foundation
+import EarshotParse
+
+/// Everything earshot.yaml says. `earshot init` writes a commented example of it.
+public struct Config: Sendable {
+    public struct Source: Sendable {
+        public var name: String
+        public var url: String
+        /// "feed" or "reviews".
+        public var kind: String
+        public var interval: TimeInterval
+        public var query: String?
+        public var isAboutUs: Bool
+        public var obeysRobots: Bool
+        public var selectors: ReviewSelectors?
+        public var maxPages: Int
+    }
+
+    /// When a mention opens a case, at what severity, and who is told.
+    public struct Rule: Sendable {
+        public var name: String
+        public var label: String?
+        public var compoundBelow: Double?
+        public var complaint: Bool?
+        public var aspects: [String]
+        public var ratingAtMost: Double?
+        public var sources: [String]
+        public var authors: [String]
+        public var query: String?
+        public var severity: String
+        public var notify: [String]
+    }
+
+    public struct Channel: Sendable {
+        public var name: String
+        /// stdout, jsonl, webhook, smtp, command
+        public var type: String
+        public var url: String?
+        public var path: String?
+        public var command: [String]
+        public var secretEnv: String?
+        public var from: String?
+        public var to: [String]
+        public var usernameEnv: String?
+        public var passwordEnv: String?
+        public var slack: Bool
+    }
+
+    public var file: String
+    public var brand: String
+    public var query: String
+    public var storePath: String
+    public var contact: String?
+    public var sources: [Source]
+    public var opmlFiles: [String]
+    public var rules: [Rule]
+    public var channels: [Channel]
+    /// Acknowledgement deadline per severity.
+    public var sla: [String: TimeInterval]
+    public var escalationChannels: [String]
+    public var followUpAfter: TimeInterval
+    public var reopenWithin: TimeInterval
+    public var problemMinimumCustomers: Int
+    public var problemWindow: TimeInterval
+    public var problemChannels: [String]
+    public var digestRecipients: [String]
+    public var digestChannel: String?
+    public var lexiconPath: String?
+    public var aspectCues: [String: [String]]
+    public var valence: [String: Double]
+    public var globalLimit: Int
+    public var perHostLimit: Int
+    public var perHostDelay: TimeInterval
+    public var maximumBodyBytes: Int
+    public var caBundle: String?
+    public var pauseAfterFailures: Int
+    public var alertMaxAttempts: Int
+
+    public static let severities = ["critical", "high", "normal", "low"]
+    public static let defaultSLA: [String: TimeInterval] = ["critical": 3600, "high": 4 * 3600, "normal": 24 * 3600, "low": 72 * 3600]
+
+    /// The rules used when the config writes none: a complaint or a clearly negative mention
+    /// opens a case; a very negative one is high severity.
+    public static func defaultRules(channels: [String]) -> [Rule] {
+        [
+            Rule(name: "very negative", label: "negative", compoundBelow: -0.6, complaint: nil, aspects: [], ratingAtMost: nil,
+                 sources: [], authors: [], query: nil, severity: "high", notify: channels),
+            Rule(name: "complaint", label: nil, compoundBelow: nil, complaint: true, aspects: [], ratingAtMost: nil,
+                 sources: [], authors: [], query: nil, severity: "normal", notify: channels),
+            Rule(name: "negative", label: "negative", compoundBelow: nil, complaint: nil, aspects: [], ratingAtMost: nil,
+                 sources: [], authors: [], query: nil, severity: "normal", notify: channels),
+        ]
+    }
+}

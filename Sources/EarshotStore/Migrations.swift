@@ -1,0 +1,156 @@
+import GRDB
+
+/// The store's schema, as an append-only list of migrations.
+///
+/// A shipped migration is never edited: a change is a new entry at the end
+/// (GRDB's `DatabaseMigrator` records which ones ran in `grdb_migrations`).
+enum Migrations {
+    static func makeMigrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: sources, mentions, scores, cases, events, outbox, runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE sources (
+                    id              INTEGER PRIMARY KEY,
+                    name            TEXT NOT NULL UNIQUE,
+                    url             TEXT NOT NULL,
+                    kind            TEXT NOT NULL CHECK (kind IN ('feed', 'reviews')),
+                    origin          TEXT NOT NULL DEFAULT 'config',
+                    query           TEXT,
+                    about_us        INTEGER NOT NULL DEFAULT 0,
+                    interval_s      REAL NOT NULL,
+                    settings        TEXT,
+                    etag            TEXT,
+                    last_modified   TEXT,
+                    next_due        REAL NOT NULL DEFAULT 0,
+                    failures        INTEGER NOT NULL DEFAULT 0,
+                    last_error      TEXT,
+                    last_error_at   REAL,
+                    last_fetch_at   REAL,
+                    last_success_at REAL,
+                    paused_at       REAL,
+                    gone_since      REAL,
+                    moved_from      TEXT,
+                    moved_at        REAL,
+                    unhealthy       TEXT,
+                    created_at      REAL NOT NULL,
+                    removed_at      REAL
+                );
+                CREATE TABLE mentions (
+                    id            INTEGER PRIMARY KEY,
+                    source_id     INTEGER NOT NULL REFERENCES sources(id),
+                    item_key      TEXT NOT NULL,
+                    fingerprint   TEXT NOT NULL,
+                    url           TEXT,
+                    title         TEXT,
+                    author        TEXT,
+                    body          TEXT NOT NULL,
+                    published_at  REAL NOT NULL,
+                    fetched_at    REAL NOT NULL,
+                    edited_at     REAL,
+                    rating        REAL,
+                    best_rating   REAL,
+                    worst_rating  REAL,
+                    previous_rating REAL,
+                    UNIQUE (source_id, item_key)
+                );
+                CREATE INDEX mentions_by_time ON mentions(published_at);
+                CREATE INDEX mentions_by_fingerprint ON mentions(fingerprint);
+                CREATE INDEX mentions_by_author ON mentions(source_id, author);
+                CREATE TABLE scores (
+                    mention_id  INTEGER PRIMARY KEY REFERENCES mentions(id),
+                    compound    REAL NOT NULL,
+                    pos         REAL NOT NULL,
+                    neu         REAL NOT NULL,
+                    neg         REAL NOT NULL,
+                    label       TEXT NOT NULL,
+                    complaint   INTEGER NOT NULL,
+                    aspects     TEXT NOT NULL,
+                    reasons     TEXT NOT NULL,
+                    decided_by  TEXT NOT NULL,
+                    published_at REAL NOT NULL
+                );
+                CREATE INDEX scores_by_time ON scores(published_at, label);
+                CREATE TABLE cases (
+                    id              INTEGER PRIMARY KEY,
+                    kind            TEXT NOT NULL CHECK (kind IN ('incident', 'problem')),
+                    status          TEXT NOT NULL,
+                    severity        TEXT NOT NULL,
+                    title           TEXT NOT NULL,
+                    customer        TEXT,
+                    source_id       INTEGER REFERENCES sources(id),
+                    url             TEXT,
+                    aspect          TEXT,
+                    problem_id      INTEGER REFERENCES cases(id),
+                    assignee        TEXT,
+                    rule            TEXT,
+                    opened_at       REAL NOT NULL,
+                    first_published_at REAL NOT NULL,
+                    ack_due_at      REAL,
+                    acknowledged_at REAL,
+                    escalated_at    REAL,
+                    resolved_at     REAL,
+                    follow_up_due_at REAL,
+                    followed_up_at  REAL,
+                    satisfied       INTEGER,
+                    closed_at       REAL,
+                    updated_at      REAL NOT NULL
+                );
+                CREATE INDEX cases_by_status ON cases(status);
+                CREATE INDEX cases_by_customer ON cases(source_id, customer);
+                CREATE TABLE case_mentions (
+                    case_id    INTEGER NOT NULL REFERENCES cases(id),
+                    mention_id INTEGER NOT NULL REFERENCES mentions(id),
+                    added_at   REAL NOT NULL,
+                    PRIMARY KEY (case_id, mention_id)
+                );
+                CREATE INDEX case_mentions_by_mention ON case_mentions(mention_id);
+                CREATE TABLE case_events (
+                    id       INTEGER PRIMARY KEY,
+                    case_id  INTEGER NOT NULL REFERENCES cases(id),
+                    at       REAL NOT NULL,
+                    actor    TEXT NOT NULL,
+                    kind     TEXT NOT NULL,
+                    detail   TEXT
+                );
+                CREATE INDEX case_events_by_case ON case_events(case_id, at);
+                CREATE TABLE outbox (
+                    id              INTEGER PRIMARY KEY,
+                    idempotency_key TEXT NOT NULL,
+                    channel         TEXT NOT NULL,
+                    subject         TEXT NOT NULL,
+                    payload         TEXT NOT NULL,
+                    state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+                    attempts        INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    last_error      TEXT,
+                    created_at      REAL NOT NULL,
+                    sent_at         REAL,
+                    UNIQUE (idempotency_key, channel)
+                );
+                CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+                CREATE TABLE aggregate_ratings (
+                    id         INTEGER PRIMARY KEY,
+                    source_id  INTEGER NOT NULL REFERENCES sources(id),
+                    at         REAL NOT NULL,
+                    value      REAL NOT NULL,
+                    best       REAL,
+                    worst      REAL,
+                    count      INTEGER
+                );
+                CREATE INDEX aggregate_ratings_by_source ON aggregate_ratings(source_id, at);
+                CREATE TABLE runs (
+                    id          INTEGER PRIMARY KEY,
+                    started_at  REAL NOT NULL,
+                    finished_at REAL,
+                    status      TEXT NOT NULL,
+                    summary     TEXT
+                );
+                CREATE TABLE digests_sent (
+                    period_key  TEXT PRIMARY KEY,
+                    sent_at     REAL NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

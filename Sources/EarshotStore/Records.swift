@@ -1,0 +1,215 @@
+import Foundation
+import GRDB
+
+/// A source as the store knows it: where it is, how it is parsed, and how its fetches went.
+public struct SourceRecord: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var url: String
+    public var kind: String
+    public var origin: String
+    public var query: String?
+    public var isAboutUs: Bool
+    public var interval: TimeInterval
+    /// Per-source settings as JSON (selectors, robots switch), owned by the app layer.
+    public var settings: String?
+    public var etag: String?
+    public var lastModified: String?
+    public var nextDue: Date
+    public var failures: Int
+    public var lastError: String?
+    public var lastErrorAt: Date?
+    public var lastFetchAt: Date?
+    public var lastSuccessAt: Date?
+    public var pausedAt: Date?
+    public var goneSince: Date?
+    public var movedFrom: String?
+    public var movedAt: Date?
+    public var unhealthy: String?
+    public var removedAt: Date?
+
+    init(row: Row) {
+        id = row["id"]; name = row["name"]; url = row["url"]; kind = row["kind"]; origin = row["origin"]
+        query = row["query"]; isAboutUs = row["about_us"]; interval = row["interval_s"]; settings = row["settings"]
+        etag = row["etag"]; lastModified = row["last_modified"]
+        nextDue = Date(timeIntervalSince1970: row["next_due"]); failures = row["failures"]
+        lastError = row["last_error"]; lastErrorAt = Store.date(row["last_error_at"])
+        lastFetchAt = Store.date(row["last_fetch_at"]); lastSuccessAt = Store.date(row["last_success_at"])
+        pausedAt = Store.date(row["paused_at"]); goneSince = Store.date(row["gone_since"])
+        movedFrom = row["moved_from"]; movedAt = Store.date(row["moved_at"])
+        unhealthy = row["unhealthy"]; removedAt = Store.date(row["removed_at"])
+    }
+}
+
+/// What the pipeline wants stored about a source it was told of (config, OPML or the command line).
+public struct SourceSpec: Sendable, Equatable {
+    public var name: String
+    public var url: String
+    public var kind: String
+    public var query: String?
+    public var isAboutUs: Bool
+    public var interval: TimeInterval
+    public var settings: String?
+    public init(name: String, url: String, kind: String, query: String? = nil, isAboutUs: Bool = false,
+                interval: TimeInterval, settings: String? = nil) {
+        self.name = name; self.url = url; self.kind = kind; self.query = query; self.isAboutUs = isAboutUs
+        self.interval = interval; self.settings = settings
+    }
+}
+
+/// One item to store: a feed entry or a review, already matched and scored.
+public struct NewMention: Sendable {
+    public var sourceID: Int64
+    public var itemKey: String
+    public var fingerprint: String
+    public var url: String?
+    public var title: String?
+    public var author: String?
+    public var body: String
+    public var publishedAt: Date
+    public var fetchedAt: Date
+    public var rating: Double?
+    public var bestRating: Double?
+    public var worstRating: Double?
+    public init(sourceID: Int64, itemKey: String, fingerprint: String, url: String?, title: String?, author: String?,
+                body: String, publishedAt: Date, fetchedAt: Date, rating: Double?, bestRating: Double?, worstRating: Double?) {
+        self.sourceID = sourceID; self.itemKey = itemKey; self.fingerprint = fingerprint; self.url = url
+        self.title = title; self.author = author; self.body = body; self.publishedAt = publishedAt
+        self.fetchedAt = fetchedAt; self.rating = rating; self.bestRating = bestRating; self.worstRating = worstRating
+    }
+}
+
+/// A score as stored beside its mention.
+public struct ScoreRecord: Sendable, Equatable {
+    public var compound: Double
+    public var pos: Double
+    public var neu: Double
+    public var neg: Double
+    public var label: String
+    public var isComplaint: Bool
+    public var aspects: [String]
+    public var reasons: [String]
+    public var decidedBy: String
+    public init(compound: Double, pos: Double, neu: Double, neg: Double, label: String, isComplaint: Bool,
+                aspects: [String], reasons: [String], decidedBy: String) {
+        self.compound = compound; self.pos = pos; self.neu = neu; self.neg = neg; self.label = label
+        self.isComplaint = isComplaint; self.aspects = aspects; self.reasons = reasons; self.decidedBy = decidedBy
+    }
+}
+
+/// What storing a mention did.
+public enum MentionUpsert: Sendable, Equatable {
+    case inserted(Int64)
+    /// The item was known and its text or rating changed (an edited review).
+    case updated(Int64, previousRating: Double?)
+    case unchanged(Int64)
+
+    public var mentionID: Int64 {
+        switch self { case .inserted(let id), .updated(let id, _), .unchanged(let id): return id }
+    }
+}
+
+/// A stored mention with its score, for the command line and the digest.
+public struct MentionRecord: Sendable {
+    public var id: Int64
+    public var sourceID: Int64
+    public var sourceName: String
+    public var url: String?
+    public var title: String?
+    public var author: String?
+    public var body: String
+    public var publishedAt: Date
+    public var fetchedAt: Date
+    public var rating: Double?
+    public var bestRating: Double?
+    public var previousRating: Double?
+    public var score: ScoreRecord?
+
+    init(row: Row) {
+        id = row["id"]; sourceID = row["source_id"]; sourceName = row["source_name"] ?? ""
+        url = row["url"]; title = row["title"]; author = row["author"]; body = row["body"]
+        publishedAt = Date(timeIntervalSince1970: row["published_at"])
+        fetchedAt = Date(timeIntervalSince1970: row["fetched_at"])
+        rating = row["rating"]; bestRating = row["best_rating"]; previousRating = row["previous_rating"]
+        if let label: String = row["label"] {
+            score = ScoreRecord(compound: row["compound"], pos: row["pos"], neu: row["neu"], neg: row["neg"],
+                                label: label, isComplaint: row["complaint"],
+                                aspects: Store.splitList(row["aspects"]), reasons: Store.decodeList(row["reasons"]),
+                                decidedBy: row["decided_by"])
+        }
+    }
+}
+
+/// A follow-up case: an incident (one customer) or a problem (one aspect hurting many).
+public struct CaseRecord: Sendable, Equatable {
+    public var id: Int64
+    public var kind: String
+    public var status: String
+    public var severity: String
+    public var title: String
+    public var customer: String?
+    public var sourceID: Int64?
+    public var url: String?
+    public var aspect: String?
+    public var problemID: Int64?
+    public var assignee: String?
+    public var rule: String?
+    public var openedAt: Date
+    public var firstPublishedAt: Date
+    public var ackDueAt: Date?
+    public var acknowledgedAt: Date?
+    public var escalatedAt: Date?
+    public var resolvedAt: Date?
+    public var followUpDueAt: Date?
+    public var followedUpAt: Date?
+    public var satisfied: Bool?
+    public var closedAt: Date?
+    public var updatedAt: Date
+
+    init(row: Row) {
+        id = row["id"]; kind = row["kind"]; status = row["status"]; severity = row["severity"]; title = row["title"]
+        customer = row["customer"]; sourceID = row["source_id"]; url = row["url"]; aspect = row["aspect"]
+        problemID = row["problem_id"]; assignee = row["assignee"]; rule = row["rule"]
+        openedAt = Date(timeIntervalSince1970: row["opened_at"])
+        firstPublishedAt = Date(timeIntervalSince1970: row["first_published_at"])
+        ackDueAt = Store.date(row["ack_due_at"]); acknowledgedAt = Store.date(row["acknowledged_at"])
+        escalatedAt = Store.date(row["escalated_at"]); resolvedAt = Store.date(row["resolved_at"])
+        followUpDueAt = Store.date(row["follow_up_due_at"]); followedUpAt = Store.date(row["followed_up_at"])
+        satisfied = row["satisfied"]; closedAt = Store.date(row["closed_at"]); updatedAt = Date(timeIntervalSince1970: row["updated_at"])
+    }
+}
+
+/// One line of a case's append-only history.
+public struct CaseEvent: Sendable, Equatable {
+    public var id: Int64
+    public var caseID: Int64
+    public var at: Date
+    public var actor: String
+    public var kind: String
+    public var detail: String?
+    init(row: Row) {
+        id = row["id"]; caseID = row["case_id"]; at = Date(timeIntervalSince1970: row["at"])
+        actor = row["actor"]; kind = row["kind"]; detail = row["detail"]
+    }
+}
+
+/// An alert waiting in (or gone through) the outbox.
+public struct OutboxRecord: Sendable, Equatable {
+    public var id: Int64
+    public var idempotencyKey: String
+    public var channel: String
+    public var subject: String
+    public var payload: String
+    public var state: String
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastError: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+    init(row: Row) {
+        id = row["id"]; idempotencyKey = row["idempotency_key"]; channel = row["channel"]; subject = row["subject"]
+        payload = row["payload"]; state = row["state"]; attempts = row["attempts"]
+        nextAttemptAt = Date(timeIntervalSince1970: row["next_attempt_at"]); lastError = row["last_error"]
+        createdAt = Date(timeIntervalSince1970: row["created_at"]); sentAt = Store.date(row["sent_at"])
+    }
+}

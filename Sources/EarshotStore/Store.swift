@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+
+/// The store: one SQLite file in WAL mode, opened through GRDB's `DatabasePool`.
+///
+/// Every method is one transaction. Work that must be atomic across stages (a source's
+/// batch: mentions, scores, case changes and alerts) goes through ``write(_:)``, which hands
+/// out a ``StoreTransaction``.
+public final class Store: @unchecked Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            // A concurrent reader (the digest) may hold the WAL briefly; wait rather than fail.
+            configuration.busyMode = .timeout(10)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.makeMigrator().migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError(.open, "store: cannot open \(path) (\(error.message ?? "\(error.resultCode)")); check the path, or move a damaged file away")
+        } catch {
+            throw StoreError(.open, "store: cannot open \(path) (\(error)); check the path and its folder's permissions")
+        }
+    }
+
+    /// Runs `body` in one write transaction: all of it is stored, or none of it.
+    public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try pool.write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// Runs `body` on a consistent read snapshot.
+    public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try pool.read { db in try body(StoreTransaction(db: db)) }
+    }
+
+    static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }
+    static func splitList(_ value: String?) -> [String] {
+        guard let value, !value.isEmpty else { return [] }
+        return value.split(separator: ",").map(String.init)
+    }
+    static func encodeList(_ list: [String]) -> String {
+        (try? String(data: JSONEncoder().encode(list), encoding: .utf8)) ?? "[]"
+    }
+    static func decodeList(_ value: String?) -> [String] {
+        guard let data = value?.data(using: .utf8) else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: data)) ?? []
+    }
+}

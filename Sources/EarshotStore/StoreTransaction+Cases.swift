@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+
+/// What a new case is opened with.
+public struct NewCase: Sendable {
+    public var kind: String
+    public var severity: String
+    public var title: String
+    public var customer: String?
+    public var sourceID: Int64?
+    public var url: String?
+    public var aspect: String?
+    public var rule: String?
+    public var firstPublishedAt: Date
+    public var ackDueAt: Date?
+    public init(kind: String, severity: String, title: String, customer: String?, sourceID: Int64?, url: String?,
+                aspect: String?, rule: String?, firstPublishedAt: Date, ackDueAt: Date?) {
+        self.kind = kind; self.severity = severity; self.title = title; self.customer = customer
+        self.sourceID = sourceID; self.url = url; self.aspect = aspect; self.rule = rule
+        self.firstPublishedAt = firstPublishedAt; self.ackDueAt = ackDueAt
+    }
+}
+
+/// Filters for listing cases.
+public struct CaseFilter: Sendable {
+    public var status: String?
+    public var severity: String?
+    public var aspect: String?
+    public var assignee: String?
+    public var kind: String?
+    public init(status: String? = nil, severity: String? = nil, aspect: String? = nil, assignee: String? = nil, kind: String? = nil) {
+        self.status = status; self.severity = severity; self.aspect = aspect; self.assignee = assignee; self.kind = kind
+    }
+}
+
+extension StoreTransaction {
+    public static let openStatuses = ["open", "acknowledged"]
+
+    public func openCase(_ c: NewCase, actor: String, now: Date) throws -> Int64 {
+        let t = now.timeIntervalSince1970
+        try db.execute(sql: """
+            INSERT INTO cases (kind, status, severity, title, customer, source_id, url, aspect, rule, opened_at,
+                               first_published_at, ack_due_at, updated_at)
+            VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [c.kind, c.severity, c.title, c.customer, c.sourceID, c.url, c.aspect, c.rule, t,
+                             c.firstPublishedAt.timeIntervalSince1970, c.ackDueAt?.timeIntervalSince1970, t])
+        let id = db.lastInsertedRowID
+        try appendEvent(caseID: id, kind: "opened", actor: actor, detail: c.title, at: now)
+        return id
+    }
+
+    public func caseRecord(id: Int64) throws -> CaseRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id]).map(CaseRecord.init(row:))
+    }
+
+    public func cases(_ filter: CaseFilter = CaseFilter()) throws -> [CaseRecord] {
+        var clauses: [String] = []
+        var args: StatementArguments = []
+        if let s = filter.status {
+            if s == "active" { clauses.append("status IN ('open', 'acknowledged')") } else { clauses.append("status = ?"); args += [s] }
+        }
+        if let s = filter.severity { clauses.append("severity = ?"); args += [s] }
+        if let s = filter.aspect { clauses.append("aspect = ?"); args += [s] }
+        if let s = filter.assignee { clauses.append("assignee = ?"); args += [s] }
+        if let s = filter.kind { clauses.append("kind = ?"); args += [s] }
+        let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: "SELECT * FROM cases\(whereSQL) ORDER BY id", arguments: args).map(CaseRecord.init(row:))
+    }
+
+    /// The open incident of this customer on this source, or about this URL.
+    public func openIncident(sourceID: Int64, customer: String?, url: String?) throws -> CaseRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT * FROM cases WHERE kind = 'incident' AND status IN ('open', 'acknowledged')
+              AND ((? IS NOT NULL AND source_id = ? AND customer = ?) OR (? IS NOT NULL AND url = ?))
+            ORDER BY id LIMIT 1
+            """, arguments: [customer, sourceID, customer, url, url]).map(CaseRecord.init(row:))
+    }
+
+    /// The incident of this customer resolved at or after `since` (to reopen instead of opening anew).
+    public func recentlyResolvedIncident(sourceID: Int64, customer: String?, url: String?, since: Date) throws -> CaseRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT * FROM cases WHERE kind = 'incident' AND status IN ('resolved', 'closed') AND resolved_at >= ?
+              AND ((? IS NOT NULL AND source_id = ? AND customer = ?) OR (? IS NOT NULL AND url = ?))
+            ORDER BY resolved_at DESC LIMIT 1
+            """, arguments: [since.timeIntervalSince1970, customer, sourceID, customer, url, url]).map(CaseRecord.init(row:))
+    }
+
+    /// The open problem case of an aspect.
+    public func openProblem(aspect: String) throws -> CaseRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE kind = 'problem' AND aspect = ? AND status IN ('open', 'acknowledged') ORDER BY id LIMIT 1",
+                         arguments: [aspect]).map(CaseRecord.init(row:))
+    }
+
+    /// Links a mention to a case; false when it was already linked.
+    @discardableResult
+    public func attachMention(caseID: Int64, mentionID: Int64, now: Date) throws -> Bool {
+        try db.execute(sql: "INSERT OR IGNORE INTO case_mentions (case_id, mention_id, added_at) VALUES (?, ?, ?)",
+                       arguments: [caseID, mentionID, now.timeIntervalSince1970])
+        return db.changesCount > 0
+    }
+
+    public func casesOfMention(_ mentionID: Int64) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT case_id FROM case_mentions WHERE mention_id = ?", arguments: [mentionID])
+    }
+
+    public func mentionIDs(ofCase caseID: Int64) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT mention_id FROM case_mentions WHERE case_id = ? ORDER BY added_at, mention_id", arguments: [caseID])
+    }
+
+    public func linkIncident(_ incidentID: Int64, toProblem problemID: Int64) throws {
+        try db.execute(sql: "UPDATE cases SET problem_id = ? WHERE id = ? AND problem_id IS NULL", arguments: [problemID, incidentID])
+    }
+
+    public func incidents(ofProblem problemID: Int64) throws -> [CaseRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM cases WHERE problem_id = ? ORDER BY id", arguments: [problemID]).map(CaseRecord.init(row:))
+    }
+
+    /// Appends to a case's history. Events are never updated or deleted.
+    public func appendEvent(caseID: Int64, kind: String, actor: String, detail: String?, at: Date) throws {
+        try db.execute(sql: "INSERT INTO case_events (case_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [caseID, at.timeIntervalSince1970, actor, kind, detail])
+        try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [at.timeIntervalSince1970, caseID])
+    }
+
+    public func events(ofCase caseID: Int64) throws -> [CaseEvent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM case_events WHERE case_id = ? ORDER BY at, id", arguments: [caseID]).map(CaseEvent.init(row:))
+    }
+
+    /// Sets named columns of a case (the lifecycle commands and the triage rules use it with an event).
+    public func updateCase(_ id: Int64, set assignments: [String: DatabaseValueConvertible?]) throws {
+        let allowed: Set<String> = ["status", "severity", "assignee", "acknowledged_at", "escalated_at", "resolved_at",
+                                    "follow_up_due_at", "followed_up_at", "satisfied", "closed_at", "ack_due_at", "title"]
+        let keys = assignments.keys.sorted()
+        for key in keys where !allowed.contains(key) {
+            throw StoreError(.invalid, "store: case column \(key) cannot be set; this is a bug in earshot")
+        }
+        let sets = keys.map { "\($0) = ?" }.joined(separator: ", ")
+        var args = StatementArguments(keys.map { assignments[$0]! })
+        args += [id]
+        try db.execute(sql: "UPDATE cases SET \(sets) WHERE id = ?", arguments: args)
+    }
+
+    /// Open cases whose acknowledgement deadline has passed and that were not escalated yet.
+    public func overdueUnescalatedCases(at now: Date) throws -> [CaseRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM cases WHERE status = 'open' AND escalated_at IS NULL AND ack_due_at IS NOT NULL AND ack_due_at <= ?
+            ORDER BY id
+            """, arguments: [now.timeIntervalSince1970]).map(CaseRecord.init(row:))
+    }
+
+    /// Resolved cases whose follow-up is due and not yet announced.
+    public func dueFollowUps(at now: Date) throws -> [CaseRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM cases WHERE status = 'resolved' AND followed_up_at IS NULL AND follow_up_due_at IS NOT NULL
+              AND follow_up_due_at <= ? ORDER BY id
+            """, arguments: [now.timeIntervalSince1970]).map(CaseRecord.init(row:))
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+extension StoreTransaction {
+    /// Stores an item once: a known key with the same text and rating changes nothing; an edited
+    /// text or rating updates the row in place and remembers the previous rating.
+    public func upsertMention(_ m: NewMention) throws -> MentionUpsert {
+        if let row = try Row.fetchOne(db, sql: "SELECT id, body, rating, title FROM mentions WHERE source_id = ? AND item_key = ?",
+                                      arguments: [m.sourceID, m.itemKey]) {
+            let id: Int64 = row["id"]
+            let oldBody: String = row["body"]
+            let oldRating: Double? = row["rating"]
+            let oldTitle: String? = row["title"]
+            if oldBody == m.body && oldRating == m.rating && oldTitle == m.title { return .unchanged(id) }
+            try db.execute(sql: """
+                UPDATE mentions SET body = ?, title = ?, rating = ?, best_rating = ?, worst_rating = ?, edited_at = ?,
+                    previous_rating = CASE WHEN rating IS NOT ? THEN rating ELSE previous_rating END
+                WHERE id = ?
+                """, arguments: [m.body, m.title, m.rating, m.bestRating, m.worstRating, m.fetchedAt.timeIntervalSince1970,
+                                 m.rating, id])
+            return .updated(id, previousRating: oldRating == m.rating ? nil : oldRating)
+        }
+        try db.execute(sql: """
+            INSERT INTO mentions (source_id, item_key, fingerprint, url, title, author, body, published_at, fetched_at,
+                                  rating, best_rating, worst_rating)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [m.sourceID, m.itemKey, m.fingerprint, m.url, m.title, m.author, m.body,
+                             m.publishedAt.timeIntervalSince1970, m.fetchedAt.timeIntervalSince1970,
+                             m.rating, m.bestRating, m.worstRating])
+        return .inserted(db.lastInsertedRowID)
+    }
+
+    /// Whether a copy of this text (same fingerprint) is already stored from another source.
+    public func hasSyndicatedCopy(fingerprint: String, otherThan sourceID: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mentions WHERE fingerprint = ? AND source_id != ?)",
+                          arguments: [fingerprint, sourceID]) ?? false
+    }
+
+    /// Stores (or replaces) the score of a mention.
+    public func saveScore(mentionID: Int64, publishedAt: Date, _ s: ScoreRecord) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO scores (mention_id, compound, pos, neu, neg, label, complaint, aspects, reasons, decided_by, published_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [mentionID, s.compound, s.pos, s.neu, s.neg, s.label, s.isComplaint,
+                             s.aspects.joined(separator: ","), Store.encodeList(s.reasons), s.decidedBy,
+                             publishedAt.timeIntervalSince1970])
+    }
+
+    static let mentionSelect = """
+        SELECT m.*, s.name AS source_name, sc.compound, sc.pos, sc.neu, sc.neg, sc.label, sc.complaint, sc.aspects,
+               sc.reasons, sc.decided_by
+        FROM mentions m JOIN sources s ON s.id = m.source_id LEFT JOIN scores sc ON sc.mention_id = m.id
+        """
+
+    public func mention(id: Int64) throws -> MentionRecord? {
+        try Row.fetchOne(db, sql: Self.mentionSelect + " WHERE m.id = ?", arguments: [id]).map(MentionRecord.init(row:))
+    }
+
+    /// Mentions published in [from, to), newest first, optionally of one label.
+    public func mentions(from: Date, to: Date, label: String? = nil, limit: Int = 1000) throws -> [MentionRecord] {
+        var sql = Self.mentionSelect + " WHERE m.published_at >= ? AND m.published_at < ?"
+        var args: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
+        if let label { sql += " AND sc.label = ?"; args += [label] }
+        sql += " ORDER BY m.published_at DESC LIMIT ?"
+        args += [limit]
+        return try Row.fetchAll(db, sql: sql, arguments: args).map(MentionRecord.init(row:))
+    }
+
+    public func mentionCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mentions") ?? 0
+    }
+
+    /// Distinct authors with a negative mention of `aspect` published in [from, to).
+    public func distinctNegativeAuthors(aspect: String, from: Date, to: Date) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT DISTINCT COALESCE(m.author, 'mention ' || m.id) FROM scores sc JOIN mentions m ON m.id = sc.mention_id
+            WHERE sc.label = 'negative' AND sc.published_at >= ? AND sc.published_at < ?
+              AND (',' || sc.aspects || ',') LIKE ?
+            """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"])
+    }
+
+    /// Negative mentions published in [from, to).
+    public func negativeCount(from: Date, to: Date) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scores WHERE label = 'negative' AND published_at >= ? AND published_at < ?",
+                         arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970]) ?? 0
+    }
+}

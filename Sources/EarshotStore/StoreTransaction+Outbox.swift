@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+extension StoreTransaction {
+    /// Queues an alert in the same transaction as the change that causes it.
+    /// The (key, channel) pair is unique: the same alert is never queued twice.
+    @discardableResult
+    public func enqueueAlert(key: String, channel: String, subject: String, payload: String, now: Date) throws -> Bool {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO outbox (idempotency_key, channel, subject, payload, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [key, channel, subject, payload, now.timeIntervalSince1970, now.timeIntervalSince1970])
+        return db.changesCount > 0
+    }
+
+    public func dueAlerts(at now: Date, limit: Int = 500) throws -> [OutboxRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                         arguments: [now.timeIntervalSince1970, limit]).map(OutboxRecord.init(row:))
+    }
+
+    public func alerts(state: String? = nil) throws -> [OutboxRecord] {
+        if let state {
+            return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id", arguments: [state]).map(OutboxRecord.init(row:))
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map(OutboxRecord.init(row:))
+    }
+
+    public func markAlertSent(id: Int64, now: Date) throws {
+        try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                       arguments: [now.timeIntervalSince1970, id])
+    }
+
+    /// Records a failed attempt; after `maxAttempts` the alert is dead.
+    public func markAlertFailed(id: Int64, error: String, nextAttempt: Date, maxAttempts: Int) throws {
+        try db.execute(sql: """
+            UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                state = CASE WHEN attempts + 1 >= ? THEN 'dead' ELSE 'pending' END
+            WHERE id = ?
+            """, arguments: [error, nextAttempt.timeIntervalSince1970, maxAttempts, id])
+    }
+
+    /// Makes dead alerts pending again (all, or one id); returns how many.
+    public func retryDeadAlerts(id: Int64?, now: Date) throws -> Int {
+        if let id {
+            try db.execute(sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'dead'",
+                           arguments: [now.timeIntervalSince1970, id])
+        } else {
+            try db.execute(sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE state = 'dead'",
+                           arguments: [now.timeIntervalSince1970])
+        }
+        return db.changesCount
+    }
+
+    /// Whether a digest for this period key was already sent; marks it when `mark` is true.
+    public func digestSent(periodKey: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM digests_sent WHERE period_key = ?)", arguments: [periodKey]) ?? false
+    }
+
+    public func markDigestSent(periodKey: String, now: Date) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO digests_sent (period_key, sent_at) VALUES (?, ?)",
+                       arguments: [periodKey, now.timeIntervalSince1970])
+    }
+
+    public func startRun(now: Date) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO runs (started_at, status) VALUES (?, 'running')", arguments: [now.timeIntervalSince1970])
+        return db.lastInsertedRowID
+    }
+
+    public func finishRun(_ id: Int64, status: String, summary: String, now: Date) throws {
+        try db.execute(sql: "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
+                       arguments: [now.timeIntervalSince1970, status, summary, id])
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+
+/// Typed access to the store inside one transaction. Nothing here commits on its own.
+public struct StoreTransaction {
+    public let db: Database
+}
+
+extension StoreTransaction {
+    /// All sources not removed, by name.
+    public func sources(includingRemoved: Bool = false) throws -> [SourceRecord] {
+        let filter = includingRemoved ? "" : "WHERE removed_at IS NULL"
+        return try Row.fetchAll(db, sql: "SELECT * FROM sources \(filter) ORDER BY name").map(SourceRecord.init(row:))
+    }
+
+    public func source(named name: String) throws -> SourceRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE name = ?", arguments: [name]).map(SourceRecord.init(row:))
+    }
+
+    public func source(id: Int64) throws -> SourceRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [id]).map(SourceRecord.init(row:))
+    }
+
+    /// Sources whose next fetch time has come, not paused, not removed.
+    public func dueSources(at now: Date) throws -> [SourceRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM sources WHERE removed_at IS NULL AND paused_at IS NULL AND next_due <= ? ORDER BY next_due, name
+            """, arguments: [now.timeIntervalSince1970]).map(SourceRecord.init(row:))
+    }
+
+    /// Adds a source or updates what its origin says of it; keeps its fetch history.
+    ///
+    /// A URL that changed in the config is taken as the new truth (the validators are dropped);
+    /// a URL the fetcher moved (301/308) is kept when the config still names the old one.
+    @discardableResult
+    public func upsertSource(_ spec: SourceSpec, origin: String, now: Date) throws -> Int64 {
+        if let existing = try source(named: spec.name) {
+            let urlChanged = existing.url != spec.url && existing.movedFrom != spec.url
+            try db.execute(sql: """
+                UPDATE sources SET kind = ?, query = ?, about_us = ?, interval_s = ?, settings = ?, origin = ?,
+                    removed_at = NULL,
+                    url = CASE WHEN ? THEN ? ELSE url END,
+                    etag = CASE WHEN ? THEN NULL ELSE etag END,
+                    last_modified = CASE WHEN ? THEN NULL ELSE last_modified END,
+                    moved_from = CASE WHEN ? THEN NULL ELSE moved_from END,
+                    next_due = CASE WHEN ? THEN 0 ELSE next_due END
+                WHERE id = ?
+                """, arguments: [spec.kind, spec.query, spec.isAboutUs, spec.interval, spec.settings, origin,
+                                 urlChanged, spec.url, urlChanged, urlChanged, urlChanged,
+                                 urlChanged || existing.removedAt != nil, existing.id])
+            return existing.id
+        }
+        try db.execute(sql: """
+            INSERT INTO sources (name, url, kind, origin, query, about_us, interval_s, settings, next_due, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+            """, arguments: [spec.name, spec.url, spec.kind, origin, spec.query, spec.isAboutUs, spec.interval,
+                             spec.settings, now.timeIntervalSince1970])
+        return db.lastInsertedRowID
+    }
+
+    /// Marks a source removed. Its mentions and cases stay: nothing is ever deleted.
+    public func removeSource(named name: String, now: Date) throws -> Bool {
+        try db.execute(sql: "UPDATE sources SET removed_at = ? WHERE name = ? AND removed_at IS NULL",
+                       arguments: [now.timeIntervalSince1970, name])
+        return db.changesCount > 0
+    }
+
+    /// Marks removed every source of `origin` whose name is not in `keep` (a source taken out of the config).
+    public func retireSources(origin: String, keeping keep: Set<String>, now: Date) throws {
+        for source in try sources() where source.origin == origin && !keep.contains(source.name) {
+            _ = try removeSource(named: source.name, now: now)
+        }
+    }
+
+    /// Records a fetch that produced a document (or a 304).
+    public func recordFetchSuccess(sourceID: Int64, etag: String?, lastModified: String?, nextDue: Date,
+                                   movedTo: String?, unhealthy: String?, now: Date) throws {
+        let t = now.timeIntervalSince1970
+        try db.execute(sql: """
+            UPDATE sources SET etag = ?, last_modified = ?, next_due = ?, failures = 0, last_fetch_at = ?,
+                last_success_at = ?, gone_since = NULL, unhealthy = ?,
+                moved_from = CASE WHEN ? IS NOT NULL THEN url ELSE moved_from END,
+                moved_at = CASE WHEN ? IS NOT NULL THEN ? ELSE moved_at END,
+                url = COALESCE(?, url)
+            WHERE id = ?
+            """, arguments: [etag, lastModified, nextDue.timeIntervalSince1970, t, t, unhealthy,
+                             movedTo, movedTo, t, movedTo, sourceID])
+    }
+
+    /// Records a failed fetch; the caller has decided the next due time and whether to pause.
+    public func recordFetchFailure(sourceID: Int64, error: String, nextDue: Date, pause: Bool, gone: Bool, now: Date) throws {
+        let t = now.timeIntervalSince1970
+        try db.execute(sql: """
+            UPDATE sources SET failures = failures + 1, last_error = ?, last_error_at = ?, last_fetch_at = ?,
+                next_due = ?, paused_at = CASE WHEN ? THEN ? ELSE paused_at END,
+                gone_since = CASE WHEN ? THEN COALESCE(gone_since, ?) ELSE NULL END
+            WHERE id = ?
+            """, arguments: [error, t, t, nextDue.timeIntervalSince1970, pause, t, gone, t, sourceID])
+    }
+
+    /// Makes a paused source due again (after the operator fixed it).
+    public func resumeSource(named name: String) throws -> Bool {
+        try db.execute(sql: "UPDATE sources SET paused_at = NULL, failures = 0, next_due = 0 WHERE name = ?", arguments: [name])
+        return db.changesCount > 0
+    }
+
+    /// Stores a review page's aggregate rating as seen at this fetch.
+    public func recordAggregateRating(sourceID: Int64, value: Double, best: Double?, worst: Double?, count: Int?, at: Date) throws {
+        try db.execute(sql: "INSERT INTO aggregate_ratings (source_id, at, value, best, worst, count) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [sourceID, at.timeIntervalSince1970, value, best, worst, count])
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+import EarshotScore
+import EarshotStore
+
+/// What triage did with one mention.
+public struct TriageOutcome: Sendable, Equatable {
+    public var openedCase: Int64?
+    public var joinedCase: Int64?
+    public var reopenedCase: Int64?
+    public var openedProblem: Int64?
+    public var alertsQueued = 0
+    public init() {}
+}
+
+/// Rules → cases, inside the store transaction of the batch that brought the mention.
+///
+/// The customer-service model (DESIGN.md): one customer, one case; a customer's new complaint
+/// joins their open case, or reopens it shortly after resolution; the same aspect hurting
+/// several customers is a problem case of its own, linked to the incidents.
+public struct Triage: Sendable {
+    public var policy: TriagePolicy
+    public init(policy: TriagePolicy) { self.policy = policy }
+
+    /// Applies the rules to a newly stored (or edited) mention.
+    public func apply(_ m: TriageMention, in tx: StoreTransaction, now: Date) throws -> TriageOutcome {
+        var outcome = TriageOutcome()
+        guard let rule = policy.rules.first(where: { $0.matches(m) }) else { return outcome }
+        let customer = m.author.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let caseID: Int64
+        if let open = try tx.openIncident(sourceID: m.sourceID, customer: customer, url: m.url) {
+            caseID = open.id
+            if try tx.attachMention(caseID: caseID, mentionID: m.mentionID, now: now) {
+                try tx.appendEvent(caseID: caseID, kind: "mention added", actor: policy.actor, detail: "mention \(m.mentionID)", at: now)
+                outcome.joinedCase = caseID
+                outcome.alertsQueued += try queue(alert(for: open, event: "mention added", mention: m,
+                                                        key: "case-\(caseID)-mention-\(m.mentionID)"), to: rule.channels, tx, now)
+            }
+        } else if let resolved = try tx.recentlyResolvedIncident(sourceID: m.sourceID, customer: customer, url: m.url,
+                                                                  since: m.publishedAt.addingTimeInterval(-policy.reopenWithin)) {
+            caseID = resolved.id
+            try tx.updateCase(caseID, set: ["status": "open", "closed_at": nil, "escalated_at": nil,
+                                            "ack_due_at": m.publishedAt.addingTimeInterval(policy.sla[resolved.severity] ?? 86_400).timeIntervalSince1970])
+            try tx.attachMention(caseID: caseID, mentionID: m.mentionID, now: now)
+            try tx.appendEvent(caseID: caseID, kind: "reopened", actor: policy.actor,
+                               detail: "the customer wrote again (mention \(m.mentionID))", at: now)
+            outcome.reopenedCase = caseID
+            outcome.alertsQueued += try queue(alert(for: resolved, event: "reopened", mention: m, key: "case-\(caseID)-reopened-\(m.mentionID)"),
+                                              to: rule.channels, tx, now)
+        } else {
+            let title = Self.title(for: m, customer: customer)
+            caseID = try tx.openCase(NewCase(kind: "incident", severity: rule.severity, title: title, customer: customer,
+                                             sourceID: m.sourceID, url: m.url, aspect: m.score.aspects.first, rule: rule.name,
+                                             firstPublishedAt: m.publishedAt,
+                                             ackDueAt: m.publishedAt.addingTimeInterval(policy.sla[rule.severity] ?? 86_400)),
+                                     actor: policy.actor, now: now)
+            try tx.attachMention(caseID: caseID, mentionID: m.mentionID, now: now)
+            try tx.appendEvent(caseID: caseID, kind: "mention added", actor: policy.actor, detail: "mention \(m.mentionID) (rule: \(rule.name))", at: now)
+            outcome.openedCase = caseID
+            let record = try tx.caseRecord(id: caseID)!
+            outcome.alertsQueued += try queue(alert(for: record, event: "opened", mention: m, key: "case-\(caseID)-opened"),
+                                              to: rule.channels, tx, now)
+        }
+        if m.score.label == .negative || m.score.isComplaint {
+            try detectProblems(m, incident: caseID, in: tx, now: now, outcome: &outcome)
+        }
+        return outcome
+    }
+
+    /// Records a changed rating on the cases of an edited review, and tells the case's channels.
+    public func ratingChanged(_ m: TriageMention, from previous: Double, in tx: StoreTransaction, now: Date) throws {
+        guard let rating = m.rating else { return }
+        let direction = rating > previous ? "raised" : "lowered"
+        for caseID in try tx.casesOfMention(m.mentionID) {
+            let detail = "\(m.author ?? "the customer") \(direction) their rating from \(Self.number(previous)) to \(Self.number(rating))"
+            try tx.appendEvent(caseID: caseID, kind: "rating changed", actor: policy.actor, detail: detail, at: now)
+            if let record = try tx.caseRecord(id: caseID) {
+                let channels = policy.rules.first(where: { $0.name == record.rule })?.channels ?? policy.escalationChannels
+                var a = alert(for: record, event: "rating changed", mention: m, key: "case-\(caseID)-rating-\(m.mentionID)-\(Self.number(rating))")
+                a.text = "Case #\(caseID): \(detail). " + a.text
+                _ = try queue(a, to: channels, tx, now)
+            }
+        }
+    }
+
+    /// Escalates, once, every open case past its acknowledgement deadline.
+    public func escalateOverdue(in tx: StoreTransaction, now: Date) throws -> [Int64] {
+        var escalated: [Int64] = []
+        for record in try tx.overdueUnescalatedCases(at: now) {
+            try tx.updateCase(record.id, set: ["escalated_at": now.timeIntervalSince1970])
+            let late = Self.duration(now.timeIntervalSince(record.ackDueAt ?? now))
+            try tx.appendEvent(caseID: record.id, kind: "escalated", actor: policy.actor,
+                               detail: "not acknowledged \(late) after its \(record.severity) deadline", at: now)
+            let a = Alert(key: "case-\(record.id)-escalated", event: "escalated",
+                          subject: "Escalated: case #\(record.id) \(record.title)",
+                          text: "Case #\(record.id) (\(record.severity)) has waited \(late) past its acknowledgement deadline: \(record.title). Acknowledge it with `earshot cases ack \(record.id)`.",
+                          fields: Self.fields(record), thread: "case-\(record.id)")
+            _ = try queue(a, to: policy.escalationChannels, tx, now)
+            escalated.append(record.id)
+        }
+        return escalated
+    }
+
+    /// Announces, once, each resolved case whose follow-up is due.
+    public func announceFollowUps(in tx: StoreTransaction, now: Date) throws -> [Int64] {
+        var due: [Int64] = []
+        for record in try tx.dueFollowUps(at: now) {
+            let since = record.resolvedAt ?? record.openedAt
+            if try tx.events(ofCase: record.id).contains(where: { $0.kind == "follow-up due" && $0.at >= since }) { continue }
+            try tx.appendEvent(caseID: record.id, kind: "follow-up due", actor: policy.actor, detail: nil, at: now)
+            let a = Alert(key: "case-\(record.id)-followup-\(Int(since.timeIntervalSince1970))", event: "follow-up due",
+                          subject: "Follow up: case #\(record.id) \(record.title)",
+                          text: "Case #\(record.id) was resolved; ask \(record.customer ?? "the customer") whether it is sorted, then record it with `earshot cases follow-up \(record.id) --satisfied` or `--unsatisfied`.",
+                          fields: Self.fields(record), thread: "case-\(record.id)")
+            _ = try queue(a, to: policy.escalationChannels, tx, now)
+            due.append(record.id)
+        }
+        return due
+    }
+
+    // MARK: - Problems
+
+    /// Opens a problem case when an aspect hurts enough distinct customers within the window,
+    /// or attaches the incident to the aspect's open problem.
+    func detectProblems(_ m: TriageMention, incident: Int64, in tx: StoreTransaction, now: Date, outcome: inout TriageOutcome) throws {
+        for aspect in m.score.aspects {
+            if let problem = try tx.openProblem(aspect: aspect) {
+                try tx.linkIncident(incident, toProblem: problem.id)
+                if try tx.attachMention(caseID: problem.id, mentionID: m.mentionID, now: now) {
+                    try tx.appendEvent(caseID: problem.id, kind: "mention added", actor: policy.actor,
+                                       detail: "incident #\(incident), mention \(m.mentionID)", at: now)
+                    let customers = try tx.incidents(ofProblem: problem.id).compactMap(\.customer)
+                    let a = Alert(key: "problem-\(problem.id)-incident-\(incident)", event: "problem update",
+                                  subject: "Re: Recurring \(aspect) problem (case #\(problem.id))",
+                                  text: "Another customer hit the \(aspect) problem (case #\(problem.id)): \(m.author ?? "someone") on \(m.sourceName). \(Set(customers).count) customers so far.",
+                                  fields: Self.fields(problem), thread: "case-\(problem.id)")
+                    outcome.alertsQueued += try queue(a, to: policy.problemChannels, tx, now)
+                }
+                continue
+            }
+            // A window centred on the mention: batches arrive in any order, so a later
+            // mention may be stored before an earlier one of the same wave.
+            let from = m.publishedAt.addingTimeInterval(-policy.problemWindow)
+            let to = m.publishedAt.addingTimeInterval(policy.problemWindow)
+            let authors = try tx.distinctNegativeAuthors(aspect: aspect, from: from, to: to)
+            guard authors.count >= policy.problemMinimumCustomers else { continue }
+            let incidents = try tx.cases(CaseFilter(kind: "incident")).filter {
+                ["open", "acknowledged"].contains($0.status) && $0.problemID == nil
+            }
+            let related = try incidents.filter { c in
+                try tx.mentionIDs(ofCase: c.id).contains { id in
+                    guard let mention = try tx.mention(id: id), let score = mention.score else { return false }
+                    return score.aspects.contains(aspect) && mention.publishedAt >= from && mention.publishedAt < to
+                }
+            }
+            let since = try related.map(\.firstPublishedAt).min() ?? m.publishedAt
+            let problemID = try tx.openCase(NewCase(kind: "problem", severity: "high",
+                                                    title: "Recurring \(aspect) problem: \(authors.count) customers",
+                                                    customer: nil, sourceID: nil, url: nil, aspect: aspect, rule: "recurring problem",
+                                                    firstPublishedAt: since,
+                                                    ackDueAt: now.addingTimeInterval(policy.sla["high"] ?? 4 * 3600)),
+                                            actor: policy.actor, now: now)
+            for c in related {
+                try tx.linkIncident(c.id, toProblem: problemID)
+                for id in try tx.mentionIDs(ofCase: c.id) { try tx.attachMention(caseID: problemID, mentionID: id, now: now) }
+            }
+            try tx.linkIncident(incident, toProblem: problemID)
+            try tx.attachMention(caseID: problemID, mentionID: m.mentionID, now: now)
+            try tx.appendEvent(caseID: problemID, kind: "linked", actor: policy.actor,
+                               detail: "incidents " + Set(related.map(\.id) + [incident]).sorted().map { "#\($0)" }.joined(separator: ", "), at: now)
+            outcome.openedProblem = problemID
+            let record = try tx.caseRecord(id: problemID)!
+            let a = Alert(key: "problem-\(problemID)-opened", event: "problem opened",
+                          subject: "Recurring \(aspect) problem (case #\(problemID))",
+                          text: "\(authors.count) customers report a \(aspect) problem since \(Self.day(since)): \(authors.prefix(6).joined(separator: ", ")). Problem case #\(problemID) links their incidents.",
+                          fields: Self.fields(record), thread: "case-\(problemID)")
+            outcome.alertsQueued += try queue(a, to: policy.problemChannels, tx, now)
+        }
+    }
+
+    // MARK: - Alerts
+
+    func queue(_ alert: Alert, to channels: [String], _ tx: StoreTransaction, _ now: Date) throws -> Int {
+        var queued = 0
+        for channel in channels where try tx.enqueueAlert(key: alert.key, channel: channel, subject: alert.subject,
+                                                          payload: alert.payloadJSON(), now: now) {
+            queued += 1
+        }
+        return queued
+    }
+
+    func alert(for record: CaseRecord, event: String, mention m: TriageMention, key: String) -> Alert {
+        let excerpt = Self.excerpt(m.body, limit: 280)
+        let who = m.author ?? "someone"
+        let verb: String
+        switch event {
+        case "opened": verb = "New \(record.severity) case #\(record.id)"
+        case "reopened": verb = "Case #\(record.id) reopened"
+        default: verb = "Case #\(record.id) update"
+        }
+        var fields = Self.fields(record)
+        fields["mention_id"] = String(m.mentionID)
+        fields["source"] = m.sourceName
+        fields["author"] = m.author ?? ""
+        fields["link"] = m.url ?? ""
+        fields["compound"] = String(format: "%.3f", m.score.compound)
+        fields["reasons"] = m.score.reasons.joined(separator: "; ")
+        fields["published"] = ISO8601DateFormatter().string(from: m.publishedAt)
+        return Alert(key: key, event: event, subject: "\(verb): \(record.title)",
+                     text: "\(verb): \(who) on \(m.sourceName) — “\(excerpt)”" + (m.url.map { " \($0)" } ?? ""),
+                     fields: fields, thread: "case-\(record.id)")
+    }
+
+    static func fields(_ record: CaseRecord) -> [String: String] {
+        var f: [String: String] = ["case_id": String(record.id), "kind": record.kind, "severity": record.severity,
+                                   "status": record.status, "title": record.title]
+        if let c = record.customer { f["customer"] = c }
+        if let a = record.aspect { f["aspect"] = a }
+        return f
+    }
+
+    static func title(for m: TriageMention, customer: String?) -> String {
+        let what = m.score.isComplaint ? (m.score.aspects.first.map { "\($0) complaint" } ?? "complaint") : "negative mention"
+        return "\(what.prefix(1).uppercased() + what.dropFirst()) from \(customer ?? "an anonymous customer") on \(m.sourceName)"
+    }
+
+    static func excerpt(_ text: String, limit: Int) -> String {
+        let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
+    }
+
+    static func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
+
+    static func day(_ d: Date) -> String { String(ISO8601DateFormatter().string(from: d).prefix(10)) }
+
+    static func duration(_ seconds: TimeInterval) -> String {
+        let s = max(0, Int(seconds))
+        if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
+        if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        return "\(s / 60) min"
+    }
+}
