@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "EarshotFetch", dependencies: ["CCurl"], swiftSettings: v5),
         .target(name: "EarshotParse", dependencies: ["CLibXML2"], swiftSettings: v5),
         .target(name: "EarshotScore", resources: [.copy("Resources/aspects.txt")], swiftSettings: v5),
-        .target(name: "EarshotStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
+        // The store fills the digest's value model (EarshotDigest has no dependencies of its own).
+        .target(name: "EarshotStore", dependencies: ["EarshotDigest", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .target(name: "EarshotTriage", dependencies: ["EarshotStore", "EarshotFetch", "EarshotScore",
                                                       .product(name: "Logging", package: "swift-log")], swiftSettings: v5),
         .target(name: "EarshotDigest", swiftSettings: v5),

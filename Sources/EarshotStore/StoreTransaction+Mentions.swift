@@ -85,3 +85,11 @@ extension StoreTransaction {
                          arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970]) ?? 0
     }
 }
+
+extension StoreTransaction {
+    /// Whether an item of this source is already stored.
+    public func isKnown(sourceID: Int64, itemKey: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mentions WHERE source_id = ? AND item_key = ?)",
+                          arguments: [sourceID, itemKey]) ?? false
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import Yams
 import EarshotParse
 import EarshotScore
+import EarshotTriage
 
 extension Config {
     /// Reads and validates a config file. Relative paths inside it are taken from its folder.
@@ -245,4 +246,14 @@ extension Config {
     static func oneLine(_ error: Error) -> String {
         "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
+}
+
+extension Config {
+    /// A duration as the config writes it (`90s`, `15m`, `1h`, `3d`, `1w`, or seconds).
+    public static func parseDuration(_ text: String) -> TimeInterval? {
+        ConfigNode.parseDuration(text.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
+    /// Triage's policy as the config sets it.
+    public func triagePolicy() throws -> TriagePolicy { try Pipeline.policy(from: self) }
 }

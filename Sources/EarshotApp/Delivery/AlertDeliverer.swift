@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import EarshotFetch
+import EarshotStore
+import EarshotTriage
+
+/// Sends what the outbox holds, after the transaction that queued it has committed.
+///
+/// A failed attempt is kept in the store with the next attempt time (exponential backoff);
+/// after `maxAttempts` the alert is dead until `earshot alerts retry`. A sent alert is never
+/// sent again: its (key, channel) row is marked sent in the store.
+public struct AlertDeliverer {
+    public var channels: [Config.Channel]
+    public var maxAttempts: Int
+    public var logger: Logger
+
+    public struct Counts { public var sent = 0, failed = 0, dead = 0 }
+
+    public func deliverDue(store: Store, now: Date) throws -> Counts {
+        var counts = Counts()
+        let due = try store.read { try $0.dueAlerts(at: now) }
+        for alert in due {
+            guard let channel = channels.first(where: { $0.name == alert.channel }) else {
+                try store.write { try $0.markAlertFailed(id: alert.id, error: "no channel named \(alert.channel) in the config",
+                                                         nextAttempt: now.addingTimeInterval(3600), maxAttempts: maxAttempts) }
+                counts.failed += 1
+                continue
+            }
+            switch send(alert, via: channel) {
+            case .success:
+                try store.write { try $0.markAlertSent(id: alert.id, now: now) }
+                counts.sent += 1
+            case .failure(let message):
+                // 1 min, 2, 4 … capped at 6 h between attempts.
+                let delay = min(60 * pow(2, Double(alert.attempts)), 6 * 3600)
+                try store.write { try $0.markAlertFailed(id: alert.id, error: message, nextAttempt: now.addingTimeInterval(delay),
+                                                         maxAttempts: maxAttempts) }
+                if alert.attempts + 1 >= maxAttempts { counts.dead += 1 } else { counts.failed += 1 }
+                logger.warning("alert not delivered", metadata: ["channel": "\(channel.name)", "key": "\(alert.idempotencyKey)",
+                                                                "attempt": "\(alert.attempts + 1)", "error": "\(message)"])
+            }
+        }
+        return counts
+    }
+
+    enum SendResult { case success, failure(String) }
+
+    func send(_ alert: OutboxRecord, via channel: Config.Channel) -> SendResult {
+        let fields = Alert.decode(alert.payload)
+        let text = fields["text"] as? String ?? alert.subject
+        switch channel.type {
+        case "stdout":
+            print(text)
+            fflush(stdout)
+            return .success
+        case "jsonl":
+            guard let path = channel.path else { return .failure("jsonl channel without a path") }
+            return append(line: alert.payload + "\n", to: path)
+        case "command":
+            return runCommand(channel.command, input: alert.payload)
+        case "webhook":
+            guard let url = channel.url else { return .failure("webhook channel without a url") }
+            let body = channel.slack ? Self.slackBody(alert, text: text) : Data(alert.payload.utf8)
+            var headers = [("Content-Type", "application/json"), ("Idempotency-Key", alert.idempotencyKey)]
+            if let env = channel.secretEnv {
+                guard let secret = ProcessInfo.processInfo.environment[env], !secret.isEmpty else {
+                    return .failure("the webhook secret variable \(env) is not set; export it in the job's environment")
+                }
+                headers.append(("X-Earshot-Signature", "sha256=" + HMACSHA256.hex(key: Array(secret.utf8), message: Array(body))))
+            }
+            switch WebhookPoster.post(url: url, body: body, headers: headers, timeout: 15) {
+            case .success(let status) where (200..<300).contains(status): return .success
+            case .success(let status): return .failure("webhook answered HTTP \(status)")
+            case .failure(let error): return .failure(error.description)
+            }
+        case "smtp":
+            guard let url = channel.url, let from = channel.from else { return .failure("smtp channel without url or from") }
+            let message = MailMessage(from: from, to: channel.to, subject: alert.subject, text: text,
+                                      html: "<p>" + HTMLEscape.text(text) + "</p>", messageID: alert.idempotencyKey,
+                                      thread: fields["thread"] as? String).rfc5322()
+            let env = ProcessInfo.processInfo.environment
+            switch MailSender.send(smtpURL: url, from: from, to: channel.to, message: message,
+                                   username: channel.usernameEnv.flatMap { env[$0] }, password: channel.passwordEnv.flatMap { env[$0] },
+                                   timeout: 30) {
+            case .success: return .success
+            case .failure(let error): return .failure(error.description)
+            }
+        default:
+            return .failure("unknown channel type \(channel.type)")
+        }
+    }
+
+    /// Slack-compatible JSON: a `text` fallback and a section block.
+    static func slackBody(_ alert: OutboxRecord, text: String) -> Data {
+        let object: [String: Any] = [
+            "text": text,
+            "blocks": [["type": "section", "text": ["type": "mrkdwn", "text": "*\(alert.subject)*\n\(text)"]]],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    }
+
+    func append(line: String, to path: String) -> SendResult {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return .failure("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = Array(line.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        return written == bytes.count ? .success : .failure("short write to \(path)")
+    }
+
+    func runCommand(_ argv: [String], input: String) -> SendResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = argv
+        let pipe = Pipe()
+        process.standardInput = pipe
+        do {
+            try process.run()
+            pipe.fileHandleForWriting.write(Data(input.utf8))
+            try pipe.fileHandleForWriting.close()
+            process.waitUntilExit()
+        } catch {
+            return .failure("cannot run \(argv.first ?? "the command"): \(error)")
+        }
+        return process.terminationStatus == 0 ? .success : .failure("\(argv.first ?? "command") exited with \(process.terminationStatus)")
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// What one run did, for the summary line, `--json`, and the exit code.
+public struct RunSummary: Codable, Sendable {
+    public var sourcesDue = 0
+    public var sourcesFetched = 0
+    public var sourcesNotModified = 0
+    public var sourcesFailed = 0
+    public var pagesFetched = 0
+    public var entriesSeen = 0
+    public var mentionsStored = 0
+    public var mentionsUpdated = 0
+    public var negatives = 0
+    public var casesOpened = 0
+    public var casesJoined = 0
+    public var casesReopened = 0
+    public var problemsOpened = 0
+    public var escalations = 0
+    public var followUpsDue = 0
+    public var alertsSent = 0
+    public var alertsFailed = 0
+    public var alertsDead = 0
+    public var failures: [String] = []
+    public var warnings: [String] = []
+    public var seconds = 0.0
+
+    public init() {}
+
+    public var exitStatus: ExitStatus {
+        if sourcesFailed > 0 { return .sourcesFailed }
+        if alertsFailed > 0 || alertsDead > 0 { return .alertsPending }
+        return .ok
+    }
+
+    /// One line for stdout (cron mail shows it).
+    public var line: String {
+        var parts = ["\(sourcesFetched + sourcesNotModified)/\(sourcesDue) sources fetched"]
+        if sourcesNotModified > 0 { parts.append("\(sourcesNotModified) unchanged") }
+        if sourcesFailed > 0 { parts.append("\(sourcesFailed) failed") }
+        parts.append("\(mentionsStored) new mentions")
+        if mentionsUpdated > 0 { parts.append("\(mentionsUpdated) edited") }
+        parts.append("\(negatives) negative")
+        parts.append("\(casesOpened) cases opened")
+        if casesJoined > 0 { parts.append("\(casesJoined) joined") }
+        if casesReopened > 0 { parts.append("\(casesReopened) reopened") }
+        if problemsOpened > 0 { parts.append("\(problemsOpened) problems") }
+        if escalations > 0 { parts.append("\(escalations) escalated") }
+        parts.append("\(alertsSent) alerts sent")
+        if alertsFailed > 0 { parts.append("\(alertsFailed) alerts to retry") }
+        return "earshot: " + parts.joined(separator: ", ") + String(format: " (%.1f s)", seconds)
+    }
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,117 @@
+/// The commented example `earshot init` writes.
+public enum ExampleConfig {
+    public static let text = """
+    # earshot.yaml: what Earshot listens to, and who it tells.
+    # Check it with `earshot check --config earshot.yaml`. Durations: 90s, 15m, 1h, 3d, 1w.
+
+    # The company you monitor, and the query a mention must match (case-insensitive):
+    # terms, "exact phrases", OR, implicit AND, -exclusions, (parentheses), @handles, #tags.
+    brand: Acme
+    query: 'acme OR "acme corp" OR @acme OR #acme -"acme anvils"'
+
+    # The SQLite store (one file; relative paths are taken from this file's folder).
+    store: earshot.sqlite
+    # Shown in the User-Agent so that site owners can reach you.
+    contact: https://acme.example/earshot
+
+    sources:
+      - name: acme-news            # unique; used by `earshot fetch --source NAME`
+        url: https://news.example/search.rss?q=acme
+        interval: 1h               # default 1h for feeds, 6h for review pages
+      - name: acme-reviews
+        url: https://reviews.example/acme
+        kind: reviews              # a review page: schema.org JSON-LD or microdata
+        about_us: true             # every review is about us: the query is not applied
+        robots: true               # honour robots.txt (default for review pages)
+        max_pages: 5               # follow "next" links up to this many pages per run
+      # A page without schema.org markup: say where reviews are (XPath, or simple CSS).
+      # - name: shop-reviews
+      #   url: https://shop.example/acme/reviews
+      #   kind: reviews
+      #   selectors:
+      #     review: ".review"
+      #     author: ".review-author"
+      #     date: "time"
+      #     date_format: "dd/MM/yyyy"
+      #     rating: ".stars"
+      #     rating_attribute: data-rating
+      #     body: ".review-text"
+      #     next_page: "a.next"
+
+    # More feeds from an OPML export of a feed reader:
+    # opml: [subscriptions.opml]
+
+    # Where alerts go. Secrets come from environment variables, never from this file.
+    channels:
+      - name: cron
+        type: stdout               # one line per alert (cron mails it)
+      # - name: support-chat
+      #   type: webhook
+      #   url: https://hooks.example/services/T000/B000
+      #   slack: true              # Slack-compatible text and blocks
+      #   secret_env: EARSHOT_WEBHOOK_SECRET   # HMAC-SHA256 signature header
+      # - name: support-mail
+      #   type: smtp
+      #   url: smtp://mail.example:587         # STARTTLS when offered; smtps:// for TLS
+      #   from: earshot@acme.example
+      #   to: [support-leads@acme.example]
+      #   username_env: EARSHOT_SMTP_USER
+      #   password_env: EARSHOT_SMTP_PASSWORD
+      # - name: archive
+      #   type: jsonl
+      #   path: alerts.jsonl
+      # - name: pager
+      #   type: command
+      #   command: [/usr/local/bin/page-oncall]  # receives the alert JSON on stdin
+
+    # What opens a case. The first matching rule wins. Without rules: very negative
+    # mentions open high-severity cases, complaints and negative mentions normal ones.
+    rules:
+      - name: angry customer
+        when: { label: negative, compound_below: -0.6 }
+        severity: high
+        notify: [cron]
+      - name: complaint
+        when: { complaint: true }
+        severity: normal
+        notify: [cron]
+      - name: bad review
+        when: { rating_at_most: 2 }
+        severity: normal
+        notify: [cron]
+
+    # Acknowledgement deadlines, from the mention's publication time.
+    sla:
+      critical: 1h
+      high: 4h
+      normal: 24h
+      low: 72h
+    escalate_to: [cron]
+    follow_up_after: 3d            # resolving a case schedules a follow-up
+    reopen_within: 14d             # a customer writing again within this reopens their case
+
+    # The same aspect hurting this many customers inside the window is a recurring problem.
+    problems:
+      min_customers: 3
+      window: 72h
+      notify: [cron]
+
+    # digest:
+    #   channel: support-mail      # `earshot digest --send` mails it through this smtp channel
+    #   recipients: [marketing@acme.example]
+
+    # Words that mean something else in your industry (VADER valence, -4..4; 0 is neutral).
+    # valence:
+    #   crush: 0
+    # Extra cues per aspect, added to the built-in ones.
+    # aspects:
+    #   delivery: [courier, parcel locker]
+
+    fetch:
+      concurrency: 16
+      per_host: 2
+      max_body_mb: 20
+      pause_after_failures: 10
+
+    """
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import EarshotApp
+import EarshotStore
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate the config; name the offending key and line, with a remedy.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try guarded {
+            let config = try global.loadConfig()
+            for file in config.opmlFiles { _ = try OPMLImport.read(path: file) }
+            _ = try LexiconLocator.load(explicit: global.lexicon ?? config.lexiconPath)
+            print("config OK: \(config.file): \(config.sources.count) sources\(config.opmlFiles.isEmpty ? "" : " + \(config.opmlFiles.count) OPML files"), \(config.rules.count) rules, \(config.channels.count) channels; store \(config.storePath)")
+        }
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a commented example config.")
+    @Argument(help: "Where to write it.") var path: String = "earshot.yaml"
+    @Flag(help: "Overwrite an existing file.") var force = false
+
+    func run() throws {
+        try guarded {
+            if FileManager.default.fileExists(atPath: path) && !force {
+                throw AppError.usage("init: \(path) exists; pass --force to overwrite it, or another path")
+            }
+            try ExampleConfig.text.write(toFile: path, atomically: true, encoding: .utf8)
+            print("wrote \(path); edit it, then `earshot check --config \(path)`")
+        }
+    }
+}
+
+struct Sources: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List and manage sources.",
+        discussion: "Sources named in the config are synced at each run; those added here live in the store.",
+        subcommands: [List.self, Add.self, Remove.self, Import.self, Resume.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List sources with their health.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+        func run() throws {
+            try guarded {
+                let sources = try global.openStore().read { try $0.sources() }
+                if json {
+                    printJSON(sources.map { s -> [String: Any] in
+                        ["name": s.name, "url": s.url, "kind": s.kind, "origin": s.origin, "state": state(s),
+                         "failures": s.failures, "last_error": s.lastError ?? NSNull(), "next_due": iso(s.nextDue),
+                         "last_success": iso(s.lastSuccessAt), "moved_from": s.movedFrom ?? NSNull()]
+                    })
+                    return
+                }
+                if sources.isEmpty { print("no sources; add some to the config or `earshot sources add NAME URL`"); return }
+                for s in sources {
+                    var line = "\(s.name.padding(toLength: max(18, s.name.count), withPad: " ", startingAt: 0))  \(s.kind.padding(toLength: 7, withPad: " ", startingAt: 0))  \(state(s).padding(toLength: 8, withPad: " ", startingAt: 0))  \(s.url)"
+                    if let e = s.lastError, s.failures > 0 { line += "\n    \(s.failures) failure(s): \(e)" }
+                    if let m = s.movedFrom { line += "\n    moved from \(m)" }
+                    if let u = s.unhealthy { line += "\n    unhealthy: \(u)" }
+                    print(line)
+                }
+            }
+        }
+        func state(_ s: SourceRecord) -> String {
+            if s.pausedAt != nil { return "paused" }
+            if s.goneSince != nil { return "gone" }
+            if s.failures > 0 { return "failing" }
+            if s.unhealthy != nil { return "unhealthy" }
+            if s.lastSuccessAt == nil { return "new" }
+            return "ok"
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a source to the store.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A unique name.") var name: String
+        @Argument(help: "Its URL (http, https or file).") var url: String
+        @Option(help: "feed or reviews.") var kind: String = "feed"
+        @Option(help: "How often to fetch it: 15m, 1h, 6h …") var interval: String?
+        @Flag(help: "Every item is about us (no query is applied).") var aboutUs = false
+        func validate() throws {
+            guard ["feed", "reviews"].contains(kind) else { throw ValidationError("--kind must be feed or reviews") }
+            guard let u = URL(string: url), let scheme = u.scheme, ["http", "https", "file"].contains(scheme) else {
+                throw ValidationError("'\(url)' is not an http, https or file URL")
+            }
+        }
+        func run() throws {
+            try guarded {
+                let seconds = try interval.map { text -> TimeInterval in
+                    guard let v = Config.parseDuration(text) else { throw AppError.usage("sources add: '\(text)' is not a duration; write e.g. 30m or 6h") }
+                    return v
+                } ?? (kind == "feed" ? 3600 : 6 * 3600)
+                try global.openStore().write { tx in
+                    if try tx.source(named: name) != nil { throw AppError.usage("sources add: '\(name)' exists; choose another name or remove it first") }
+                    try tx.upsertSource(SourceSpec(name: name, url: url, kind: kind, isAboutUs: aboutUs || kind == "reviews", interval: seconds),
+                                        origin: "cli", now: Date())
+                }
+                print("added \(name)")
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop fetching a source (its mentions and cases stay).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var name: String
+        func run() throws {
+            try guarded {
+                guard try global.openStore().write({ try $0.removeSource(named: name, now: Date()) }) else {
+                    throw AppError.notFound("sources: no source named '\(name)'; see `earshot sources list`")
+                }
+                print("removed \(name); its mentions and cases are kept")
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add the feeds of an OPML file.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The OPML file.") var file: String
+        func run() throws {
+            try guarded {
+                let feeds = try OPMLImport.read(path: file)
+                let added = try global.openStore().write { tx -> Int in
+                    var added = 0
+                    for feed in feeds where try tx.source(named: feed.name) == nil {
+                        if try tx.sources().contains(where: { $0.url == feed.url }) { continue }
+                        try tx.upsertSource(SourceSpec(name: feed.name, url: feed.url, kind: "feed", interval: 3600), origin: "opml", now: Date())
+                        added += 1
+                    }
+                    return added
+                }
+                print("imported \(added) of \(feeds.count) feeds from \(file)\(added < feeds.count ? " (the others were already there)" : "")")
+            }
+        }
+    }
+
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a paused source due again.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var name: String
+        func run() throws {
+            try guarded {
+                guard try global.openStore().write({ try $0.resumeSource(named: name) }) else {
+                    throw AppError.notFound("sources: no source named '\(name)'; see `earshot sources list`")
+                }
+                print("resumed \(name); it is fetched at the next run")
+            }
+        }
+    }
+}

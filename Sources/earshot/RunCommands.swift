@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import EarshotApp
+import EarshotStore
+import Logging
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The scheduled job: fetch the due sources, parse, match, score, store, triage, send alerts.",
+        discussion: """
+        Prints one summary line on stdout (or JSON with --json); logs go to stderr.
+        Exit 0 when all went well, 3 when some sources failed (the others are stored),
+        4 when alerts wait for a retry, 75 when another run holds the store, 78 for a bad config.
+        Safe to run again at any time: nothing is stored or sent twice.
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func run() throws {
+        try guarded {
+            let summary = try Job.execute(global: global, selection: .due)
+            print(json ? summary.json() : summary.line)
+            if summary.exitStatus != .ok { throw ExitCode(summary.exitStatus.rawValue) }
+        }
+    }
+}
+
+struct Fetch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch sources by hand, due or not (then store, triage and alert as `run` does).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Fetch every source, paused ones included.") var all = false
+    @Option(name: .customLong("source"), help: ArgumentHelp("Fetch this source (repeatable).", valueName: "NAME"))
+    var sources: [String] = []
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func validate() throws {
+        if !all && sources.isEmpty { throw ValidationError("say what to fetch: --all or --source NAME") }
+    }
+
+    func run() throws {
+        try guarded {
+            let summary = try Job.execute(global: global, selection: all ? .all : .named(sources))
+            print(json ? summary.json() : summary.line)
+            if summary.exitStatus != .ok { throw ExitCode(summary.exitStatus.rawValue) }
+        }
+    }
+}
+
+enum Job {
+    static func execute(global: GlobalOptions, selection: SourceSelection) throws -> RunSummary {
+        let logger = global.makeLogger()
+        let config = try global.loadConfig()
+        let lock = try RunLock(storePath: config.storePath)
+        defer { withExtendedLifetime(lock) {} }
+        let store = try Store(path: config.storePath)
+        let lexicon = try LexiconLocator.load(explicit: global.lexicon ?? config.lexiconPath, overrides: config.valence)
+        let pipeline = try Pipeline(config: config, store: store, lexicon: lexicon, clock: .fromEnvironment(), logger: logger)
+        try pipeline.syncSources()
+        let progress = Progress()
+        defer { progress.finish() }
+        return try pipeline.run(selection) { progress($0) }
+    }
+}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the whole pipeline on the bundled demo (a fictional broadband provider); no config needed.",
+        discussion: """
+        Serves Feeds/demo on 127.0.0.1, fetches and stores it into a fresh store (a temporary
+        folder, or --store PATH), and writes the week's digest (HTML and text) beside the store.
+        Running it again on the same store adds nothing.
+        """)
+    @Option(help: ArgumentHelp("The store to use (default: a new temporary folder).", valueName: "PATH"))
+    var store: String?
+    @Option(help: ArgumentHelp("The demo data folder (default: Feeds/demo of the checkout).", valueName: "DIR"))
+    var feeds: String?
+    @Option(help: ArgumentHelp("The folder holding vader_lexicon.txt.", valueName: "DIR"))
+    var lexicon: String?
+    @Flag(help: "Print the result as JSON.") var json = false
+    @Flag(name: .shortAndLong, help: "Log what happens on stderr.") var verbose = false
+
+    func run() throws {
+        try guarded {
+            LogSetup.bootstrap(format: "text", level: verbose ? .info : .warning)
+            let logger = Logging.Logger(label: "earshot.demo")
+            let feedsURL = try EarshotApp.Demo.locateFeeds(feeds)
+            let path: String
+            if let store { path = store } else {
+                var template = Array("/tmp/earshot-demo-XXXXXX".utf8CString)
+                guard let dir = mkdtemp(&template) else { throw AppError.failed("demo: cannot create a temporary folder; pass --store PATH") }
+                path = String(cString: dir) + "/earshot.sqlite"
+            }
+            let progress = Progress()
+            let r = try EarshotApp.Demo.run(feeds: feedsURL, storePath: path, lexiconPath: lexicon, logger: logger) { progress($0) }
+            progress.finish()
+            if json {
+                printJSON(["sources_fetched": r.summary.sourcesFetched + r.summary.sourcesNotModified, "sources": r.sources,
+                           "new_mentions": r.summary.mentionsStored, "mentions": r.mentions, "negatives": r.negatives,
+                           "cases_opened": r.summary.casesOpened, "cases": r.cases, "problems": r.problems,
+                           "store": r.storePath, "digest_html": r.digestHTML, "digest_text": r.digestText])
+                return
+            }
+            print("""
+            Earshot demo: Brightwave Broadband, 7–20 November 2026
+              sources fetched:  \(r.summary.sourcesFetched + r.summary.sourcesNotModified) of \(r.sources)\(r.summary.sourcesFailed > 0 ? " (\(r.summary.sourcesFailed) failed)" : "")
+              mentions stored:  \(r.mentions) (\(r.summary.mentionsStored) new this run)
+              negatives:        \(r.negatives)
+              cases opened:     \(r.cases) incident\(r.cases == 1 ? "" : "s") (\(r.summary.casesOpened) this run), \(r.problems) recurring problem\(r.problems == 1 ? "" : "s")
+              store:            \(r.storePath)
+              digest:           \(r.digestHTML)
+                                \(r.digestText)
+            Next: earshot cases list --store \(r.storePath)
+            """)
+            if r.summary.sourcesFailed > 0 { throw ExitCode(ExitStatus.sourcesFailed.rawValue) }
+        }
+    }
+}

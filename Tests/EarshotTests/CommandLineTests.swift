@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import EarshotStore
+
+/// The built `earshot` as cron and people use it: exit codes, one-line errors, quiet success.
+@Suite(.serialized)
+struct CommandLineTests {
+    @Test func aBrokenConfigNamesTheLineAndExits78() throws {
+        let folder = TestPaths.temporaryFolder("earshot-cli")
+        let config = folder.appendingPathComponent("earshot.yaml")
+        try """
+        brand: Acme
+        sources:
+          - name: news
+            url: https://news.example/feed
+            intervall: 1h
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let result = try runEarshot(["check", "--config", config.path])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("line 5"))
+        #expect(result.stderr.contains("sources[0].intervall"))
+        #expect(result.stderr.contains("did you mean 'interval'"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func aBadDurationSaysWhatToWrite() throws {
+        let folder = TestPaths.temporaryFolder("earshot-cli")
+        let config = folder.appendingPathComponent("earshot.yaml")
+        try "brand: Acme\nsla:\n  high: soon\n".write(to: config, atomically: true, encoding: .utf8)
+        let result = try runEarshot(["run", "--config", config.path])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("sla.high"))
+        #expect(result.stderr.contains("30s, 15m, 1h"))
+    }
+
+    @Test func initWritesAConfigThatChecks() throws {
+        let folder = TestPaths.temporaryFolder("earshot-cli")
+        let path = folder.appendingPathComponent("earshot.yaml").path
+        #expect(try runEarshot(["init", path]).status == 0)
+        let check = try runEarshot(["check", "--config", path])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("config OK"))
+        // A second init does not overwrite.
+        #expect(try runEarshot(["init", path]).status != 0)
+    }
+
+    @Test func anOverlappingRunTouchesNothingAndExits75() throws {
+        let folder = TestPaths.temporaryFolder("earshot-cli")
+        let config = folder.appendingPathComponent("earshot.yaml")
+        try "brand: Acme\nsources:\n  - name: local\n    url: file:///nonexistent/feed.xml\n".write(to: config, atomically: true, encoding: .utf8)
+        let storePath = folder.appendingPathComponent("earshot.sqlite").path
+        let lock = try RunLock(storePath: storePath)   // the first run, still going
+        let result = try runEarshot(["run", "--config", config.path])
+        #expect(result.status == 75)
+        #expect(result.stderr.contains("another earshot run"))
+        #expect(!FileManager.default.fileExists(atPath: storePath), "the second run must not even create the store")
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func theDemoRunsAndARerunAddsNothing() throws {
+        let folder = TestPaths.temporaryFolder("earshot-demo")
+        let store = folder.appendingPathComponent("earshot.sqlite").path
+        let first = try runEarshot(["demo", "--store", store, "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let one = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(one["new_mentions"] as? Int == 80)
+        #expect(one["sources_fetched"] as? Int == 5)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("digest.html").path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("digest.txt").path))
+        let second = try runEarshot(["demo", "--store", store, "--json"])
+        let two = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(two["new_mentions"] as? Int == 0)
+        #expect(two["mentions"] as? Int == one["mentions"] as? Int)
+        #expect(two["cases"] as? Int == one["cases"] as? Int)
+    }
+
+    @Test func anUnknownStoreForCasesSaysWhatToDo() throws {
+        let folder = TestPaths.temporaryFolder("earshot-cli")
+        let result = try runEarshot(["cases", "list", "--config", folder.appendingPathComponent("none.yaml").path])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("--store"))
+    }
+}

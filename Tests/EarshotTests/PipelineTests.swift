@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import Testing
+@testable import EarshotApp
+import EarshotDigest
+import EarshotServe
+import EarshotStore
+
+/// The whole path, feed to case to digest, against a real HTTP server on 127.0.0.1 serving the demo data.
+@Suite(.serialized)
+struct PipelineTests {
+    static let now = ISO8601DateFormatter().date(from: "2026-11-21T07:00:00Z")!
+
+    struct Harness {
+        let server: LoopbackHTTPServer
+        let folder: URL
+        let config: Config
+        let store: Store
+
+        init() throws {
+            server = try LoopbackHTTPServer.serving(directory: TestPaths.demoFeeds)
+            folder = TestPaths.temporaryFolder("earshot-pipeline")
+            let template = try String(contentsOf: TestPaths.demoFeeds.appendingPathComponent("earshot-demo.yaml"), encoding: .utf8)
+            config = try Config.parse(template.replacingOccurrences(of: "{BASE}", with: server.baseURL),
+                                      file: folder.appendingPathComponent("earshot.yaml").path)
+            store = try Store(path: config.storePath)
+        }
+
+        func makePipeline(at date: Date = PipelineTests.now) throws -> Pipeline {
+            let lexicon = try LexiconLocator.load(explicit: TestPaths.lexicon.path)
+            return try Pipeline(config: config, store: store, lexicon: lexicon, clock: .fixed(date), logger: Logger(label: "test"))
+        }
+
+        func counts() throws -> (mentions: Int, cases: Int, events: Int, outbox: Int) {
+            try store.read { tx in
+                (try tx.mentionCount(), try tx.cases(CaseFilter()).count,
+                 try Int.fetchOne(tx.db, sql: "SELECT COUNT(*) FROM case_events") ?? 0, try tx.alerts().count)
+            }
+        }
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func demoDataFlowsFromFeedsToCasesAndDigest() throws {
+        let h = try Harness()
+        defer { h.server.stop() }
+        let pipeline = try h.makePipeline()
+        try pipeline.syncSources()
+        let summary = try pipeline.run(.due)
+
+        #expect(summary.sourcesDue == 5)
+        #expect(summary.sourcesFetched == 5, "failures: \(summary.failures)")
+        #expect(summary.sourcesFailed == 0)
+        // Feeds/demo/MENTIONS.md: 80 on-topic items; the 9 off-topic ones fail the brand query.
+        #expect(summary.mentionsStored == 80)
+        #expect(summary.pagesFetched == 6, "the TrustVoice page links a second page")
+        #expect(summary.negatives >= 30)
+        #expect(summary.casesOpened >= 15)
+
+        try h.store.read { tx in
+            // One customer, one case: Priya's two complaints share a case.
+            let priya = try tx.cases(CaseFilter(kind: "incident")).filter { $0.customer == "Priya Natarajan" }
+            #expect(priya.count == 1)
+            if let c = priya.first { #expect(try tx.mentionIDs(ofCase: c.id).count == 2) }
+            // The billing problem that several customers hit is one problem case.
+            let problems = try tx.cases(CaseFilter(kind: "problem"))
+            let billing = problems.filter { $0.aspect == "billing" }
+            #expect(billing.count == 1)
+            if let b = billing.first { #expect(try tx.incidents(ofProblem: b.id).count >= 3) }
+            // Every alert was delivered to the demo's JSON-lines channel.
+            #expect(try tx.alerts(state: "pending").isEmpty)
+            #expect(try tx.alerts(state: "sent").count > 0)
+            // Scores keep their reasons.
+            let negative = try tx.mentions(from: .distantPast, to: .distantFuture, label: "negative", limit: 1)
+            #expect(negative.first?.score?.reasons.isEmpty == false)
+        }
+        let alerts = try String(contentsOf: h.folder.appendingPathComponent("alerts.jsonl"), encoding: .utf8)
+        #expect(alerts.split(separator: "\n").count == (try h.store.read { try $0.alerts(state: "sent").count }))
+
+        let week = DateInterval(start: Self.now.addingTimeInterval(-7 * 86_400 - 7 * 3600), duration: 7 * 86_400)
+        let report = try h.store.read { try $0.digestReport(period: week, periodName: "week", brand: "Brightwave", now: Self.now) }
+        #expect(report.headline.mentions > 20)
+        #expect(report.problems.contains { $0.aspect == "billing" })
+        #expect(report.dailyVolume.count == 30)
+        #expect(report.dailyVolume.reduce(0) { $0 + $1.total } == 80)
+        #expect(report.ratingTrend.isEmpty == false)
+        let html = DigestRenderer.html(report)
+        #expect(html.contains("Brightwave"))
+        #expect(!html.contains("<script"))
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func runningAgainAddsNothing() throws {
+        let h = try Harness()
+        defer { h.server.stop() }
+        let first = try h.makePipeline()
+        try first.syncSources()
+        _ = try first.run(.due)
+        let before = try h.counts()
+
+        // The same clock: nothing is due, nothing happens.
+        let again = try h.makePipeline()
+        try again.syncSources()
+        let idle = try again.run(.due)
+        #expect(idle.sourcesDue == 0)
+        // Forcing every source through the pipeline again still stores nothing twice.
+        let forced = try again.run(.all)
+        #expect(forced.sourcesFetched + forced.sourcesNotModified == 5)
+        #expect(forced.mentionsStored == 0)
+        #expect(forced.casesOpened == 0)
+        let after = try h.counts()
+        #expect(after.mentions == before.mentions)
+        #expect(after.cases == before.cases)
+        #expect(after.events == before.events)
+        #expect(after.outbox == before.outbox)
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func aFailingSourceIsRecordedAndTheOthersAreStored() throws {
+        let h = try Harness()
+        defer { h.server.stop() }
+        let pipeline = try h.makePipeline()
+        try pipeline.syncSources()
+        try h.store.write { tx in
+            try tx.upsertSource(SourceSpec(name: "missing", url: h.server.baseURL + "/no-such-feed.rss", kind: "feed", interval: 3600),
+                                origin: "cli", now: Self.now)
+        }
+        let summary = try pipeline.run(.due)
+        #expect(summary.sourcesFailed == 1)
+        #expect(summary.sourcesFetched == 5)
+        #expect(summary.mentionsStored == 80)
+        #expect(summary.exitStatus == .sourcesFailed)
+        let missing = try h.store.read { try $0.source(named: "missing") }
+        #expect(missing?.failures == 1)
+        #expect(missing?.lastError?.contains("404") == true)
+        #expect((missing?.nextDue ?? .distantPast) > Self.now)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// Where things are, found from this file: the repository, its fixtures, the built binary.
+enum TestPaths {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let demoFeeds = repo.appendingPathComponent("Feeds/demo")
+    static let fixtures = repo.appendingPathComponent("Tests/EarshotTests/Fixtures")
+    static let lexicon = repo.appendingPathComponent("data/lexicon")
+    static let shared = repo.deletingLastPathComponent().appendingPathComponent("shared")
+    static var hasLexicon: Bool { FileManager.default.fileExists(atPath: lexicon.appendingPathComponent("vader_lexicon.txt").path) }
+
+    /// The `earshot` binary `swift build` made beside the tests.
+    static var binary: URL {
+        for config in ["debug", "release"] {
+            let url = repo.appendingPathComponent(".build/\(config)/earshot")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return repo.appendingPathComponent(".build/debug/earshot")
+    }
+
+    static func temporaryFolder(_ name: String = "earshot-test") -> URL {
+        var template = Array("/tmp/\(name)-XXXXXX".utf8CString)
+        let path = String(cString: mkdtemp(&template)!)
+        return URL(fileURLWithPath: path)
+    }
+}
+
+/// Runs the built `earshot` and collects what a user would see.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func runEarshot(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = TestPaths.binary
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["EARSHOT_LEXICON"] = TestPaths.lexicon.path
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    // Read both pipes before waiting, so a chatty process never blocks on a full pipe.
+    var outData = Data(), errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
