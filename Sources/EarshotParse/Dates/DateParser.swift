@@ -1,0 +1,141 @@
+import Foundation
+
+/// Parses the date forms found in feeds and review pages, the way feedparser does:
+/// RFC 822/1123 and their wild variants, W3CDTF/ISO 8601, asctime, and a few regional forms.
+/// Results are UTC instants; nil when the text is not a date.
+public enum DateParser {
+    public static func parse(_ s: String) -> Date? {
+        let text = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { return nil }
+        if let d = parseW3CDTF(text) { return d }
+        if let d = parseRFC822(text) { return d }
+        return nil
+    }
+
+    // MARK: - W3CDTF / ISO 8601
+
+    static func parseW3CDTF(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        var i = 0
+        func digits(_ n: Int) -> Int? {
+            guard i + n <= b.count else { return nil }
+            var v = 0
+            for k in 0..<n { let c = b[i + k]; guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
+            i += n
+            return v
+        }
+        guard let year = digits(4) else { return nil }
+        var month = 1, day = 1, hour = 0, minute = 0, second = 0.0, offset = 0
+        if i < b.count, b[i] == UInt8(ascii: "-") {
+            i += 1
+            guard let m = digits(2) else { return nil }
+            month = m
+            if i < b.count, b[i] == UInt8(ascii: "-") {
+                i += 1
+                guard let d = digits(2) else { return nil }
+                day = d
+            }
+        } else if let m = digits(2) {
+            month = m
+            guard let d = digits(2) else { return nil }
+            day = d
+        }
+        if i < b.count, b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: " ") || b[i] == UInt8(ascii: "t") {
+            i += 1
+            guard let h = digits(2) else { return nil }
+            hour = h
+            if i < b.count, b[i] == UInt8(ascii: ":") { i += 1 }
+            guard let mi = digits(2) else { return nil }
+            minute = mi
+            if i < b.count, b[i] == UInt8(ascii: ":") {
+                i += 1
+                guard let sec = digits(2) else { return nil }
+                second = Double(sec)
+                if i < b.count, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") {
+                    i += 1
+                    while i < b.count, b[i] >= 48 && b[i] <= 57 { i += 1 }
+                }
+            }
+            if i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
+                    i += 1
+                } else if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
+                    i += 1
+                    guard let oh = digits(2) else { return nil }
+                    if i < b.count, b[i] == UInt8(ascii: ":") { i += 1 }
+                    let om = digits(2) ?? 0
+                    offset = (oh * 60 + om) * 60 * (c == UInt8(ascii: "-") ? -1 : 1)
+                }
+            }
+        }
+        while i < b.count, b[i] == 32 { i += 1 }
+        guard i == b.count else { return nil }
+        return makeDate(year: year, month: month, day: day, hour: hour, minute: minute, second: Int(second), offset: offset)
+    }
+
+    // MARK: - RFC 822 and variants
+
+    static let months: [String: Int] = ["jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+                                        "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12]
+    static let zones: [String: Int] = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
+                                       "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "a": -1, "n": 1, "m": -12, "y": 12]
+
+    static func parseRFC822(_ text: String) -> Date? {
+        var parts = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
+        guard !parts.isEmpty else { return nil }
+        if parts[0].hasSuffix(".") { parts[0].removeLast() }
+        if parts[0].count >= 3, parts[0].allSatisfy(\.isLetter), months[String(parts[0].prefix(3))] == nil { parts.removeFirst() }
+        guard parts.count >= 3 else { return nil }
+        var day: Int?, month: Int?, year: Int?
+        if let d = Int(parts[0]), let m = months[String(parts[1].prefix(3))] { day = d; month = m }
+        else if let m = months[String(parts[0].prefix(3))], let d = Int(parts[1]) { day = d; month = m }
+        // asctime: "Sun Jan  4 16:29:06 2004" (the time before the year).
+        if parts.count >= 4, parts[2].contains(":"), Int(parts[3]) != nil, parts[3].count == 4 {
+            parts.swapAt(2, 3)
+        }
+        guard let day, let month, var y = Int(parts[2]) else { return nil }
+        if parts[2].count == 2 { y += y < 90 ? 2000 : 1900 }
+        year = y
+        var hour = 0, minute = 0, second = 0, offset = 0
+        var rest = Array(parts.dropFirst(3))
+        if let t = rest.first, t.contains(":") {
+            let hms = t.split(separator: ":").map { Int($0) }
+            guard hms.count >= 2, let h = hms[0], let mi = hms[1] else { return nil }
+            hour = h; minute = mi
+            if hms.count > 2 { guard let s = hms[2] else { return nil }; second = s }
+            rest.removeFirst()
+        }
+        if let z = rest.first {
+            var zone = z
+            if zone.hasPrefix("gmt") || zone.hasPrefix("utc") , zone.count > 3 { zone = String(zone.dropFirst(3)) }
+            if let h = zones[zone] { offset = h * 3600 }
+            else if let f = zone.first, f == "+" || f == "-" {
+                let digits = zone.dropFirst().filter(\.isNumber)
+                if let v = Int(digits) {
+                    let (h, m) = digits.count <= 2 ? (v, 0) : (v / 100, v % 100)
+                    offset = (h * 3600 + m * 60) * (f == "-" ? -1 : 1)
+                }
+            }
+        }
+        return makeDate(year: year!, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
+    }
+
+    // MARK: - Helpers
+
+    /// A UTC date from civil fields and an offset east of UTC in seconds; nil when a field is out of range.
+    static func makeDate(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offset: Int) -> Date? {
+        guard (1...12).contains(month), (1...31).contains(day), (0...24).contains(hour),
+              (0...59).contains(minute), (0...61).contains(second) else { return nil }
+        // Days from civil (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+}

@@ -1,0 +1,289 @@
+import Foundation
+
+/// The per-element handlers (feedparser's `_start_*`/`_end_*` of the base formats, dc, itunes and media).
+extension FeedBuilder {
+    /// Runs the start handler of `name`; false when there is none.
+    func start(_ name: String, _ attrs: inout [String: String]) -> Bool {
+        switch name {
+        case "rss":
+            if version.isEmpty || !version.hasPrefix("rss") {
+                let v = attrs["version"] ?? ""
+                let map = ["0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"]
+                version = map[v] ?? (v.hasPrefix("2.") ? "rss20" : "rss")
+            }
+        case "channel": infeed = true; cdfCommon(attrs)
+        case "feed":
+            infeed = true
+            if version.isEmpty {
+                let map = ["0.1": "atom01", "0.2": "atom02", "0.3": "atom03"]
+                version = map[attrs["version"] ?? ""] ?? "atom"
+            }
+        case "image":
+            if !inentry { context.hasImage = true; if context === feed { feed.hasImage = true } }
+            inimage = true; titleDepth = -1; push("image", false)
+        case "textinput":
+            context.hasTextInput = true
+            intextinput = true; titleDepth = -1; push("textinput", false)
+        case "author", "managingeditor", "dc_author", "dc_creator", "itunes_author":
+            inauthor = true; push("author", true)
+            let c = context
+            if c.authors == nil { c.authors = [] }
+            c.authors!.append([:])
+        case "contributor":
+            incontributor = true; push("contributor", false)
+        case "dc_contributor":
+            incontributor = true; push("name", false)
+        case "name", "itunes_name": push("name", false)
+        case "width": push("width", false)
+        case "height": push("height", false)
+        case "url", "homepage", "uri": push("href", true)
+        case "email", "itunes_email": push("email", false)
+        case "subtitle", "tagline", "itunes_subtitle": pushContent("subtitle", attrs, "text/plain", true)
+        case "rights", "copyright", "dc_rights": pushContent("rights", attrs, "text/plain", true)
+        case "item", "entry":
+            let e = FeedContext()
+            entries.append(e)
+            push("item", false)
+            inentry = true; guidIsLinkFlag = false; titleDepth = -1
+            if let id = attrs["rdf:about"], !id.isEmpty { context.values["id"] = id }
+            cdfCommon(attrs)
+        case "language", "dc_language": push("language", true)
+        case "webmaster", "dc_publisher": push("publisher", true)
+        case "published", "issued", "pubdate", "dcterms_issued": push("published", true)
+        case "updated", "modified", "lastbuilddate", "dc_date", "dcterms_modified": push("updated", true)
+        case "created", "dcterms_created": push("created", true)
+        case "expirationdate": push("expired", true)
+        case "category", "keywords", "dc_subject", "media_category": push("category", true)
+        case "itunes_category": push("category", true)
+        case "link": startLink(&attrs)
+        case "guid", "id":
+            guidIsLinkFlag = (attrs["ispermalink"] ?? "true") == "true"
+            push("id", true)
+        case "title", "dc_title", "media_title":
+            if svgOK > 0 { return false }
+            pushContent("title", attrs, "text/plain", infeed || inentry || insource)
+        case "description", "dc_description", "media_description":
+            if context.values["summary"] != nil && !hasContent {
+                summaryKey = "content"; startContent(attrs)
+            } else {
+                pushContent("description", attrs, "text/html", infeed || inentry || insource)
+            }
+        case "abstract": pushContent("description", attrs, "text/plain", infeed || inentry || insource)
+        case "info", "feedburner_browserfriendly": pushContent("info", attrs, "text/plain", true)
+        case "generator": push("generator", true)
+        case "summary", "itunes_summary":
+            if context.values["summary"] != nil && !hasContent {
+                summaryKey = "content"; startContent(attrs)
+            } else {
+                summaryKey = "summary"; pushContent("summary", attrs, "text/plain", true)
+            }
+        case "enclosure", "cloud", "media_content", "media_group", "psc_chapters", "psc_chapter": break
+        case "source":
+            push("source", true); insource = true; titleDepth = -1
+        case "content": startContent(attrs)
+        case "body", "xhtml_body": pushContent("content", attrs, "application/xhtml+xml", true)
+        case "content_encoded", "fullitem":
+            hasContent = true; pushContent("content", attrs, "text/html", true)
+        case "newlocation": push("newlocation", true)
+        case "itunes_owner": inpublisher = true; push("publisher", false)
+        case "itunes_image", "itunes_link": push("itunes_image", false)
+        case "media_rating": push("rating", true)
+        case "media_credit": push("credit", true)
+        case "media_restriction": push("restriction", true)
+        case "media_license": push("license", true)
+        case "media_thumbnail": push("url", true)
+        case "media_player": push("media_player", false)
+        case "dcterms_valid": push("validity", true)
+        case "ttl": push("ttl", true)
+        case "sy_updateperiod": push("sy_updateperiod", true)
+        case "sy_updatefrequency": push("sy_updatefrequency", true)
+        default: return false
+        }
+        return true
+    }
+
+    /// Runs the end handler of `name`; false when there is none (the caller then pops the element).
+    func end(_ name: String) -> Bool {
+        switch name {
+        case "channel", "feed": infeed = false
+        case "image": pop("image"); inimage = false
+        case "textinput": pop("textinput"); intextinput = false
+        case "author", "managingeditor", "dc_author", "dc_creator", "itunes_author":
+            pop("author"); inauthor = false; syncAuthorDetail()
+        case "contributor": pop("contributor"); incontributor = false
+        case "dc_contributor": endName(); incontributor = false
+        case "name", "itunes_name": endName()
+        case "url", "homepage", "uri":
+            let v = pop("href")
+            if inauthor, let v { saveAuthor("href", v) }
+        case "email", "itunes_email":
+            let v = pop("email") ?? ""
+            if inpublisher { } else if inauthor { saveAuthor("email", v) }
+        case "subtitle", "tagline", "itunes_subtitle": popContent("subtitle")
+        case "rights", "copyright", "dc_rights": popContent("rights")
+        case "item", "entry": pop("item"); inentry = false; hasContent = false
+        case "language", "dc_language": lang = pop("language")
+        case "webmaster", "dc_publisher": pop("publisher")
+        case "published", "issued", "pubdate", "dcterms_issued":
+            let v = pop("published")
+            context.published = .some(v.flatMap(DateParser.parse))
+        case "updated", "modified", "lastbuilddate", "dc_date", "dcterms_modified":
+            let v = pop("updated")
+            context.updated = .some(v.flatMap(DateParser.parse))
+        case "created", "dcterms_created": pop("created")
+        case "expirationdate": pop("expired")
+        case "category", "keywords", "dc_subject", "media_category", "itunes_category": pop("category")
+        case "link": pop("link")
+        case "guid", "id":
+            let v = pop("id")
+            let c = context
+            if c.values["link"] == nil { c.guidIsLink = guidIsLinkFlag }
+            if guidIsLinkFlag, let v { c.setDefault("link", v) }
+        case "title", "dc_title":
+            if svgOK > 0 { return true }
+            let v = popContent("title")
+            if let v, !v.isEmpty { titleDepth = depth }
+        case "media_title":
+            let saved = titleDepth
+            _ = end("title")
+            titleDepth = saved
+        case "description", "dc_description", "media_description", "abstract":
+            if summaryKey == "content" { endContent() } else { popContent("description") }
+            summaryKey = nil
+        case "info", "feedburner_browserfriendly": popContent("info")
+        case "generator": pop("generator")
+        case "summary", "itunes_summary":
+            if summaryKey == "content" { endContent() } else { popContent(summaryKey ?? "summary") }
+            summaryKey = nil
+        case "source":
+            insource = false
+            pop("source")
+            source = FeedContext()
+        case "content", "body", "xhtml_body", "content_encoded", "fullitem": endContent()
+        case "itunes_owner": pop("publisher"); inpublisher = false
+        case "ttl": if let v = pop("ttl"), !inentry { ttl = v }
+        case "sy_updateperiod": if let v = pop("sy_updateperiod"), !inentry { syPeriod = v }
+        case "sy_updatefrequency": if let v = pop("sy_updatefrequency"), !inentry { syFrequency = v }
+        default: return false
+        }
+        return true
+    }
+
+    func cdfCommon(_ attrs: [String: String]) {
+        if let lastmod = attrs["lastmod"] {
+            push("updated", true)
+            stack[stack.count - 1].pieces = [lastmod]
+            _ = end("updated")
+        }
+        if let href = attrs["href"] {
+            push("link", true)
+            stack[stack.count - 1].pieces = [href]
+            _ = end("link")
+        }
+    }
+
+    func startLink(_ attrs: inout [String: String]) {
+        if attrs["rel"] == nil { attrs["rel"] = "alternate" }
+        if attrs["type"] == nil { attrs["type"] = attrs["rel"] == "self" ? "application/atom+xml" : "text/html" }
+        let c = context
+        if let href = attrs["url"] ?? attrs["uri"] ?? attrs["href"], !href.isEmpty {
+            let resolved = URLResolver.resolve(baseURI, href)
+            if attrs["rel"] == "alternate", Self.htmlTypes.contains(Self.mapContentType(attrs["type"] ?? "")) {
+                c.values["link"] = resolved
+            }
+        } else {
+            push("link", infeed || inentry || insource)
+        }
+    }
+
+    func startContent(_ attrs: [String: String]) {
+        hasContent = true
+        pushContent("content", attrs, "text/plain", true)
+        push("content", true)
+    }
+
+    func endContent() {
+        let copyToSummary = ["text/plain", "text/html", "application/xhtml+xml"].contains(Self.mapContentType(contentParams.present ? contentParams.type : ""))
+        let type = contentParams.present ? contentParams.type : "text/html"
+        let value = popContent("content")
+        if copyToSummary, let value {
+            let c = context
+            if c.values["summary"] == nil {
+                c.values["summary"] = value
+                if c.detailTypes["summary"] == nil { c.detailTypes["summary-from-content"] = type }
+            }
+        }
+    }
+
+    func endName() {
+        let v = pop("name") ?? ""
+        if inpublisher { } else if inauthor { saveAuthor("name", v) }
+        else if intextinput { }
+    }
+
+    func saveAuthor(_ key: String, _ value: String) {
+        let c = context
+        if c.authorDetail == nil { c.authorDetail = [:] }
+        c.authorDetail![key] = value
+        syncAuthorDetail()
+        if c.authors == nil || c.authors!.isEmpty { c.authors = [[:]] }
+        c.authors![c.authors!.count - 1][key] = value
+    }
+
+    /// feedparser's _sync_author_detail: "Name (email)" strings split into a name and an e-mail.
+    func syncAuthorDetail() {
+        let c = context
+        let detail = c.authors?.last ?? [:]
+        if !detail.isEmpty {
+            let name = detail["name"], email = detail["email"]
+            if let name, !name.isEmpty, let email, !email.isEmpty { c.values["author"] = "\(name) (\(email))" }
+            else if let name, !name.isEmpty { c.values["author"] = name }
+            else if let email, !email.isEmpty { c.values["author"] = email }
+            return
+        }
+        guard var author = c.values["author"], !author.isEmpty else { return }
+        var email: String? = nil
+        if let r = Self.findEmail(author) {
+            email = String(author[r])
+            author = author.replacingOccurrences(of: email!, with: "")
+            for junk in ["()", "<>", "&lt;&gt;"] { author = author.replacingOccurrences(of: junk, with: "") }
+            author = author.trimmingSpaces()
+            if author.hasPrefix("(") { author.removeFirst() }
+            if author.hasSuffix(")") { author.removeLast() }
+            author = author.trimmingSpaces()
+        }
+        var d: [String: String] = [:]
+        if !author.isEmpty { d["name"] = author }
+        if let email { d["email"] = email }
+        if !d.isEmpty {
+            if c.authors == nil || c.authors!.isEmpty { c.authors = [d] } else { c.authors![c.authors!.count - 1] = d }
+        }
+    }
+
+    /// The first e-mail address in `s` (feedparser's pattern, roughly).
+    static func findEmail(_ s: String) -> Range<String.Index>? {
+        let chars = Array(s)
+        func local(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || "_-.+".contains(c)) }
+        func host(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == ".") }
+        for (i, ch) in chars.enumerated() where ch == "@" {
+            var a = i
+            while a > 0, local(chars[a - 1]) { a -= 1 }
+            guard a < i else { continue }
+            var b = i + 1
+            while b < chars.count, host(chars[b]) { b += 1 }
+            var domain = String(chars[(i + 1)..<b])
+            while domain.hasSuffix(".") { domain.removeLast(); b -= 1 }
+            let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+            guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last,
+                  (2...4).contains(tld.count) || tld.allSatisfy(\.isNumber) else { continue }
+            // "?subject=..." belongs to the address too.
+            if b < chars.count, chars[b] == "?", String(chars[b...]).hasPrefix("?subject=") {
+                while b < chars.count, !chars[b].isWhitespace { b += 1 }
+            }
+            let start = s.index(s.startIndex, offsetBy: a)
+            let end = s.index(s.startIndex, offsetBy: b)
+            return start..<end
+        }
+        return nil
+    }
+}

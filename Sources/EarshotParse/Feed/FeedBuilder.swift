@@ -1,0 +1,375 @@
+import Foundation
+
+/// The element-level state machine that turns SAX events into feed values, ported from feedparser's
+/// `_FeedParserMixin` so that results match feedparser's (the conformance corpus was made with it).
+final class FeedBuilder {
+    struct Frame { var element: String; var expectingText: Bool; var pieces: [String] }
+    struct ContentParams { var type: String = ""; var base64 = false; var present = false }
+
+    static let namespaces: [String: String] = [
+        "": "", "http://backend.userland.com/rss": "", "http://blogs.law.harvard.edu/tech/rss": "",
+        "http://purl.org/rss/1.0/": "", "http://my.netscape.com/rdf/simple/0.9/": "", "http://example.com/newformat#": "",
+        "http://example.com/necho": "", "http://purl.org/echo/": "", "uri/of/echo/namespace#": "", "http://purl.org/pie/": "",
+        "http://purl.org/atom/ns#": "", "http://www.w3.org/2005/atom": "", "http://purl.org/rss/1.0/modules/rss091#": "",
+        "http://webns.net/mvcb/": "admin", "http://purl.org/rss/1.0/modules/aggregation/": "ag",
+        "http://purl.org/rss/1.0/modules/annotate/": "annotate", "http://media.tangent.org/rss/1.0/": "audio",
+        "http://backend.userland.com/blogchannelmodule": "blogChannel",
+        "http://creativecommons.org/ns#license": "cc", "http://web.resource.org/cc/": "cc",
+        "http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html": "creativeCommons",
+        "http://backend.userland.com/creativecommonsrssmodule": "creativeCommons",
+        "http://purl.org/rss/1.0/modules/company": "co", "http://purl.org/rss/1.0/modules/content/": "content",
+        "http://my.theinfo.org/changed/1.0/rss/": "cp", "http://purl.org/dc/elements/1.1/": "dc",
+        "http://purl.org/dc/terms/": "dcterms", "http://purl.org/rss/1.0/modules/email/": "email",
+        "http://purl.org/rss/1.0/modules/event/": "ev", "http://rssnamespace.org/feedburner/ext/1.0": "feedburner",
+        "http://freshmeat.net/rss/fm/": "fm", "http://xmlns.com/foaf/0.1/": "foaf",
+        "http://www.w3.org/2003/01/geo/wgs84_pos#": "geo", "http://www.georss.org/georss": "georss",
+        "http://www.opengis.net/gml": "gml", "http://postneo.com/icbm/": "icbm", "http://purl.org/rss/1.0/modules/image/": "image",
+        "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes", "http://example.com/dtds/podcast-1.0.dtd": "itunes",
+        "http://purl.org/rss/1.0/modules/link/": "l", "http://search.yahoo.com/mrss": "media",
+        "http://search.yahoo.com/mrss/": "media", "http://madskills.com/public/xml/rss/module/pingback/": "pingback",
+        "http://prismstandard.org/namespaces/1.2/basic/": "prism", "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+        "http://www.w3.org/2000/01/rdf-schema#": "rdfs", "http://purl.org/rss/1.0/modules/reference/": "ref",
+        "http://purl.org/rss/1.0/modules/richequiv/": "reqv", "http://purl.org/rss/1.0/modules/search/": "search",
+        "http://purl.org/rss/1.0/modules/slash/": "slash", "http://schemas.xmlsoap.org/soap/envelope/": "soap",
+        "http://purl.org/rss/1.0/modules/servicestatus/": "ss", "http://hacks.benhammersley.com/rss/streaming/": "str",
+        "http://purl.org/rss/1.0/modules/subscription/": "sub", "http://purl.org/rss/1.0/modules/syndication/": "sy",
+        "http://schemas.pocketsoap.com/rss/mydescmodule/": "szf", "http://purl.org/rss/1.0/modules/taxonomy/": "taxo",
+        "http://purl.org/rss/1.0/modules/threading/": "thr", "http://purl.org/rss/1.0/modules/textinput/": "ti",
+        "http://madskills.com/public/xml/rss/module/trackback/": "trackback", "http://wellformedweb.org/commentapi/": "wfw",
+        "http://purl.org/rss/1.0/modules/wiki/": "wiki", "http://www.w3.org/1999/xhtml": "xhtml",
+        "http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/xml/1998/namespace": "xml",
+        "http://podlove.org/simple-chapters": "psc",
+    ]
+    static let canBeRelativeURI: Set<String> = ["comments", "docs", "href", "icon", "id", "link", "logo", "url", "wfw_comment", "wfw_commentrss"]
+    static let htmlTypes: Set<String> = ["application/xhtml+xml", "text/html"]
+
+    // Results
+    let feed = FeedContext()
+    var entries: [FeedContext] = []
+    var version = ""
+    var language: String?
+    var ttl: String?
+    var syPeriod: String?
+    var syFrequency: String?
+
+    // State
+    var namespacesInUse: [String: String] = [:]
+    var namespaceMap: [String: String] = [:]
+    var infeed = false, inentry = false, intextinput = false, inimage = false
+    var inauthor = false, incontributor = false, inpublisher = false, insource = false
+    var incontent = 0
+    var contentParams = ContentParams()
+    var summaryKey: String? = nil
+    var stack: [Frame] = []
+    var baseStack: [String] = []
+    var langStack: [String?] = []
+    var baseURI: String
+    var lang: String?
+    var svgOK = 0
+    var titleDepth = -1
+    var depth = 0
+    var hasContent = false
+    var source = FeedContext()
+    let image = FeedContext()
+    let textInput = FeedContext()
+    /// Whether the document was read as UTF-8 (feedparser then repairs double-encoded text).
+    var utf8Document = true
+
+    init(baseURI: String?) {
+        self.baseURI = baseURI ?? ""
+    }
+
+    // MARK: - Events
+
+    func startElement(_ tag: String, _ attrList: [(String, String)]) {
+        depth += 1
+        var attrs: [String: String] = [:]
+        var ordered = attrList
+        for i in ordered.indices {
+            let k = ordered[i].0.lowercased()
+            let v = (k == "rel" || k == "type") ? ordered[i].1.lowercased() : ordered[i].1
+            ordered[i] = (k, v)
+            attrs[k] = v
+        }
+        let base = (attrs["xml:base"] ?? attrs["base"]).flatMap { $0.isEmpty ? nil : $0 } ?? baseURI
+        if !baseURI.isEmpty {
+            let safe = URLResolver.safeAbsolute(baseURI, base)
+            if !safe.isEmpty { baseURI = safe }
+        } else {
+            baseURI = URLResolver.resolve(baseURI, base)
+        }
+        var newLang = attrs["xml:lang"] ?? attrs["lang"]
+        if newLang == "" { newLang = nil } else if newLang == nil { newLang = lang }
+        if let l = newLang, tag == "feed" || tag == "rss" || tag == "rdf:rdf" {
+            language = l.replacingOccurrences(of: "_", with: "-")
+        }
+        lang = newLang
+        baseStack.append(baseURI)
+        langStack.append(newLang)
+
+        if incontent > 0 && !(contentParams.present ? contentParams.type : "xml").hasSuffix("xml") {
+            if tag == "xhtml:div" || tag == "div" { return }
+            contentParams.type = "application/xhtml+xml"; contentParams.present = true
+        }
+        if incontent > 0 && contentParams.present && contentParams.type == "application/xhtml+xml" {
+            var t = tag
+            if let c = t.firstIndex(of: ":") {
+                let prefix = String(t[..<c]); t = String(t[t.index(after: c)...])
+                let ns = namespacesInUse[prefix] ?? ""
+                if t == "math" && ns == "http://www.w3.org/1998/Math/MathML" { ordered.append(("xmlns", ns)) }
+                if t == "svg" && ns == "http://www.w3.org/2000/svg" { ordered.append(("xmlns", ns)) }
+            }
+            if t == "svg" { svgOK += 1 }
+            handleData("<" + t + Self.strattrs(ordered) + ">", escape: false)
+            return
+        }
+        var prefix = "", suffix = tag
+        if let c = tag.firstIndex(of: ":") { prefix = String(tag[..<c]); suffix = String(tag[tag.index(after: c)...]) }
+        prefix = namespaceMap[prefix] ?? prefix
+        if !prefix.isEmpty { prefix += "_" }
+        if prefix.isEmpty && !["title", "link", "description", "name"].contains(tag) { intextinput = false }
+        if prefix.isEmpty && !["title", "link", "description", "url", "href", "width", "height"].contains(tag) { inimage = false }
+        let name = prefix + suffix
+        if !start(name, &attrs) {
+            if attrs.isEmpty { push(name, true) }
+        }
+    }
+
+    func endElement(_ tag: String) {
+        var prefix = "", suffix = tag
+        if let c = tag.firstIndex(of: ":") { prefix = String(tag[..<c]); suffix = String(tag[tag.index(after: c)...]) }
+        prefix = namespaceMap[prefix] ?? prefix
+        if !prefix.isEmpty { prefix += "_" }
+        if suffix == "svg" && svgOK > 0 { svgOK -= 1 }
+        if svgOK > 0 || !end(prefix + suffix) { _ = pop(prefix + suffix) }
+        if incontent > 0 && !(contentParams.present ? contentParams.type : "xml").hasSuffix("xml") {
+            if tag == "xhtml:div" || tag == "div" { return }
+            contentParams.type = "application/xhtml+xml"; contentParams.present = true
+        }
+        if incontent > 0 && contentParams.present && contentParams.type == "application/xhtml+xml" {
+            let t = tag.split(separator: ":").last.map(String.init) ?? tag
+            handleData("</" + t + ">", escape: false)
+        }
+        if !baseStack.isEmpty {
+            baseStack.removeLast()
+            if let b = baseStack.last, !b.isEmpty { baseURI = b }
+        }
+        if !langStack.isEmpty {
+            langStack.removeLast()
+            if let l = langStack.last { lang = l }
+        }
+        depth -= 1
+    }
+
+    func handleData(_ text: String, escape: Bool = true) {
+        guard !stack.isEmpty else { return }
+        if escape && contentParams.present && contentParams.type == "application/xhtml+xml" {
+            stack[stack.count - 1].pieces.append(Self.xmlEscape(text))
+        } else {
+            stack[stack.count - 1].pieces.append(text)
+        }
+    }
+
+    func trackNamespace(_ prefix: String?, _ uri: String) {
+        var uri = uri
+        var lower = uri.lowercased()
+        if version.isEmpty {
+            if prefix == nil && lower == "http://my.netscape.com/rdf/simple/0.9/" { version = "rss090" }
+            else if lower == "http://purl.org/rss/1.0/" { version = "rss10" }
+            else if lower == "http://www.w3.org/2005/atom" { version = "atom10" }
+        }
+        if lower.contains("backend.userland.com/rss") { uri = "http://backend.userland.com/rss"; lower = uri }
+        if let canonical = Self.namespaces[lower] {
+            namespaceMap[prefix ?? "\u{0}default"] = canonical
+            namespacesInUse[canonical] = uri
+        } else {
+            namespacesInUse[prefix ?? ""] = uri
+        }
+    }
+
+    static func xmlEscape(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func strattrs(_ attrs: [(String, String)]) -> String {
+        var out = ""
+        for (k, v) in attrs { out += " \(k)=\"" + xmlEscape(v).replacingOccurrences(of: "\"", with: "&quot;") + "\"" }
+        return out
+    }
+
+    // MARK: - The element stack
+
+    func push(_ element: String, _ expectingText: Bool) {
+        stack.append(Frame(element: element, expectingText: expectingText, pieces: []))
+    }
+
+    static func mapContentType(_ t: String) -> String {
+        let t = t.lowercased()
+        switch t {
+        case "text", "plain": return "text/plain"
+        case "html": return "text/html"
+        case "xhtml": return "application/xhtml+xml"
+        default: return t
+        }
+    }
+
+    func pushContent(_ tag: String, _ attrs: [String: String], _ defaultType: String, _ expectingText: Bool) {
+        incontent += 1
+        if let l = lang { lang = l.replacingOccurrences(of: "_", with: "-") }
+        let type = Self.mapContentType(attrs["type"] ?? defaultType)
+        var base64 = false
+        if attrs["mode"] == "base64" { base64 = true }
+        else if type.hasPrefix("text/") || type.hasSuffix("+xml") || type.hasSuffix("/xml") { base64 = false }
+        else { base64 = true }
+        contentParams = ContentParams(type: type, base64: base64, present: true)
+        push(tag, expectingText)
+    }
+
+    @discardableResult
+    func popContent(_ tag: String) -> String? {
+        let value = pop(tag)
+        incontent -= 1
+        contentParams = ContentParams()
+        return value
+    }
+
+    var context: FeedContext {
+        if insource { return source }
+        if inimage && feed.hasImage { return image }
+        if intextinput { return textInput }
+        if inentry, let e = entries.last { return e }
+        return feed
+    }
+
+    @discardableResult
+    func pop(_ element: String, stripWhitespace: Bool = true) -> String? {
+        guard let top = stack.last, top.element == element else { return nil }
+        stack.removeLast()
+        var pieces = top.pieces
+        if version == "atom10" && contentParams.present && contentParams.type == "application/xhtml+xml" {
+            while pieces.count > 1, pieces.last!.trimmingSpaces().isEmpty { pieces.removeLast() }
+            while pieces.count > 1, pieces.first!.trimmingSpaces().isEmpty { pieces.removeFirst() }
+            if let first = pieces.first, first == "<div>" || first.hasPrefix("<div "), pieces.last == "</div>" {
+                var d = 0
+                var broke = false
+                for piece in pieces.dropLast() {
+                    if piece.hasPrefix("</") { d -= 1; if d == 0 { broke = true; break } }
+                    else if piece.hasPrefix("<") && !piece.hasSuffix("/>") { d += 1 }
+                }
+                if !broke { pieces = Array(pieces.dropFirst().dropLast()) }
+            }
+        }
+        var output = pieces.joined()
+        if stripWhitespace { output = output.trimmingSpaces() }
+        if !top.expectingText { return output }
+
+        if contentParams.present && contentParams.base64 {
+            let compact = output.filter { !$0.isWhitespace }
+            if let data = Data(base64Encoded: compact + String(repeating: "=", count: (4 - compact.count % 4) % 4)),
+               let s = String(data: data, encoding: .utf8) {
+                output = s
+            }
+        }
+        if Self.canBeRelativeURI.contains(element) && !output.isEmpty {
+            if element != "id" || guidIsLinkFlag {
+                output = URLResolver.resolve(baseURI, output)
+            }
+        }
+        if !version.hasPrefix("atom") && contentParams.present && contentParams.type == "text/plain" {
+            if TextCleaner.looksLikeHTML(output) { contentParams.type = "text/html" }
+        }
+        if utf8Document { output = Self.repairDoubleEncoding(output) }
+        output = Self.mapWindows1252(output)
+
+        if element == "category" || element == "tags" || element == "itunes_keywords" { return output }
+        if element == "title" && -1 < titleDepth && titleDepth <= depth { return output }
+
+        let type = contentParams.present ? contentParams.type : "text/html"
+        if inentry && !insource, let entry = entries.last {
+            if element == "content" {
+                entry.contents.append((type, output))
+            } else if element == "link" {
+                if !inimage {
+                    var v = output.replacingOccurrences(of: "&amp;", with: "&")
+                    v = Self.fixQueryEntities(v)
+                    entry.values["link"] = v
+                }
+            } else {
+                let key = element == "description" ? "summary" : element
+                let old = entry.depthMap[key]
+                if old == nil || depth <= old! {
+                    entry.depthMap[key] = depth
+                    entry.values[key] = output
+                }
+                if incontent > 0 { entry.detailTypes[key] = type }
+            }
+        } else if infeed || insource {
+            let ctx = context
+            let key = element == "description" ? "subtitle" : element
+            ctx.values[key] = output
+            if key == "link" {
+                ctx.values[key] = Self.fixQueryEntities(output)
+            } else if incontent > 0 {
+                ctx.detailTypes[key] = type
+            }
+        }
+        return output
+    }
+
+    var guidIsLinkFlag = false
+
+    static func fixQueryEntities(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        // "&name;" → "&name" (query variables mistaken for entity references).
+        var out = ""
+        var rest = Substring(s)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            let nameEnd = after.firstIndex(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) }) ?? after.endIndex
+            if nameEnd > after.startIndex, nameEnd < after.endIndex, after[nameEnd] == ";" {
+                out += "&" + after[..<nameEnd]
+                rest = after[after.index(after: nameEnd)...]
+            } else {
+                out += "&"
+                rest = after
+            }
+        }
+        return out + rest
+    }
+
+    /// feedparser: text that is UTF-8 read as Latin-1 is decoded again.
+    static func repairDoubleEncoding(_ s: String) -> String {
+        var high = false
+        for u in s.unicodeScalars {
+            if u.value > 0xFF { return s }
+            if u.value >= 0x80 { high = true }
+        }
+        guard high else { return s }
+        let bytes = s.unicodeScalars.map { UInt8($0.value) }
+        guard FeedEncoding.validUTF8(bytes) else { return s }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func mapWindows1252(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value >= 0x80 && $0.value <= 0x9F }) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if u.value >= 0x80 && u.value <= 0x9F, let m = HTMLEntities.cp1252[Int(u.value - 0x80)], let r = Unicode.Scalar(m) {
+                out.append(r)
+            } else { out.append(u) }
+        }
+        return String(out)
+    }
+}

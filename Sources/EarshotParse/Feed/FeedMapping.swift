@@ -1,0 +1,56 @@
+import Foundation
+
+/// From feedparser-shaped values to the contract's ``ParsedDocument``.
+enum FeedMapping {
+    static func isHTML(_ type: String?) -> Bool { (type ?? "text/html").contains("html") }
+
+    static func text(_ ctx: FeedContext, _ key: String, fallbackType: String? = nil) -> String? {
+        TextCleaner.clean(ctx.values[key], isHTML: isHTML(ctx.detailTypes[key] ?? fallbackType))
+    }
+
+    static func document(_ b: FeedBuilder, warnings: [String]) -> ParsedDocument {
+        let kind: ParsedDocument.Kind = b.version.hasPrefix("atom") ? .atom
+            : (b.version == "rss090" || b.version == "rss10") ? .rdf : .rss
+        var doc = ParsedDocument(kind: kind)
+        let f = b.feed
+        doc.title = text(f, "title")
+        doc.link = f.values["link"]
+        doc.subtitle = text(f, "subtitle")
+        doc.language = f.values["language"] ?? b.language
+        doc.updated = f.updated ?? nil
+        doc.warnings = warnings
+        doc.entries = b.entries.map { e in
+            var entry = ParsedEntry()
+            entry.id = e.values["id"]
+            entry.title = text(e, "title")
+            entry.link = e.values["link"]
+            if let first = e.authors?.first {
+                entry.author = [first["name"], first["email"]].compactMap { $0 }.first { !$0.isEmpty }
+            }
+            entry.published = e.published ?? nil
+            entry.updated = e.updated ?? nil
+            entry.summary = text(e, "summary", fallbackType: e.detailTypes["summary-from-content"])
+            if let c = e.contents.first { entry.content = TextCleaner.clean(c.value, isHTML: isHTML(c.type)) }
+            return entry
+        }
+        doc.minimumRefreshInterval = refreshInterval(b)
+        return doc
+    }
+
+    /// RSS `<ttl>` (minutes) and `sy:updatePeriod`/`sy:updateFrequency`, in seconds; the longer hint wins.
+    static func refreshInterval(_ b: FeedBuilder) -> TimeInterval? {
+        var result: TimeInterval? = nil
+        if let t = b.ttl?.trimmingSpaces(), let minutes = Double(t), minutes > 0, minutes.isFinite {
+            result = minutes * 60
+        }
+        if b.syPeriod != nil || b.syFrequency != nil {
+            let periods: [String: Double] = ["hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2_592_000, "yearly": 31_536_000]
+            let period = periods[(b.syPeriod ?? "daily").trimmingSpaces().lowercased()] ?? 86400
+            var frequency = Double(b.syFrequency?.trimmingSpaces() ?? "1") ?? 1
+            if !(frequency >= 1) || !frequency.isFinite { frequency = 1 }
+            let sy = period / frequency
+            result = max(result ?? 0, sy)
+        }
+        return result
+    }
+}

@@ -1,0 +1,199 @@
+/// One linear pass over the UTF-8 document before libxml2 sees it, doing what feedparser's
+/// `replace_doctype` and loose entity handling do, safely:
+/// - the DOCTYPE and its ENTITY declarations are removed, so libxml2 never reads a DTD (no external entities,
+///   no entity expansion: no XXE, no billion laughs); declared entities whose value is a character reference
+///   or plain text ("safe" in feedparser's sense) are remembered and substituted here, once, without nesting;
+/// - references to HTML named entities that XML does not define (`&nbsp;`, `&eacute;`) become numeric
+///   character references; unknown names and bare `&` are kept as literal text.
+/// CDATA sections and comments are copied unchanged.
+struct FeedPrepass {
+    var output: [UInt8] = []
+    var warnings: [String] = []
+    var netscapeDoctype = false
+
+    static let xmlPredefined: Set<String> = ["lt", "gt", "amp", "quot", "apos"]
+
+    static func isWordByte(_ c: UInt8) -> Bool {
+        (c | 0x20 >= 97 && c | 0x20 <= 122) || (c >= 48 && c <= 57) || c == 95
+    }
+
+    static func run(_ input: [UInt8]) -> FeedPrepass {
+        var result = FeedPrepass()
+        input.withUnsafeBufferPointer { result.process($0) }
+        return result
+    }
+
+    mutating func process(_ b: UnsafeBufferPointer<UInt8>) {
+        let n = b.count
+        output.reserveCapacity(n + n / 16)
+        // The head: everything before the first "<" followed by a word character.
+        var headEnd = 0
+        while headEnd + 1 < n, !(b[headEnd] == UInt8(ascii: "<") && Self.isWordByte(b[headEnd + 1])) { headEnd += 1 }
+        if headEnd + 1 >= n { headEnd = n }
+        var entities: [String: [UInt8]] = [:]
+        var i = 0
+        var removedEntities = 0
+        var sawDoctype = false
+        while i < headEnd {
+            if b[i] == UInt8(ascii: "<"), i + 1 < headEnd, b[i + 1] == UInt8(ascii: "!") {
+                if match(b, i, "<!ENTITY") {
+                    var j = i
+                    while j < headEnd, b[j] != UInt8(ascii: ">") { j += 1 }
+                    let decl = Array(b[(i + 8)..<min(j, n)])
+                    if let (name, value) = Self.safeEntity(decl) { entities[name] = value } else { removedEntities += 1 }
+                    i = min(j + 1, n); continue
+                }
+                if match(b, i, "<!DOCTYPE") {
+                    sawDoctype = true
+                    var j = i
+                    var bracket = 0
+                    while j < headEnd {
+                        let c = b[j]
+                        if c == UInt8(ascii: "[") { bracket += 1 }
+                        else if c == UInt8(ascii: "]") { bracket -= 1 }
+                        else if c == UInt8(ascii: ">") && bracket <= 0 { break }
+                        j += 1
+                    }
+                    // ENTITY declarations of the internal subset.
+                    var k = i + 9
+                    while k < min(j, n) {
+                        if b[k] == UInt8(ascii: "<"), match(b, k, "<!ENTITY") {
+                            var e = k
+                            var quote: UInt8 = 0
+                            while e < min(j, n) {
+                                let c = b[e]
+                                if quote != 0 { if c == quote { quote = 0 } }
+                                else if c == 0x22 || c == 0x27 { quote = c }
+                                else if c == UInt8(ascii: ">") { break }
+                                e += 1
+                            }
+                            let decl = Array(b[(k + 8)..<e])
+                            if let (name, value) = Self.safeEntity(decl) { entities[name] = value } else { removedEntities += 1 }
+                            k = e + 1
+                        } else { k += 1 }
+                    }
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: b[i..<min(j, n)]), as: UTF8.self).lowercased()
+                    if text.contains("netscape") { netscapeDoctype = true }
+                    i = min(j + 1, n); continue
+                }
+                if match(b, i, "<!--") {
+                    let j = find(b, i + 4, "-->") ?? n
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<min(j + 3, n)]))
+                    i = min(j + 3, n); continue
+                }
+            }
+            // Stray "]>" left from an internal subset whose entities were taken out above.
+            output.append(b[i]); i += 1
+        }
+        if sawDoctype { warnings.append("DOCTYPE removed (no DTD or external entity is ever loaded)") }
+        if removedEntities > 0 {
+            warnings.append("\(removedEntities) entity declaration\(removedEntities == 1 ? "" : "s") ignored (only character references and plain text are expanded)")
+        }
+        if !sawDoctype && output.count > 0 {
+            // Entities declared without a DOCTYPE are not honoured (feedparser re-inserts them only with one).
+            if !entities.isEmpty { entities = [:] }
+        }
+        // The body.
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: "<") {
+                if match(b, i, "<![CDATA[") {
+                    let j = find(b, i + 9, "]]>") ?? n
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<min(j + 3, n)]))
+                    i = min(j + 3, n); continue
+                }
+                if match(b, i, "<!--") {
+                    let j = find(b, i + 4, "-->") ?? n
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<min(j + 3, n)]))
+                    i = min(j + 3, n); continue
+                }
+                output.append(c); i += 1; continue
+            }
+            if c != UInt8(ascii: "&") { output.append(c); i += 1; continue }
+            // A reference.
+            if i + 1 < n, b[i + 1] == UInt8(ascii: "#") {
+                var j = i + 2
+                if j < n, b[j] | 0x20 == UInt8(ascii: "x") { j += 1 }
+                let ds = j
+                while j < n, Self.isWordByte(b[j]) { j += 1 }
+                if j > ds, j < n, b[j] == UInt8(ascii: ";") {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...j]))
+                    if b[i + 2] == UInt8(ascii: "X") { output[output.count - (j - i) - 1 + 2] = UInt8(ascii: "x") }
+                    i = j + 1; continue
+                }
+                output.append(contentsOf: Array("&amp;".utf8)); i += 1; continue
+            }
+            var j = i + 1
+            while j < n, j - i < 64, Self.isWordByte(b[j]) || b[j] == UInt8(ascii: "-") || b[j] == UInt8(ascii: ".") { j += 1 }
+            guard j > i + 1, j < n, b[j] == UInt8(ascii: ";") else {
+                output.append(contentsOf: Array("&amp;".utf8)); i += 1; continue
+            }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), as: UTF8.self)
+            if Self.xmlPredefined.contains(name) {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...j]))
+            } else if let value = entities[name] {
+                output.append(contentsOf: value)
+            } else if name == "lang" || name == "rang" {
+                // HTML 4's code points (feedparser uses html.entities.name2codepoint), not HTML5's.
+                output.append(contentsOf: Array((name == "lang" ? "&#9001;" : "&#9002;").utf8))
+            } else if let html = HTMLEntities.named(name) {
+                for u in html.unicodeScalars { output.append(contentsOf: Array("&#\(u.value);".utf8)) }
+            } else {
+                output.append(contentsOf: Array("&amp;".utf8))
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: b[(i + 1)...j]))
+            }
+            i = j + 1
+        }
+    }
+
+    /// feedparser's RE_SAFE_ENTITY_PATTERN: `\s+(\w+)\s+"(&#\w+;|[^&"]*)"`; the value as XML text to insert.
+    static func safeEntity(_ d: [UInt8]) -> (String, [UInt8])? {
+        var i = 0
+        func ws(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        guard i < d.count, ws(d[i]) else { return nil }
+        while i < d.count, ws(d[i]) { i += 1 }
+        let ns = i
+        while i < d.count, isWordByte(d[i]) { i += 1 }
+        guard i > ns, i < d.count, ws(d[i]) else { return nil }
+        let name = String(decoding: d[ns..<i], as: UTF8.self)
+        while i < d.count, ws(d[i]) { i += 1 }
+        guard i < d.count, d[i] == 0x22 else { return nil }
+        i += 1
+        let vs = i
+        while i < d.count, d[i] != 0x22 { i += 1 }
+        guard i < d.count else { return nil }
+        let value = Array(d[vs..<i])
+        if value.contains(UInt8(ascii: "&")) {
+            // Only a single character reference.
+            guard value.count >= 4, value[0] == UInt8(ascii: "&"), value[1] == UInt8(ascii: "#"), value.last == UInt8(ascii: ";"),
+                  value[2..<(value.count - 1)].allSatisfy(isWordByte) else { return nil }
+            return (name, value)
+        }
+        var escaped: [UInt8] = []
+        for c in value {
+            if c == UInt8(ascii: "<") { escaped += Array("&lt;".utf8) } else { escaped.append(c) }
+        }
+        return (name, escaped)
+    }
+
+    func match(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ s: StaticString) -> Bool {
+        let p = UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)
+        guard at + p.count <= b.count else { return false }
+        for k in 0..<p.count where b[at + k] != p[k] { return false }
+        return true
+    }
+
+    func find(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ s: StaticString) -> Int? {
+        let p = UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)
+        var i = from
+        while i + p.count <= b.count {
+            if b[i] == p[0] {
+                var ok = true
+                for k in 1..<p.count where b[i + k] != p[k] { ok = false; break }
+                if ok { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+}

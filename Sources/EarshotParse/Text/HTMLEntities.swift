@@ -1,0 +1,102 @@
+/// HTML named character references (the HTML5 list) and numeric references, decoded the way browsers and
+/// Python's `html.unescape` do.
+public enum HTMLEntities {
+    /// name (with or without the trailing ";") → replacement text as UTF-8.
+    static let table: [String: [UInt8]] = {
+        var t: [String: [UInt8]] = [:]
+        t.reserveCapacity(2300)
+        for item in HTMLEntityData.table.split(separator: "|") {
+            guard let eq = item.firstIndex(of: "=") else { continue }
+            let name = String(item[..<eq])
+            var s = ""
+            for hex in item[item.index(after: eq)...].split(separator: ",") {
+                if let v = UInt32(hex, radix: 16), let u = Unicode.Scalar(v) { s.unicodeScalars.append(u) }
+            }
+            t[name] = Array(s.utf8)
+        }
+        return t
+    }()
+    static let html4Names: Set<String> = Set(HTMLEntityData.html4Names.split(separator: " ").map(String.init))
+    static let longestName = 32
+
+    /// The text of a named reference (`name` without "&" and ";"), if HTML defines it.
+    public static func named(_ name: String) -> String? {
+        table[name + ";"].map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The scalar a numeric reference stands for, with the HTML5 replacements (0 and surrogates → U+FFFD,
+    /// 0x80–0x9F → windows-1252).
+    static func numeric(_ value: UInt32) -> Unicode.Scalar {
+        if value >= 0x80 && value <= 0x9F, let m = cp1252[Int(value - 0x80)], let s = Unicode.Scalar(m) { return s }
+        if value == 0 || value > 0x10FFFF { return "\u{FFFD}" }
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
+    }
+
+    static let cp1252: [UInt32?] = [0x20AC, nil, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+                                    0x2039, 0x0152, nil, 0x017D, nil, nil, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+                                    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, nil, 0x017E, 0x0178]
+
+    /// Decodes every character and entity reference in `bytes[range]`, appending UTF-8 to `out`.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
+        var i = start
+        while i < end {
+            let c = bytes[i]
+            if c != UInt8(ascii: "&") { out.append(c); i += 1; continue }
+            if let (text, next) = reference(bytes, i, end) { out.append(contentsOf: text); i = next }
+            else { out.append(c); i += 1 }
+        }
+    }
+
+    /// The reference starting at `bytes[at]` ("&"): its text and the index after it.
+    static func reference(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int) -> ([UInt8], Int)? {
+        var i = at + 1
+        guard i < end else { return nil }
+        if bytes[i] == UInt8(ascii: "#") {
+            i += 1
+            var hex = false
+            if i < end, bytes[i] | 0x20 == UInt8(ascii: "x") { hex = true; i += 1 }
+            var v: UInt32 = 0
+            var n = 0
+            while i < end {
+                let d = bytes[i]
+                var digit: UInt32
+                if d >= 48 && d <= 57 { digit = UInt32(d - 48) }
+                else if hex, d | 0x20 >= 97, d | 0x20 <= 102 { digit = UInt32(d | 0x20) - 87 }
+                else { break }
+                v = v > 0x10FFFF ? v : v * (hex ? 16 : 10) + digit
+                n += 1; i += 1
+            }
+            guard n > 0 else { return nil }
+            if i < end, bytes[i] == UInt8(ascii: ";") { i += 1 }
+            return (Array(String(numeric(v)).utf8), i)
+        }
+        var j = i
+        while j < end, j - i < longestName {
+            let d = bytes[j]
+            if (d >= 48 && d <= 57) || (d | 0x20 >= 97 && d | 0x20 <= 122) { j += 1 } else { break }
+        }
+        guard j > i else { return nil }
+        if j < end, bytes[j] == UInt8(ascii: ";") {
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self) + ";"
+            if let t = table[name] { return (t, j + 1) }
+        }
+        // Legacy names without a semicolon: the longest prefix that is one.
+        var k = j
+        while k > i {
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<k]), as: UTF8.self)
+            if let t = table[name] { return (t, k) }
+            k -= 1
+        }
+        return nil
+    }
+
+    /// Decodes references in a string.
+    public static func decode(_ s: String) -> String {
+        guard s.utf8.contains(UInt8(ascii: "&")) else { return s }
+        let bytes = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        bytes.withUnsafeBufferPointer { decode($0, 0, $0.count, into: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,174 @@
+/// Turns feed text into plain text: markup stripped (scripts and styles dropped, block elements and `<br>`
+/// become a space), character and entity references decoded, whitespace collapsed, trimmed; empty → nil.
+public enum TextCleaner {
+    static let blockElements: Set<String> = ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                                             "tr", "td", "th", "table", "blockquote", "pre", "hr", "section",
+                                             "article", "header", "footer", "dd", "dt", "dl"]
+    static let droppedElements: Set<String> = ["script", "style"]
+
+    /// Plain text of an HTML fragment.
+    public static func clean(html: String) -> String? {
+        let bytes = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        bytes.withUnsafeBufferPointer { stripMarkup($0, into: &out) }
+        return collapse(out)
+    }
+
+    /// Plain text of text that is not markup: whitespace collapsed and trimmed only.
+    public static func clean(text: String) -> String? {
+        collapse(Array(text.utf8))
+    }
+
+    /// `clean(html:)` or `clean(text:)` by MIME type.
+    public static func clean(_ s: String?, isHTML: Bool) -> String? {
+        guard let s else { return nil }
+        return isHTML ? clean(html: s) : clean(text: s)
+    }
+
+    static func isNameByte(_ c: UInt8) -> Bool {
+        (c | 0x20 >= 97 && c | 0x20 <= 122) || (c >= 48 && c <= 57) || c == 45 || c == 95 || c == 58 || c == 46
+    }
+
+    /// A tag-aware walk close to Python's html.parser (which feedparser's output went through).
+    static func stripMarkup(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let n = b.count
+        var i = 0
+        var textStart = 0
+        var skipUntil: String? = nil   // inside script/style: skip to its end tag
+        func flush(_ end: Int) {
+            if skipUntil == nil && end > textStart { HTMLEntities.decode(b, textStart, end, into: &out) }
+        }
+        while i < n {
+            guard b[i] == UInt8(ascii: "<"), i + 1 < n else { i += 1; continue }
+            let c = b[i + 1]
+            if let closing = skipUntil {
+                // Only the matching end tag ends a script or style.
+                if c == UInt8(ascii: "/") {
+                    var j = i + 2
+                    while j < n, isNameByte(b[j]) { j += 1 }
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<j]), as: UTF8.self).lowercased()
+                    if name == closing {
+                        while j < n, b[j] != UInt8(ascii: ">") { j += 1 }
+                        skipUntil = nil
+                        i = min(j + 1, n); textStart = i
+                        continue
+                    }
+                }
+                i += 1; continue
+            }
+            if c == UInt8(ascii: "!") {
+                flush(i)
+                if i + 3 < n, b[i + 2] == UInt8(ascii: "-"), b[i + 3] == UInt8(ascii: "-") {
+                    var j = i + 4
+                    while j + 2 < n, !(b[j] == UInt8(ascii: "-") && b[j + 1] == UInt8(ascii: "-") && b[j + 2] == UInt8(ascii: ">")) { j += 1 }
+                    i = j + 2 < n ? j + 3 : n
+                } else if i + 8 < n, Array(UnsafeBufferPointer(rebasing: b[(i + 2)..<(i + 9)])) == Array("[CDATA[".utf8) {
+                    var j = i + 9
+                    while j + 2 < n, !(b[j] == UInt8(ascii: "]") && b[j + 1] == UInt8(ascii: "]") && b[j + 2] == UInt8(ascii: ">")) { j += 1 }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[(i + 9)..<min(j, n)]))
+                    i = j + 2 < n ? j + 3 : n
+                } else {
+                    var j = i + 2
+                    while j < n, b[j] != UInt8(ascii: ">") { j += 1 }
+                    i = min(j + 1, n)
+                }
+                textStart = i
+                continue
+            }
+            if c == UInt8(ascii: "?") {
+                flush(i)
+                var j = i + 2
+                while j < n, b[j] != UInt8(ascii: ">") { j += 1 }
+                i = min(j + 1, n); textStart = i
+                continue
+            }
+            let isEnd = c == UInt8(ascii: "/")
+            let nameStart = isEnd ? i + 2 : i + 1
+            guard nameStart < n, b[nameStart] | 0x20 >= 97 && b[nameStart] | 0x20 <= 122 else { i += 1; continue }
+            var j = nameStart
+            while j < n, isNameByte(b[j]) { j += 1 }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<j]), as: UTF8.self).lowercased()
+            // Find the tag's end, skipping quoted attribute values.
+            var quote: UInt8 = 0
+            while j < n {
+                let d = b[j]
+                if quote != 0 { if d == quote { quote = 0 } }
+                else if d == 0x22 || d == 0x27 { quote = d }
+                else if d == UInt8(ascii: ">") { break }
+                j += 1
+            }
+            if j >= n {  // an unfinished tag is text
+                i += 1; continue
+            }
+            flush(i)
+            if blockElements.contains(name) { out.append(0x20) }
+            if !isEnd && droppedElements.contains(name) && b[j - 1] != UInt8(ascii: "/") { skipUntil = name }
+            i = j + 1; textStart = i
+        }
+        flush(n)
+    }
+
+    /// Python's str.isspace for one scalar.
+    @inline(__always) static func isSpace(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// Collapses whitespace runs to one space, trims; nil when nothing is left.
+    static func collapse(_ bytes: [UInt8]) -> String? {
+        var out = String()
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        var any = false
+        let s = String(decoding: bytes, as: UTF8.self)
+        if bytes.allSatisfy({ $0 >= 0x21 && $0 < 0x80 }) { return bytes.isEmpty ? nil : s }
+        for u in s.unicodeScalars {
+            if isSpace(u.value) { pendingSpace = any; continue }
+            if pendingSpace { out.unicodeScalars.append(" "); pendingSpace = false }
+            out.unicodeScalars.append(u)
+            any = true
+        }
+        return any ? out : nil
+    }
+
+    /// feedparser's guess whether nominally plain text is HTML: a close tag or an entity reference, all tags
+    /// in the sanitizer's safe list, all named entities defined in HTML 4.
+    public static func looksLikeHTML(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        let n = b.count
+        func isWord(_ c: UInt8) -> Bool { (c | 0x20 >= 97 && c | 0x20 <= 122) || (c >= 48 && c <= 57) || c == 95 || c >= 0x80 }
+        var hasClose = false, hasEntity = false
+        var i = 0
+        while i < n {
+            if b[i] == UInt8(ascii: "<") {
+                var j = i + 1
+                let closing = j < n && b[j] == UInt8(ascii: "/")
+                if closing { j += 1 }
+                let start = j
+                while j < n, isWord(b[j]) { j += 1 }
+                if j > start {
+                    let name = String(decoding: b[start..<j], as: UTF8.self).lowercased()
+                    if !safeElements.contains(name) { return false }
+                    if closing, j < n, b[j] == UInt8(ascii: ">") { hasClose = true }
+                }
+            } else if b[i] == UInt8(ascii: "&") {
+                var j = i + 1
+                let numeric = j < n && b[j] == UInt8(ascii: "#")
+                if numeric { j += 1 }
+                let start = j
+                while j < n, isWord(b[j]) { j += 1 }
+                if j > start, j < n, b[j] == UInt8(ascii: ";") {
+                    hasEntity = true
+                    if !numeric, !HTMLEntities.html4Names.contains(String(decoding: b[start..<j], as: UTF8.self)) { return false }
+                }
+            }
+            i += 1
+        }
+        return hasClose || hasEntity
+    }
+
+    static let safeElements: Set<String> = Set(("a abbr acronym address area article aside audio b big blockquote br button canvas caption center cite code col colgroup command datagrid datalist dd del details dfn dialog dir div dl dt em event-source fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr i img input ins kbd keygen label legend li m map menu meter multicol nav nextid noscript ol optgroup option output p pre progress q s samp section select small sound source spacer span strike strong sub sup table tbody td textarea tfoot th thead time tr tt u ul var video").split(separator: " ").map(String.init))
+}
