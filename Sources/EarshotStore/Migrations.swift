@@ -151,6 +151,22 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2: spikes and the spike detector's bookmark") { db in
+            try db.execute(sql: """
+                CREATE TABLE spikes (
+                    id          INTEGER PRIMARY KEY,
+                    started_at  REAL NOT NULL,
+                    ended_at    REAL,
+                    negatives   INTEGER NOT NULL,
+                    peak        INTEGER NOT NULL,
+                    baseline    REAL NOT NULL
+                );
+                CREATE TABLE settings (
+                    key   TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

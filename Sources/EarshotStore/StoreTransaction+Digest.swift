@@ -17,7 +17,9 @@ extension StoreTransaction {
             period: period, previousPeriod: previous, periodName: periodName, generatedAt: now, brand: brand,
             headline: try headline(previous: false, period), previousHeadline: try headline(previous: true, previous),
             problems: try problemItems(until: period.end),
-            spikes: [],
+            spikes: try spikes(from: period.start, to: period.end).map {
+                SpikeItem(start: $0.startedAt, end: $0.endedAt, negatives: $0.negatives, baseline: $0.baseline)
+            },
             dailyVolume: try dailyVolume(endingAt: period.end, days: 30),
             ratingTrend: try ratingTrend(endingAt: period.end, days: 30),
             negativeAspects: try negativeAspects(from: from, to: to),

@@ -152,7 +152,7 @@ public struct Triage: Sendable {
                     return score.aspects.contains(aspect) && mention.publishedAt >= from && mention.publishedAt < to
                 }
             }
-            let since = try related.map(\.firstPublishedAt).min() ?? m.publishedAt
+            let since = related.map(\.firstPublishedAt).min() ?? m.publishedAt
             let problemID = try tx.openCase(NewCase(kind: "problem", severity: "high",
                                                     title: "Recurring \(aspect) problem: \(authors.count) customers",
                                                     customer: nil, sourceID: nil, url: nil, aspect: aspect, rule: "recurring problem",

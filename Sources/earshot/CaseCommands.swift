@@ -47,7 +47,9 @@ struct Cases: ParsableCommand {
                 let (c, events, mentions, incidents) = detail
                 if json {
                     var o = CaseJSON.object(c)
-                    o["events"] = events.map { ["at": iso($0.at), "actor": $0.actor, "kind": $0.kind, "detail": $0.detail ?? NSNull()] }
+                    o["events"] = events.map { e -> [String: Any] in
+                        ["at": iso(e.at), "actor": e.actor, "kind": e.kind, "detail": e.detail.map { $0 as Any } ?? NSNull()]
+                    }
                     o["mentions"] = mentions.map(CaseJSON.mention)
                     o["incidents"] = incidents.map(\.id)
                     printJSON(o)

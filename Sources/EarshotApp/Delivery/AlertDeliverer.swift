@@ -16,6 +16,10 @@ public struct AlertDeliverer {
 
     public struct Counts { public var sent = 0, failed = 0, dead = 0 }
 
+    public init(channels: [Config.Channel], maxAttempts: Int, logger: Logger) {
+        self.channels = channels; self.maxAttempts = maxAttempts; self.logger = logger
+    }
+
     public func deliverDue(store: Store, now: Date) throws -> Counts {
         var counts = Counts()
         let due = try store.read { try $0.dueAlerts(at: now) }

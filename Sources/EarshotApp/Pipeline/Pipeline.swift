@@ -124,10 +124,12 @@ public final class Pipeline {
         }
 
         let clockWork = try store.write { tx in
-            (try triage.escalateOverdue(in: tx, now: now), try triage.announceFollowUps(in: tx, now: now))
+            (try triage.escalateOverdue(in: tx, now: now), try triage.announceFollowUps(in: tx, now: now),
+             try SpikeDetector(channels: config.problemChannels).evaluate(in: tx, now: now))
         }
         summary.escalations = clockWork.0.count
         summary.followUpsDue = clockWork.1.count
+        summary.spikesStarted = clockWork.2.started.count
 
         let delivery = try deliverer.deliverDue(store: store, now: now)
         summary.alertsSent = delivery.sent

@@ -16,6 +16,7 @@ public struct RunSummary: Codable, Sendable {
     public var casesReopened = 0
     public var problemsOpened = 0
     public var escalations = 0
+    public var spikesStarted = 0
     public var followUpsDue = 0
     public var alertsSent = 0
     public var alertsFailed = 0
@@ -45,6 +46,7 @@ public struct RunSummary: Codable, Sendable {
         if casesReopened > 0 { parts.append("\(casesReopened) reopened") }
         if problemsOpened > 0 { parts.append("\(problemsOpened) problems") }
         if escalations > 0 { parts.append("\(escalations) escalated") }
+        if spikesStarted > 0 { parts.append("\(spikesStarted) spike\(spikesStarted == 1 ? "" : "s")") }
         parts.append("\(alertsSent) alerts sent")
         if alertsFailed > 0 { parts.append("\(alertsFailed) alerts to retry") }
         return "earshot: " + parts.joined(separator: ", ") + String(format: " (%.1f s)", seconds)

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The fetcher's own scheduler: a FIFO queue per host, at most `perHostLimit` transfers in
+/// flight per host and `globalLimit` overall, and at least `perHostDelay` between two starts
+/// to one host. libcurl's connection limits are a backstop; this decides what starts.
+struct HostQueues {
+    private struct Host {
+        var waiting: [FetchJob] = []
+        var inFlight = 0
+        var lastStart = Date.distantPast
+    }
+
+    let globalLimit: Int
+    let perHostLimit: Int
+    let perHostDelay: TimeInterval
+    private var hosts: [String: Host] = [:]
+    /// Host keys in first-seen order, visited round-robin so one big host cannot starve others.
+    private var order: [String] = []
+    private var cursor = 0
+    private(set) var inFlight = 0
+
+    init(globalLimit: Int, perHostLimit: Int, perHostDelay: TimeInterval) {
+        self.globalLimit = globalLimit; self.perHostLimit = perHostLimit; self.perHostDelay = perHostDelay
+    }
+
+    var waitingCount: Int { hosts.values.reduce(0) { $0 + $1.waiting.count } }
+
+    mutating func enqueue(_ job: FetchJob, host: String) {
+        if hosts[host] == nil { hosts[host] = Host(); order.append(host) }
+        hosts[host]!.waiting.append(job)
+    }
+
+    /// Local files are not a remote host to be polite to: only the global limit applies.
+    private func limit(for host: String) -> Int { host == "file://" ? globalLimit : perHostLimit }
+    private func delay(for host: String) -> TimeInterval { host == "file://" ? 0 : perHostDelay }
+
+    /// The next job allowed to start now, marked as in flight; nil when none may.
+    mutating func next(now: Date) -> (FetchJob, String)? {
+        guard inFlight < globalLimit, !order.isEmpty else { return nil }
+        for step in 0..<order.count {
+            let key = order[(cursor + step) % order.count]
+            guard var host = hosts[key], host.inFlight < limit(for: key),
+                  now.timeIntervalSince(host.lastStart) >= delay(for: key),
+                  let i = host.waiting.firstIndex(where: { $0.notBefore <= now }) else { continue }
+            let job = host.waiting.remove(at: i)
+            host.inFlight += 1
+            host.lastStart = now
+            hosts[key] = host
+            inFlight += 1
+            cursor = (cursor + step + 1) % order.count
+            return (job, key)
+        }
+        return nil
+    }
+
+    mutating func finished(host: String) {
+        hosts[host]?.inFlight -= 1
+        inFlight -= 1
+    }
+
+    /// The earliest moment a waiting job could become startable by the clock alone (backoff
+    /// or per-host delay); nil when nothing waits on time, or when the global limit is
+    /// reached (then only a finishing transfer, which wakes the loop anyway, frees a slot).
+    func nextWake(now: Date) -> Date? {
+        guard inFlight < globalLimit else { return nil }
+        var best: Date?
+        for (key, host) in hosts where !host.waiting.isEmpty && host.inFlight < limit(for: key) {
+            let earliestJob = host.waiting.map(\.notBefore).min()!
+            let t = max(earliestJob, host.lastStart.addingTimeInterval(delay(for: key)))
+            if best == nil || t < best! { best = t }
+        }
+        return best
+    }
+}
