@@ -28,7 +28,7 @@ import Testing
         #expect(doc.warnings.isEmpty)
         #expect(doc.entries.count == 1)
         let review = try #require(doc.entries.first)
-        #expect(review.id == "https://reviews.example.com/dir/page.html#review")
+        #expect(review.id == "https://reviews.example.com/reviews/harbour-lights-cafe#review")  // against canonical
         #expect(review.link == nil)  // the review's url is the page itself: not a key for one review
         #expect(review.title == "Lovely pastries, painfully slow service")
         #expect(review.author == "Maya O'Connell")
@@ -163,7 +163,7 @@ import Testing
         #expect(first.id == nil)
         // data-rating="1"; aria-label "Rated 5 out of 5"; text "3/5"
         #expect(doc.entries.map(\.rating) == [1, 5, 3])
-        #expect(doc.entries.map(\.bestRating) == [nil, 5, 5])
+        #expect(doc.entries.map(\.bestRating) == [5, 5, 5])  // data-rating's scale from the aria-label beside it
         #expect(doc.entries[2].content == "Okay Bit pricey.")  // <br> is a space
         #expect(doc.nextPageURL == "https://localvoice.example/greenway-movers/reviews?page=2")
     }
@@ -249,9 +249,22 @@ import Testing
     @Test func markupWinsOverSelectors() throws {
         let doc = try parse("jsonld-array.html", selectors: ReviewSelectors(review: "div.gone"))
         #expect(doc.entries.count == 2)
-        // The selectors still report that they no longer match.
-        #expect(doc.warnings.count == 1)
-        #expect(doc.warnings.first?.hasPrefix("selectors:") == true)
+        // Reviews still arrive: stale selectors are no reason to mark the source unhealthy.
+        #expect(doc.warnings.isEmpty)
+    }
+
+    @Test func baseHrefAndCounts() throws {
+        let html = """
+        <html><head><base href="/shop/"><title>T</title><script type="application/ld+json">
+        \u{FEFF}{&quot;@type&quot;: &quot;Product&quot;, &quot;aggregateRating&quot;: {&quot;ratingValue&quot;: &quot;4.2&quot;, &quot;reviewCount&quot;: &quot;1,234&quot;},
+         &quot;review&quot;: {&quot;@type&quot;: &quot;Review&quot;, &quot;url&quot;: &quot;r/9&quot;, &quot;reviewBody&quot;: &quot;Fine&quot;}}
+        </script></head><body><a rel="next" href="?p=2">next</a></body></html>
+        """
+        let doc = try ReviewPageParser.parse(Data(html.utf8), url: "https://x.example/a/b", charset: nil, options: ParseOptions())
+        #expect(doc.warnings.isEmpty)
+        #expect(doc.aggregateRating == AggregateRating(value: 4.2, count: 1234))
+        #expect(doc.entries.first?.link == "https://x.example/shop/r/9")
+        #expect(doc.nextPageURL == "https://x.example/shop/?p=2")
     }
 
     @Test func brokenHTML() throws {
@@ -284,7 +297,7 @@ import Testing
         #expect(first.entries.map(\.published) == [date("2024-08-30T19:00:00Z"), date("2024-08-28T12:10:00Z")])
         #expect(first.entries.map(\.rating) == [2, 5])  // title="2 out of 5"; five filled stars
         #expect(first.entries.map(\.bestRating) == [5, nil])
-        let second = try parse("page2.html", url: try #require(first.nextPageURL), selectors: selectors)
+        let second = try parse("page2.html", url: first.nextPageURL, selectors: selectors)
         #expect(second.nextPageURL == nil)  // rel=prev only
         #expect(second.entries.map(\.rating) == [3])
         #expect(second.entries.map(\.bestRating) == [5])  // ★★★☆☆

@@ -1,0 +1,179 @@
+import CLibXML2
+import Foundation
+
+/// Reviews out of an HTML page: schema.org JSON-LD first, then microdata, then the source's selectors.
+///
+/// The page parses with libxml2's recovering HTML parser (see ``HTMLDocument``); the first of the
+/// three methods that finds reviews wins, so a page with both JSON-LD and microdata gives each review once.
+/// The document is `kind: .html`: the page's `<title>`, its canonical link (else the URL), the meta
+/// description as subtitle and `<html lang>` as language; one entry per review.
+///
+/// Identity: an entry's `id` is the review's own `@id` (resolved against the canonical link, else the URL) or
+/// `url` (JSON-LD), `itemid`/`url` (microdata). Without one, `id` stays nil and ``ParsedEntry/identity``
+/// hashes author, date, title and body: stable from run to run and across pages, but an edited review then
+/// counts as a new mention (nothing on the page tells an edit from a new review). Selector reviews have a
+/// `link` when the link selector finds a per-review permalink; identity then uses it, and edits update.
+public enum ReviewPageParser {
+    /// The warning for a page where nothing was found and nothing was configured.
+    static let noReviewWarning = "no schema.org Review (JSON-LD or microdata) and no selectors for this source; "
+        + "add selectors in earshot.yaml"
+
+    /// Parses one review page.
+    ///
+    /// - Parameters:
+    ///   - data: the page as fetched.
+    ///   - url: the page URL: the base for relative links and the fallback document link.
+    ///   - charset: the HTTP charset; nil lets the BOM and `<meta charset>` decide.
+    ///   - options: the source's selectors and the size and depth limits.
+    /// - Throws: ``ParseError`` when the page is larger than `options.maximumBytes` or empty.
+    public static func parse(_ data: Data, url: String?, charset: String?, options: ParseOptions) throws -> ParsedDocument {
+        guard data.count <= options.maximumBytes else {
+            throw ParseError("parse: page is \(data.count) bytes, above the limit of \(options.maximumBytes); "
+                + "raise maximumBytes for this source if the page is genuine")
+        }
+        guard let document = HTMLDocument(data: data, url: url, encoding: charset) else {
+            throw ParseError("parse: page is empty; nothing to read")
+        }
+        let base = baseURL(document, url: url)
+        let depth = max(options.maximumDepth, 1)
+        var result = ParsedDocument(kind: .html)
+        readHead(document, base: base, url: url, into: &result)
+        if document.root.map({ exceedsDepth($0, depth) }) == true {
+            result.warnings.append("page nests elements deeper than \(depth) levels; ignored what lies deeper")
+        }
+
+        var jsonLD = JSONLDReviewReader(base: base, identifierBase: result.link.flatMap { URL(string: $0) })
+        jsonLD.read(document)
+        result.warnings += jsonLD.warnings
+        var entries = jsonLD.entries
+        var aggregate = jsonLD.aggregateRating
+
+        if entries.isEmpty || aggregate == nil {
+            var microdata = MicrodataReviewReader(base: base, maximumDepth: depth)
+            microdata.read(document)
+            if entries.isEmpty { entries = microdata.entries }
+            if aggregate == nil { aggregate = microdata.aggregateRating }
+        }
+
+        var selectorNextPage: String?
+        if let selectors = options.selectors {
+            var reader = SelectorReviewReader(selectors: selectors, base: base, maximumDepth: depth)
+            reader.read(document)
+            selectorNextPage = reader.nextPageURL
+            // Markup is more faithful than selectors. While markup delivers reviews, selectors that no longer
+            // match are no outage: their "selectors:" warnings would mark a healthy source unhealthy.
+            if entries.isEmpty {
+                entries = reader.entries
+                result.warnings += reader.warnings
+            }
+        } else if entries.isEmpty {
+            result.warnings.append(noReviewWarning)
+        }
+
+        result.entries = distinctIdentities(entries, pageLinks: [url, result.link].compactMap { $0 }, base: base)
+        result.aggregateRating = aggregate
+        result.nextPageURL = selectorNextPage ?? relNext(document, base: base)
+        return result
+    }
+
+    // MARK: - The page itself
+
+    private static func readHead(_ document: HTMLDocument, base: URL?, url: String?, into result: inout ParsedDocument) {
+        let metas = document.elements("//meta[@content]")
+        result.title = document.elements("//title[not(ancestor::svg)]").lazy.compactMap { HTMLText.text(of: $0) }.first
+            ?? meta(metas, "og:title")
+        let canonical = document.elements("//link[@rel and @href]")
+            .first(where: { $0.tokens("rel").contains("canonical") })?.attribute("href")
+        result.link = PageLink.resolve(canonical, against: base) ?? url
+        result.subtitle = meta(metas, "description") ?? meta(metas, "og:description")
+        if let root = document.root {
+            result.language = (root.attribute("lang") ?? root.attribute("xml:lang")).flatMap(HTMLText.collapse)
+        }
+    }
+
+    /// The base for relative links: `<base href>` (itself resolved against the URL) when the page sets one.
+    private static func baseURL(_ document: HTMLDocument, url: String?) -> URL? {
+        let pageURL = url.flatMap { URL(string: $0) }
+        if let href = document.elements("//base[@href]").first?.attribute("href"),
+           let resolved = PageLink.resolve(href, against: pageURL), let base = URL(string: resolved),
+           base.scheme != nil {
+            return base
+        }
+        return pageURL
+    }
+
+    /// The `content` of `<meta name=...>` or `<meta property=...>` (Open Graph), names compared case-insensitively.
+    private static func meta(_ metas: [HTMLNode], _ name: String) -> String? {
+        metas.first(where: {
+            ($0.attribute("name") ?? $0.attribute("property"))?.lowercased() == name
+        })?.attribute("content").flatMap(HTMLText.plain)
+    }
+
+    /// `<link rel=next>` or `<a rel=next>`.
+    private static func relNext(_ document: HTMLDocument, base: URL?) -> String? {
+        let candidates = document.elements("//link[@rel and @href] | //a[@rel and @href]")
+        guard let next = candidates.first(where: { $0.tokens("rel").contains("next") }) else { return nil }
+        return PageLink.resolve(next.attribute("href"), against: base)
+    }
+
+    // MARK: - Identity
+
+    /// The entries with ids and links that really name one review each.
+    ///
+    /// ``ParsedEntry/identity`` prefers the id, then the link: a `url` that is the page itself, or that several
+    /// reviews share, would fold different reviews into one mention. Such links and ids are dropped, so those
+    /// reviews fall back to the content hash. Exact duplicates (one review in two JSON-LD blocks) are dropped too.
+    static func distinctIdentities(_ entries: [ParsedEntry], pageLinks: [String], base: URL?) -> [ParsedEntry] {
+        var unique: [ParsedEntry] = []
+        var seen: Set<String> = []
+        for entry in entries {
+            let key = [entry.id, entry.link, entry.title, entry.author, entry.published.map { "\($0.timeIntervalSince1970)" },
+                       entry.summary, entry.content, entry.rating.map { "\($0)" }].map { $0 ?? "\u{0}" }.joined(separator: "\u{1F}")
+            if seen.insert(key).inserted { unique.append(entry) }
+        }
+        let pages = Set(pageLinks.flatMap { [$0, PageLink.resolve($0, against: base) ?? $0] }.map(withoutTrailingSlash))
+        var idCounts: [String: Int] = [:]
+        var linkCounts: [String: Int] = [:]
+        for entry in unique {
+            if let id = entry.id { idCounts[id, default: 0] += 1 }
+            if let link = entry.link { linkCounts[link, default: 0] += 1 }
+        }
+        return unique.map { entry in
+            var entry = entry
+            if let id = entry.id, idCounts[id, default: 0] > 1 || pages.contains(withoutTrailingSlash(id)) { entry.id = nil }
+            if let link = entry.link, linkCounts[link, default: 0] > 1 || pages.contains(withoutTrailingSlash(link)) {
+                entry.link = nil
+            }
+            return entry
+        }
+    }
+
+    private static func withoutTrailingSlash(_ link: String) -> String {
+        link.hasSuffix("/") ? String(link.dropLast()) : link
+    }
+
+    // MARK: - Limits
+
+    /// True when some element lies deeper than `limit` (walked iteratively: the page may nest a million divs).
+    static func exceedsDepth(_ root: HTMLNode, _ limit: Int) -> Bool {
+        var node = root.pointer.pointee.children
+        var depth = 1
+        while let current = node {
+            if current.pointee.type == XML_ELEMENT_NODE, current.pointee.children != nil {
+                if depth >= limit { return true }
+                node = current.pointee.children
+                depth += 1
+                continue
+            }
+            var climbing = current
+            node = nil
+            while true {
+                if let next = climbing.pointee.next { node = next; break }
+                guard let up = climbing.pointee.parent, up != root.pointer else { break }
+                depth -= 1
+                climbing = up
+            }
+        }
+        return false
+    }
+}
