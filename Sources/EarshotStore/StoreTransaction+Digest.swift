@@ -79,25 +79,25 @@ extension StoreTransaction {
         return (first..<(first + days)).map { byDay[$0] ?? DayVolume(day: Date(timeIntervalSince1970: Double($0) * 86_400), positive: 0, neutral: 0, negative: 0) }
     }
 
+    /// One series per review source: the page's own aggregate rating when it was seen on at least
+    /// two days, else the daily mean of the reviews published that day.
     func ratingTrend(endingAt end: Date, days: Int) throws -> [RatingSeries] {
         let start = end.timeIntervalSince1970 - Double(days) * 86_400
-        var series: [String: [RatingPoint]] = [:]
-        var order: [String] = []
-        // The page's own aggregate rating where it gives one; one point per day (the last of the day).
+        func point(_ row: Row, value: Double, count: Int?) -> RatingPoint {
+            RatingPoint(day: Date(timeIntervalSince1970: Double(row["day"] as Int) * 86_400), value: value, count: count)
+        }
+        var aggregate: [String: [RatingPoint]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT s.name, CAST(a.at / 86400 AS INTEGER) AS day, a.value, a.best, a.worst, a.count
             FROM aggregate_ratings a JOIN sources s ON s.id = a.source_id
             WHERE a.at >= ? AND a.at < ? AND a.id IN (SELECT MAX(id) FROM aggregate_ratings GROUP BY source_id, CAST(at / 86400 AS INTEGER))
             ORDER BY s.name, day
             """, arguments: [start, end.timeIntervalSince1970]) {
-            let name: String = row["name"]
-            if series[name] == nil { order.append(name) }
-            let best: Double = row["best"] ?? 5, worst: Double = row["worst"] ?? 1
-            let value: Double = row["value"]
-            series[name, default: []].append(RatingPoint(day: Date(timeIntervalSince1970: Double(row["day"] as Int) * 86_400),
-                                                         value: best > worst ? 1 + 4 * (value - worst) / (best - worst) : value, count: row["count"]))
+            let best: Double = row["best"] ?? 5, worst: Double = row["worst"] ?? 1, value: Double = row["value"]
+            aggregate[row["name"], default: []].append(point(row, value: best > worst ? 1 + 4 * (value - worst) / (best - worst) : value,
+                                                             count: row["count"]))
         }
-        // Otherwise the daily mean of the reviews published that day.
+        var daily: [String: [RatingPoint]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT s.name, CAST(m.published_at / 86400 AS INTEGER) AS day, COUNT(*) AS n,
                    AVG(1 + 4.0 * (m.rating - COALESCE(m.worst_rating, 1)) / (COALESCE(m.best_rating, 5) - COALESCE(m.worst_rating, 1))) AS avg
@@ -106,14 +106,13 @@ extension StoreTransaction {
               AND m.published_at >= ? AND m.published_at < ?
             GROUP BY s.name, day ORDER BY s.name, day
             """, arguments: [start, end.timeIntervalSince1970]) {
-            let name: String = row["name"]
-            let key = name + " (reviews that day)"
-            if series[name] != nil && series[name]!.count > 1 { continue }
-            if series[key] == nil { order.append(key) }
-            series[key, default: []].append(RatingPoint(day: Date(timeIntervalSince1970: Double(row["day"] as Int) * 86_400),
-                                                        value: row["avg"], count: row["n"]))
+            daily[row["name"], default: []].append(point(row, value: row["avg"], count: row["n"]))
         }
-        return order.compactMap { name in series[name].map { RatingSeries(source: name, points: $0) } }
+        return Set(aggregate.keys).union(daily.keys).sorted().compactMap { name in
+            if let a = aggregate[name], a.count >= 2 { return RatingSeries(source: name, points: a) }
+            if let d = daily[name] { return RatingSeries(source: name, points: d) }
+            return aggregate[name].map { RatingSeries(source: name, points: $0) }
+        }
     }
 
     func negativeAspects(from: Double, to: Double) throws -> [AspectCount] {

@@ -154,7 +154,7 @@ public struct Triage: Sendable {
             }
             let since = related.map(\.firstPublishedAt).min() ?? m.publishedAt
             let problemID = try tx.openCase(NewCase(kind: "problem", severity: "high",
-                                                    title: "Recurring \(aspect) problem: \(authors.count) customers",
+                                                    title: "Recurring \(aspect) problem",
                                                     customer: nil, sourceID: nil, url: nil, aspect: aspect, rule: "recurring problem",
                                                     firstPublishedAt: since,
                                                     ackDueAt: now.addingTimeInterval(policy.sla["high"] ?? 4 * 3600)),

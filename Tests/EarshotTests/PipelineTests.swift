@@ -28,7 +28,9 @@ struct PipelineTests {
 
         func makePipeline(at date: Date = PipelineTests.now) throws -> Pipeline {
             let lexicon = try LexiconLocator.load(explicit: TestPaths.lexicon.path)
-            return try Pipeline(config: config, store: store, lexicon: lexicon, clock: .fixed(date), logger: Logger(label: "test"))
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            return try Pipeline(config: config, store: store, lexicon: lexicon, clock: .fixed(date), logger: logger)
         }
 
         func counts() throws -> (mentions: Int, cases: Int, events: Int, outbox: Int) {

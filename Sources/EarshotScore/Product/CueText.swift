@@ -1,0 +1,61 @@
+import Foundation
+
+/// Word splitting and phrase matching for cue lists (aspects, complaint cues).
+///
+/// Words are lower-cased runs of letters, digits, apostrophes, `@`, `#` and `$`; typographic
+/// apostrophes become ASCII ones so "can’t" matches "can't". Matching a phrase means matching
+/// consecutive words, so cues respect word boundaries ("bill" does not match "billion").
+enum CueText {
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for scalar in text.lowercased().unicodeScalars {
+            var s = scalar
+            if s == "\u{2019}" || s == "\u{2018}" { s = "'" }
+            if isWordScalar(s) {
+                current.unicodeScalars.append(s)
+            } else if !current.isEmpty {
+                words.append(trimmed(current))
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(trimmed(current)) }
+        return words.filter { !$0.isEmpty }
+    }
+
+    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        s.properties.isAlphabetic || ("0" ... "9").contains(s) || s == "'" || s == "@" || s == "#" || s == "$"
+    }
+
+    /// Drops quotes around a word ('hello' -> hello) but keeps inner apostrophes (don't).
+    private static func trimmed(_ word: String) -> String {
+        var w = Substring(word)
+        while w.first == "'" { w = w.dropFirst() }
+        while w.last == "'" { w = w.dropLast() }
+        return String(w)
+    }
+
+    /// Whether `phrase` occurs as consecutive words; with `prefix`, its last word need only
+    /// start the text's word.
+    static func occurs(_ phrase: [String], prefix: Bool, in words: [String]) -> Bool {
+        firstIndex(of: phrase, prefix: prefix, in: words, from: 0) != nil
+    }
+
+    /// Where `phrase` next occurs at or after `from`.
+    static func firstIndex(of phrase: [String], prefix: Bool = false, in words: [String], from: Int) -> Int? {
+        guard !phrase.isEmpty, words.count >= phrase.count, from <= words.count - phrase.count else { return nil }
+        outer: for start in from ... (words.count - phrase.count) {
+            for (k, p) in phrase.enumerated() {
+                let w = words[start + k]
+                let last = k == phrase.count - 1
+                if last && prefix {
+                    if !w.hasPrefix(p) { continue outer }
+                } else if w != p && !(w.hasPrefix("#") && w.dropFirst() == p) && !(w.hasPrefix("@") && w.dropFirst() == p) {
+                    continue outer
+                }
+            }
+            return start
+        }
+        return nil
+    }
+}
