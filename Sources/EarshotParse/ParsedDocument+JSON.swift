@@ -58,6 +58,8 @@ public enum JSONText {
     }
 
     public static func string(_ s: String) -> String {
+        // Most text needs no escaping: one scan of the bytes, then one copy.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {

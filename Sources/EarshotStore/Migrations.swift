@@ -167,6 +167,11 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3: outbox claims (an alert marked as being sent before the network call)") { db in
+            // Set, in its own committed transaction, just before an alert goes out; a pending row
+            // that still carries it was cut off mid-delivery and may have reached its receiver.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN claimed_at REAL")
+        }
         return migrator
     }
 }

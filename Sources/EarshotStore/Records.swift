@@ -206,10 +206,13 @@ public struct OutboxRecord: Sendable, Equatable {
     public var lastError: String?
     public var createdAt: Date
     public var sentAt: Date?
+    /// When a delivery last started; still set on a pending row, it marks an interrupted delivery.
+    public var claimedAt: Date?
     init(row: Row) {
         id = row["id"]; idempotencyKey = row["idempotency_key"]; channel = row["channel"]; subject = row["subject"]
         payload = row["payload"]; state = row["state"]; attempts = row["attempts"]
         nextAttemptAt = Date(timeIntervalSince1970: row["next_attempt_at"]); lastError = row["last_error"]
         createdAt = Date(timeIntervalSince1970: row["created_at"]); sentAt = Store.date(row["sent_at"])
+        claimedAt = Store.date(row["claimed_at"])
     }
 }

@@ -173,12 +173,16 @@ extension StoreTransaction {
     func sourceHealth(now: Date, staleAfter: TimeInterval) throws -> [SourceHealthItem] {
         var items: [SourceHealthItem] = []
         for s in try sources() {
-            if s.pausedAt != nil {
+            if s.pausedAt != nil, let since = s.goneSince, now.timeIntervalSince(since) >= 7 * 86_400 {
+                items.append(SourceHealthItem(name: s.name, url: s.url, state: "gone",
+                                              detail: "\(s.lastError ?? "not found") for over a week; fetching stopped. Fix the URL in the config or remove the source",
+                                              since: since))
+            } else if s.pausedAt != nil {
                 items.append(SourceHealthItem(name: s.name, url: s.url, state: "paused",
                                               detail: "paused after \(s.failures) failures in a row: \(s.lastError ?? "unknown error"); fix it, then `earshot sources resume \(s.name)`",
                                               since: s.pausedAt))
-            } else if s.goneSince != nil {
-                items.append(SourceHealthItem(name: s.name, url: s.url, state: "gone", detail: s.lastError ?? "the server says it is gone", since: s.goneSince))
+            } else if let since = s.goneSince, now.timeIntervalSince(since) >= 7 * 86_400 {
+                items.append(SourceHealthItem(name: s.name, url: s.url, state: "gone", detail: s.lastError ?? "the server says it is gone", since: since))
             } else if s.failures > 0 {
                 items.append(SourceHealthItem(name: s.name, url: s.url, state: "failing",
                                               detail: "\(s.failures) failure\(s.failures == 1 ? "" : "s") in a row: \(s.lastError ?? "unknown error")", since: s.lastErrorAt))

@@ -25,6 +25,16 @@ extension StoreTransaction {
         return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map(OutboxRecord.init(row:))
     }
 
+    /// Marks a due alert as being sent, just before the network call, in a transaction of its own
+    /// that commits first. False when another deliverer claimed, sent or buried it since `alert`
+    /// was read (the claim it carried is the one compared). A pending row that still carries a
+    /// claim when the next delivery reads it was cut off mid-send: it may have arrived.
+    public func claimAlert(_ alert: OutboxRecord, at: Date) throws -> Bool {
+        try db.execute(sql: "UPDATE outbox SET claimed_at = ? WHERE id = ? AND state = 'pending' AND claimed_at IS ?",
+                       arguments: [at.timeIntervalSince1970, alert.id, alert.claimedAt?.timeIntervalSince1970])
+        return db.changesCount > 0
+    }
+
     public func markAlertSent(id: Int64, now: Date) throws {
         try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
                        arguments: [now.timeIntervalSince1970, id])
@@ -33,7 +43,7 @@ extension StoreTransaction {
     /// Records a failed attempt; after `maxAttempts` the alert is dead.
     public func markAlertFailed(id: Int64, error: String, nextAttempt: Date, maxAttempts: Int) throws {
         try db.execute(sql: """
-            UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+            UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_at = NULL,
                 state = CASE WHEN attempts + 1 >= ? THEN 'dead' ELSE 'pending' END
             WHERE id = ?
             """, arguments: [error, nextAttempt.timeIntervalSince1970, maxAttempts, id])

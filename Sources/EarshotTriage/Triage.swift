@@ -38,7 +38,7 @@ public struct Triage: Sendable {
         } else if let resolved = try tx.recentlyResolvedIncident(sourceID: m.sourceID, customer: customer, url: m.url,
                                                                   since: m.publishedAt.addingTimeInterval(-policy.reopenWithin)) {
             caseID = resolved.id
-            try tx.updateCase(caseID, set: ["status": "open", "closed_at": nil, "escalated_at": nil,
+            try tx.updateCase(caseID, set: ["status": "open", "closed_at": nil, "escalated_at": nil, "acknowledged_at": nil,
                                             "ack_due_at": m.publishedAt.addingTimeInterval(policy.sla[resolved.severity] ?? 86_400).timeIntervalSince1970])
             try tx.attachMention(caseID: caseID, mentionID: m.mentionID, now: now)
             try tx.appendEvent(caseID: caseID, kind: "reopened", actor: policy.actor,
@@ -90,7 +90,9 @@ public struct Triage: Sendable {
             let late = Self.duration(now.timeIntervalSince(record.ackDueAt ?? now))
             try tx.appendEvent(caseID: record.id, kind: "escalated", actor: policy.actor,
                                detail: "not acknowledged \(late) after its \(record.severity) deadline", at: now)
-            let a = Alert(key: "case-\(record.id)-escalated", event: "escalated",
+            // One escalation per deadline: a reopened case that waits again is escalated again.
+            let deadline = Int((record.ackDueAt ?? now).timeIntervalSince1970)
+            let a = Alert(key: "case-\(record.id)-escalated-\(deadline)", event: "escalated",
                           subject: "Escalated: case #\(record.id) \(record.title)",
                           text: "Case #\(record.id) (\(record.severity)) has waited \(late) past its acknowledgement deadline: \(record.title). Acknowledge it with `earshot cases ack \(record.id)`.",
                           fields: Self.fields(record), thread: "case-\(record.id)")

@@ -8,7 +8,11 @@ import EarshotTriage
 ///
 /// A failed attempt is kept in the store with the next attempt time (exponential backoff);
 /// after `maxAttempts` the alert is dead until `earshot alerts retry`. A sent alert is never
-/// sent again: its (key, channel) row is marked sent in the store.
+/// sent again: its (key, channel) row is marked sent in the store. Each alert is claimed in a
+/// committed transaction before it goes out, so a run killed mid-send is noticed by the next
+/// one: a JSON-lines file gets its line once; other channels are sent again under the same key
+/// (at least once, with the idempotency key for the receiver to drop a copy). The caller holds
+/// the run lock: one deliverer at a time.
 public struct AlertDeliverer {
     public var channels: [Config.Channel]
     public var maxAttempts: Int
@@ -30,7 +34,18 @@ public struct AlertDeliverer {
                 counts.failed += 1
                 continue
             }
-            switch send(alert, via: channel) {
+            // Claimed in a transaction of its own before anything leaves: should this process die
+            // mid-send, the next delivery knows the alert may already have arrived (see `resend`).
+            guard try store.write({ try $0.claimAlert(alert, at: Date()) }) else { continue }
+            let result: SendResult
+            if alert.claimedAt == nil {
+                result = send(alert, via: channel)
+            } else {
+                logger.notice("alert delivery was interrupted; delivering it again under the same key",
+                              metadata: ["channel": "\(channel.name)", "key": "\(alert.idempotencyKey)"])
+                result = resend(alert, via: channel)
+            }
+            switch result {
             case .success:
                 try store.write { try $0.markAlertSent(id: alert.id, now: now) }
                 counts.sent += 1
@@ -92,6 +107,27 @@ public struct AlertDeliverer {
         default:
             return .failure("unknown channel type \(channel.type)")
         }
+    }
+
+    /// Delivers an alert whose earlier delivery was cut off after its claim (the process died
+    /// between claiming it and recording the outcome): it may or may not have arrived. A JSON-lines
+    /// file is looked at, so its line is written once; the other channels send again under the same
+    /// key (the Idempotency-Key header, the mail's Message-ID, the payload's idempotency_key), which
+    /// is what lets a receiver drop the copy.
+    func resend(_ alert: OutboxRecord, via channel: Config.Channel) -> SendResult {
+        if channel.type == "jsonl", let path = channel.path, Self.file(path, holdsKey: alert.idempotencyKey) { return .success }
+        return send(alert, via: channel)
+    }
+
+    /// Whether a JSON-lines file already holds the alert with this idempotency key.
+    static func file(_ path: String, holdsKey key: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        let needle = Data(key.utf8)
+        for line in data.split(separator: UInt8(ascii: "\n")) where line.range(of: needle) != nil {
+            let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
+            if object?["idempotency_key"] as? String == key { return true }
+        }
+        return false
     }
 
     /// Slack-compatible JSON: a `text` fallback and a section block.

@@ -57,10 +57,20 @@ public struct MailMessage {
         return Data(lines.joined(separator: "\r\n").utf8)
     }
 
-    /// RFC 2047 encoded word when the subject is not plain ASCII.
+    /// RFC 2047 encoded words when the subject is not plain ASCII. An encoded word is at most
+    /// 75 characters, so a longer subject is several words (never splitting a character), on
+    /// folded lines; readers join adjacent encoded words without the space between them.
     static func encodedWord(_ s: String) -> String {
         if s.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 }) { return s }
-        return "=?utf-8?B?" + Data(s.utf8).base64EncodedString() + "?="
+        var words: [Data] = [], chunk = Data()
+        for character in s {
+            let bytes = Data(String(character).utf8)
+            // 45 bytes are 60 base64 characters: 72 with "=?utf-8?B?" and "?=".
+            if chunk.count + bytes.count > 45, !chunk.isEmpty { words.append(chunk); chunk = Data() }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append(chunk) }
+        return words.map { "=?utf-8?B?" + $0.base64EncodedString() + "?=" }.joined(separator: "\r\n ")
     }
 
     static func base64Lines(_ s: String) -> String {

@@ -148,8 +148,7 @@ public final class Pipeline {
         var meta: Logger.Metadata = ["source": "\(source.name)", "url": "\(source.url)"]
         switch result.outcome {
         case .failed(let error):
-            recordFailure(source, message: error.description, gone: Self.isGone(error), retryAfter: error.retryAfter,
-                          retryable: error.isRetryable, into: &summary)
+            recordFailure(source, message: error.description, error: error, into: &summary)
         case .notModified(let response):
             summary.sourcesNotModified += 1
             let nextDue = now.addingTimeInterval(max(source.interval, response.maxAge ?? 0))
@@ -177,7 +176,7 @@ public final class Pipeline {
                     pages.append(document)
                 }
             } catch {
-                recordFailure(source, message: "\(error)", gone: false, retryAfter: nil, retryable: false, into: &summary)
+                recordFailure(source, message: "\(error)", error: nil, into: &summary)
                 return
             }
             summary.pagesFetched += pages.count
@@ -210,7 +209,7 @@ public final class Pipeline {
                 }
                 logger.info("source stored", metadata: ["source": "\(source.name)", "entries": "\(counts.seen)", "new": "\(counts.stored)"])
             } catch {
-                recordFailure(source, message: "store: \(error)", gone: false, retryAfter: nil, retryable: true, into: &summary)
+                recordFailure(source, message: "store: \(error)", error: nil, into: &summary)
             }
         }
     }
@@ -266,32 +265,26 @@ public final class Pipeline {
         if outcome.openedProblem != nil { counts.problems += 1 }
     }
 
-    func recordFailure(_ source: SourceRecord, message: String, gone: Bool, retryAfter: TimeInterval?, retryable: Bool,
-                       into summary: inout RunSummary) {
+    func recordFailure(_ source: SourceRecord, message: String, error: FetchError?, into summary: inout RunSummary) {
         let now = clock.now
         let failures = source.failures + 1
-        let pause = failures >= config.pauseAfterFailures
-        let nextDue = now.addingTimeInterval(Self.backoff(failures: failures, interval: source.interval, retryAfter: retryAfter))
+        let is404 = error.map(Self.isGone) ?? false
+        // Backoff, pausing and the 404/410 grace period are the fetch stage's policy.
+        let decision = RetryPolicy(pausedAfter: config.pauseAfterFailures).decide(
+            now: now, interval: source.interval, consecutiveFailures: failures, lastError: error,
+            failingSince: is404 ? (source.goneSince ?? now) : nil, jitter: Double.random(in: 0...1))
         summary.sourcesFailed += 1
         summary.failures.append("\(source.name): \(message)")
         logger.error("source failed", metadata: ["source": "\(source.name)", "error": "\(message)", "failures": "\(failures)",
-                                                 "paused": "\(pause)"])
+                                                 "paused": "\(decision.paused)", "gone": "\(decision.gone)"])
         do {
             try store.write { tx in
-                try tx.recordFetchFailure(sourceID: source.id, error: message, nextDue: nextDue, pause: pause, gone: gone, now: now)
+                try tx.recordFetchFailure(sourceID: source.id, error: message, nextDue: decision.nextDue,
+                                          pause: decision.paused || decision.gone, gone: is404, now: now)
             }
         } catch {
             logger.error("cannot record the failure", metadata: ["source": "\(source.name)", "error": "\(error)"])
         }
-    }
-
-    /// The wait before retrying a failing source: its interval doubled per failure from a
-    /// five-minute start, capped at a day, with ±20 % jitter so that many failing sources do
-    /// not come back at the same moment; never sooner than the server's Retry-After.
-    static func backoff(failures: Int, interval: TimeInterval, retryAfter: TimeInterval?) -> TimeInterval {
-        let base = min(300 * pow(2, Double(max(0, failures - 1))), 86_400)
-        let jittered = base * Double.random(in: 0.8...1.2)
-        return max(min(jittered, max(interval, 300)), retryAfter ?? 0)
     }
 
     static func isGone(_ error: FetchError) -> Bool {

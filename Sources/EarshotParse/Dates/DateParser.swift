@@ -5,7 +5,13 @@ import Foundation
 /// Results are UTC instants; nil when the text is not a date.
 public enum DateParser {
     public static func parse(_ s: String) -> Date? {
-        let text = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Printable ASCII at both ends (nearly every date) needs no trimming.
+        let text: String
+        if let first = s.utf8.first, let last = s.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+            text = s
+        } else {
+            text = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         if text.isEmpty { return nil }
         if let d = parseW3CDTF(text) { return d }
         if let d = parseRFC822(text) { return d }

@@ -42,7 +42,9 @@ extension FeedBuilder {
         case "rights", "copyright", "dc_rights": pushContent("rights", attrs, "text/plain", true)
         case "item", "entry":
             let e = FeedContext()
+            finishEntries()
             entries.append(e)
+            entryCount += 1
             push("item", false)
             inentry = true; guidIsLinkFlag = false; titleDepth = -1
             if let id = attrs["rdf:about"], !id.isEmpty { context.values["id"] = id }

@@ -45,7 +45,12 @@ final class FeedBuilder {
 
     // Results
     let feed = FeedContext()
+    /// The entry being read (at most one: see ``finishEntries()``).
     var entries: [FeedContext] = []
+    /// Entries already read, cleaned into the result's form.
+    var finishedEntries: [ParsedEntry] = []
+    /// How many entries the document had.
+    var entryCount = 0
     var version = ""
     var language: String?
     var ttl: String?
@@ -53,6 +58,10 @@ final class FeedBuilder {
     var syFrequency: String?
 
     // State
+    /// See ``handlerName(_:)``.
+    var handlerNames: [String: (name: String, suffix: String, prefixed: Bool)] = [:]
+    /// See ``resolvedBase(_:_:)``.
+    var baseMemo: (current: String, base: String, result: String)?
     var namespacesInUse: [String: String] = [:]
     var namespaceMap: [String: String] = [:]
     var infeed = false, inentry = false, intextinput = false, inimage = false
@@ -92,12 +101,7 @@ final class FeedBuilder {
             attrs[k] = v
         }
         let base = (attrs["xml:base"] ?? attrs["base"]).flatMap { $0.isEmpty ? nil : $0 } ?? baseURI
-        if !baseURI.isEmpty {
-            let safe = URLResolver.safeAbsolute(baseURI, base)
-            if !safe.isEmpty { baseURI = safe }
-        } else {
-            baseURI = URLResolver.resolve(baseURI, base)
-        }
+        baseURI = resolvedBase(baseURI, base)
         var newLang = attrs["xml:lang"] ?? attrs["lang"]
         if newLang == "" { newLang = nil } else if newLang == nil { newLang = lang }
         if let l = newLang, tag == "feed" || tag == "rss" || tag == "rdf:rdf" {
@@ -123,25 +127,18 @@ final class FeedBuilder {
             handleData("<" + t + Self.strattrs(ordered) + ">", escape: false)
             return
         }
-        var prefix = "", suffix = tag
-        if let c = tag.firstIndex(of: ":") { prefix = String(tag[..<c]); suffix = String(tag[tag.index(after: c)...]) }
-        prefix = namespaceMap[prefix] ?? prefix
-        if !prefix.isEmpty { prefix += "_" }
-        if prefix.isEmpty && !["title", "link", "description", "name"].contains(tag) { intextinput = false }
-        if prefix.isEmpty && !["title", "link", "description", "url", "href", "width", "height"].contains(tag) { inimage = false }
-        let name = prefix + suffix
+        let (name, _, prefixed) = handlerName(tag)
+        if !prefixed && !Self.textInputChildren.contains(tag) { intextinput = false }
+        if !prefixed && !Self.imageChildren.contains(tag) { inimage = false }
         if !start(name, &attrs) {
             if attrs.isEmpty { push(name, true) }
         }
     }
 
     func endElement(_ tag: String) {
-        var prefix = "", suffix = tag
-        if let c = tag.firstIndex(of: ":") { prefix = String(tag[..<c]); suffix = String(tag[tag.index(after: c)...]) }
-        prefix = namespaceMap[prefix] ?? prefix
-        if !prefix.isEmpty { prefix += "_" }
+        let (name, suffix, _) = handlerName(tag)
         if suffix == "svg" && svgOK > 0 { svgOK -= 1 }
-        if svgOK > 0 || !end(prefix + suffix) { _ = pop(prefix + suffix) }
+        if svgOK > 0 || !end(name) { _ = pop(name) }
         if incontent > 0 && !(contentParams.present ? contentParams.type : "xml").hasSuffix("xml") {
             if tag == "xhtml:div" || tag == "div" { return }
             contentParams.type = "application/xhtml+xml"; contentParams.present = true
@@ -159,6 +156,40 @@ final class FeedBuilder {
             if let l = langStack.last { lang = l }
         }
         depth -= 1
+    }
+
+    static let textInputChildren: Set<String> = ["title", "link", "description", "name"]
+    static let imageChildren: Set<String> = ["title", "link", "description", "url", "href", "width", "height"]
+
+    /// feedparser's handler name for a tag (`dc:creator` → `dc_creator`, the prefix mapped through
+    /// ``namespaceMap``), its local part, and whether it has a prefix. Cached: ``trackNamespace(_:_:)``, the
+    /// only writer of the map, empties the cache.
+    func handlerName(_ tag: String) -> (name: String, suffix: String, prefixed: Bool) {
+        if let hit = handlerNames[tag] { return hit }
+        var prefix = "", suffix = tag
+        if let c = tag.firstIndex(of: ":") { prefix = String(tag[..<c]); suffix = String(tag[tag.index(after: c)...]) }
+        prefix = namespaceMap[prefix] ?? prefix
+        if !prefix.isEmpty { prefix += "_" }
+        let result = (prefix + suffix, suffix, !prefix.isEmpty)
+        // More distinct tags than any real feed has: start over rather than grow (hostile documents).
+        if handlerNames.count >= 4096 { handlerNames.removeAll(keepingCapacity: true) }
+        handlerNames[tag] = result
+        return result
+    }
+
+    /// The base URI after an element whose base (its `xml:base`, else the current one) is `base`; the last
+    /// answer is remembered, since the base rarely changes from one element to the next.
+    func resolvedBase(_ current: String, _ base: String) -> String {
+        if let memo = baseMemo, memo.current == current, memo.base == base { return memo.result }
+        var result = current
+        if !current.isEmpty {
+            let safe = URLResolver.safeAbsolute(current, base)
+            if !safe.isEmpty { result = safe }
+        } else {
+            result = URLResolver.resolve(current, base)
+        }
+        baseMemo = (current, base, result)
+        return result
     }
 
     func handleData(_ text: String, escape: Bool = true) {
@@ -180,6 +211,7 @@ final class FeedBuilder {
         }
         if lower.contains("backend.userland.com/rss") { uri = "http://backend.userland.com/rss"; lower = uri }
         if let canonical = Self.namespaces[lower] {
+            handlerNames.removeAll()
             namespaceMap[prefix ?? "\u{0}default"] = canonical
             namespacesInUse[canonical] = uri
         } else {
@@ -206,6 +238,14 @@ final class FeedBuilder {
         var out = ""
         for (k, v) in attrs { out += " \(k)=\"" + xmlEscape(v).replacingOccurrences(of: "\"", with: "&quot;") + "\"" }
         return out
+    }
+
+    /// Turns the raw entries into ``ParsedEntry`` values and drops them. Called when the next entry starts
+    /// (every write goes to `entries.last`, so an entry followed by another is complete) and at the end, so
+    /// only one entry's raw text is ever held.
+    func finishEntries() {
+        for e in entries { finishedEntries.append(FeedMapping.entry(e)) }
+        entries.removeAll()
     }
 
     // MARK: - The element stack
@@ -301,7 +341,7 @@ final class FeedBuilder {
                 entry.contents.append((type, output))
             } else if element == "link" {
                 if !inimage {
-                    var v = output.replacingOccurrences(of: "&amp;", with: "&")
+                    var v = output.utf8.contains(UInt8(ascii: "&")) ? output.replacingOccurrences(of: "&amp;", with: "&") : output
                     v = Self.fixQueryEntities(v)
                     entry.values["link"] = v
                 }
@@ -330,7 +370,7 @@ final class FeedBuilder {
     var guidIsLinkFlag = false
 
     static func fixQueryEntities(_ s: String) -> String {
-        guard s.contains("&") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "&")) else { return s }
         // "&name;" → "&name" (query variables mistaken for entity references).
         var out = ""
         var rest = Substring(s)
@@ -351,6 +391,14 @@ final class FeedBuilder {
 
     /// feedparser: text that is UTF-8 read as Latin-1 is decoded again.
     static func repairDoubleEncoding(_ s: String) -> String {
+        // Only text whose scalars are all below U+0100, some at U+0080 or above, qualifies. In UTF-8, a byte
+        // from 0xC4 up starts a scalar above U+00FF, and no byte ≥ 0x80 means pure ASCII: both are common.
+        var sawHigh = false
+        for byte in s.utf8 {
+            if byte >= 0xC4 { return s }
+            if byte >= 0x80 { sawHigh = true }
+        }
+        guard sawHigh else { return s }
         var high = false
         for u in s.unicodeScalars {
             if u.value > 0xFF { return s }
@@ -363,7 +411,14 @@ final class FeedBuilder {
     }
 
     static func mapWindows1252(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: { $0.value >= 0x80 && $0.value <= 0x9F }) else { return s }
+        // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8.
+        var previous: UInt8 = 0
+        var found = false
+        for byte in s.utf8 {
+            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { found = true; break }
+            previous = byte
+        }
+        guard found else { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             if u.value >= 0x80 && u.value <= 0x9F, let m = HTMLEntities.cp1252[Int(u.value - 0x80)], let r = Unicode.Scalar(m) {

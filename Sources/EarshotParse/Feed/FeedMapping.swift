@@ -19,22 +19,26 @@ enum FeedMapping {
         doc.language = f.values["language"] ?? b.language
         doc.updated = f.updated ?? nil
         doc.warnings = warnings
-        doc.entries = b.entries.map { e in
-            var entry = ParsedEntry()
-            entry.id = e.values["id"]
-            entry.title = text(e, "title")
-            entry.link = e.values["link"]
-            if let first = e.authors?.first {
-                entry.author = [first["name"], first["email"]].compactMap { $0 }.first { !$0.isEmpty }
-            }
-            entry.published = e.published ?? nil
-            entry.updated = e.updated ?? nil
-            entry.summary = text(e, "summary", fallbackType: e.detailTypes["summary-from-content"])
-            if let c = e.contents.first { entry.content = TextCleaner.clean(c.value, isHTML: isHTML(c.type)) }
-            return entry
-        }
+        b.finishEntries()
+        doc.entries = b.finishedEntries
         doc.minimumRefreshInterval = refreshInterval(b)
         return doc
+    }
+
+    /// One entry of the result from the raw values feedparser's rules stored.
+    static func entry(_ e: FeedContext) -> ParsedEntry {
+        var entry = ParsedEntry()
+        entry.id = e.values["id"]
+        entry.title = text(e, "title")
+        entry.link = e.values["link"]
+        if let first = e.authors?.first {
+            entry.author = [first["name"], first["email"]].compactMap { $0 }.first { !$0.isEmpty }
+        }
+        entry.published = e.published ?? nil
+        entry.updated = e.updated ?? nil
+        entry.summary = text(e, "summary", fallbackType: e.detailTypes["summary-from-content"])
+        if let c = e.contents.first { entry.content = TextCleaner.clean(c.value, isHTML: isHTML(c.type)) }
+        return entry
     }
 
     /// RSS `<ttl>` (minutes) and `sy:updatePeriod`/`sy:updateFrequency`, in seconds; the longer hint wins.

@@ -6,10 +6,23 @@
 /// - references to HTML named entities that XML does not define (`&nbsp;`, `&eacute;`) become numeric
 ///   character references; unknown names and bare `&` are kept as literal text.
 /// CDATA sections and comments are copied unchanged.
+///
+/// It streams: ``head(_:)`` handles what precedes the first element, then ``body(_:from:sink:)`` hands its
+/// output to `sink` in pieces of about ``windowSize`` bytes, so the prepass never holds a copy of the document.
 struct FeedPrepass {
+    /// Output not yet handed to the sink.
     var output: [UInt8] = []
     var warnings: [String] = []
     var netscapeDoctype = false
+    /// Entities declared (safely) in the DOCTYPE: name → XML text to insert.
+    var entities: [String: [UInt8]] = [:]
+    /// Replacement text of HTML named references already met (`&eacute;` → `&#233;`).
+    var htmlReferences: [String: [UInt8]] = [:]
+    /// Whether the sink asked to stop.
+    var stopped = false
+
+    /// The size of the pieces handed to the sink: libxml2's push parser is fed 64 KB at a time.
+    static let windowSize = 64 * 1024
 
     static let xmlPredefined: Set<String> = ["lt", "gt", "amp", "quot", "apos"]
 
@@ -17,20 +30,25 @@ struct FeedPrepass {
         (c | 0x20 >= 97 && c | 0x20 <= 122) || (c >= 48 && c <= 57) || c == 95
     }
 
+    /// Runs the prepass over a whole document and returns its complete output (tests and small inputs).
     static func run(_ input: [UInt8]) -> FeedPrepass {
         var result = FeedPrepass()
-        input.withUnsafeBufferPointer { result.process($0) }
+        var all: [UInt8] = []
+        input.withUnsafeBufferPointer { b in
+            let start = result.head(b)
+            result.body(b, from: start) { all.append(contentsOf: $0); return true }
+        }
+        result.output = all
         return result
     }
 
-    mutating func process(_ b: UnsafeBufferPointer<UInt8>) {
+    /// Handles the head (everything before the first "<" followed by a word character): the DOCTYPE and its
+    /// ENTITY declarations are taken out, the rest is kept in ``output``. Returns where the body starts.
+    mutating func head(_ b: UnsafeBufferPointer<UInt8>) -> Int {
         let n = b.count
-        output.reserveCapacity(n + n / 16)
-        // The head: everything before the first "<" followed by a word character.
         var headEnd = 0
         while headEnd + 1 < n, !(b[headEnd] == UInt8(ascii: "<") && Self.isWordByte(b[headEnd + 1])) { headEnd += 1 }
         if headEnd + 1 >= n { headEnd = n }
-        var entities: [String: [UInt8]] = [:]
         var i = 0
         var removedEntities = 0
         var sawDoctype = false
@@ -89,61 +107,110 @@ struct FeedPrepass {
         if removedEntities > 0 {
             warnings.append("\(removedEntities) entity declaration\(removedEntities == 1 ? "" : "s") ignored (only character references and plain text are expanded)")
         }
-        if !sawDoctype && output.count > 0 {
-            // Entities declared without a DOCTYPE are not honoured (feedparser re-inserts them only with one).
-            if !entities.isEmpty { entities = [:] }
+        // Entities declared without a DOCTYPE are not honoured (feedparser re-inserts them only with one).
+        if !sawDoctype { entities = [:] }
+        return i
+    }
+
+    /// Hands ``output`` to `sink` once it holds a window's worth (or always, when `force`).
+    mutating func flush(_ sink: (UnsafeBufferPointer<UInt8>) -> Bool, force: Bool = false) {
+        guard !stopped, force ? !output.isEmpty : output.count >= Self.windowSize else { return }
+        if !output.withUnsafeBufferPointer(sink) { stopped = true }
+        output.removeAll(keepingCapacity: true)
+    }
+
+    /// Copies `b[range]` to the output; long runs (CDATA sections) go to the sink directly, a window at a time.
+    mutating func copy(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ sink: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        if range.count < Self.windowSize {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: b[range]))
+            flush(sink)
+            return
         }
-        // The body.
-        while i < n {
+        flush(sink, force: true)
+        var at = range.lowerBound
+        while at < range.upperBound && !stopped {
+            let end = min(at + Self.windowSize, range.upperBound)
+            if !sink(UnsafeBufferPointer(rebasing: b[at..<end])) { stopped = true }
+            at = end
+        }
+    }
+
+    /// The body, from `start` to the end: references rewritten (see the type's documentation), CDATA sections
+    /// and comments copied. Output goes to `sink` (false from it stops the prepass); the last piece included.
+    mutating func body(_ b: UnsafeBufferPointer<UInt8>, from start: Int, sink: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        let n = b.count
+        var i = start
+        output.reserveCapacity(Self.windowSize + 4096)
+        while i < n && !stopped {
+            // A run of plain text up to the next "<" or "&" is copied in one go.
+            var j = i
+            while j < n, b[j] != UInt8(ascii: "<"), b[j] != UInt8(ascii: "&") { j += 1 }
+            if j > i { copy(b, i..<j, sink); i = j; continue }
             let c = b[i]
             if c == UInt8(ascii: "<") {
                 if match(b, i, "<![CDATA[") {
                     let j = find(b, i + 9, "]]>") ?? n
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<min(j + 3, n)]))
+                    copy(b, i..<min(j + 3, n), sink)
                     i = min(j + 3, n); continue
                 }
                 if match(b, i, "<!--") {
                     let j = find(b, i + 4, "-->") ?? n
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<min(j + 3, n)]))
+                    copy(b, i..<min(j + 3, n), sink)
                     i = min(j + 3, n); continue
                 }
                 output.append(c); i += 1; continue
             }
-            if c != UInt8(ascii: "&") { output.append(c); i += 1; continue }
-            // A reference.
-            if i + 1 < n, b[i + 1] == UInt8(ascii: "#") {
-                var j = i + 2
-                if j < n, b[j] | 0x20 == UInt8(ascii: "x") { j += 1 }
-                let ds = j
-                while j < n, Self.isWordByte(b[j]) { j += 1 }
-                if j > ds, j < n, b[j] == UInt8(ascii: ";") {
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...j]))
-                    if b[i + 2] == UInt8(ascii: "X") { output[output.count - (j - i) - 1 + 2] = UInt8(ascii: "x") }
-                    i = j + 1; continue
-                }
-                output.append(contentsOf: Array("&amp;".utf8)); i += 1; continue
-            }
-            var j = i + 1
-            while j < n, j - i < 64, Self.isWordByte(b[j]) || b[j] == UInt8(ascii: "-") || b[j] == UInt8(ascii: ".") { j += 1 }
-            guard j > i + 1, j < n, b[j] == UInt8(ascii: ";") else {
-                output.append(contentsOf: Array("&amp;".utf8)); i += 1; continue
-            }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), as: UTF8.self)
-            if Self.xmlPredefined.contains(name) {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...j]))
-            } else if let value = entities[name] {
-                output.append(contentsOf: value)
-            } else if name == "lang" || name == "rang" {
-                // HTML 4's code points (feedparser uses html.entities.name2codepoint), not HTML5's.
-                output.append(contentsOf: Array((name == "lang" ? "&#9001;" : "&#9002;").utf8))
-            } else if let html = HTMLEntities.named(name) {
-                for u in html.unicodeScalars { output.append(contentsOf: Array("&#\(u.value);".utf8)) }
-            } else {
-                output.append(contentsOf: Array("&amp;".utf8))
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: b[(i + 1)...j]))
-            }
-            i = j + 1
+            reference(b, &i)
+            flush(sink)
         }
+        flush(sink, force: true)
+    }
+
+    static let escapedAmpersand: [UInt8] = Array("&amp;".utf8)
+
+    /// The reference starting at `b[i]` ("&"), rewritten into ``output``; `i` moves past it.
+    mutating func reference(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
+        let n = b.count
+        if i + 1 < n, b[i + 1] == UInt8(ascii: "#") {
+            var j = i + 2
+            if j < n, b[j] | 0x20 == UInt8(ascii: "x") { j += 1 }
+            let ds = j
+            while j < n, Self.isWordByte(b[j]) { j += 1 }
+            if j > ds, j < n, b[j] == UInt8(ascii: ";") {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...j]))
+                if b[i + 2] == UInt8(ascii: "X") { output[output.count - (j - i) - 1 + 2] = UInt8(ascii: "x") }
+                i = j + 1; return
+            }
+            output.append(contentsOf: Self.escapedAmpersand); i += 1; return
+        }
+        var j = i + 1
+        while j < n, j - i < 64, Self.isWordByte(b[j]) || b[j] == UInt8(ascii: "-") || b[j] == UInt8(ascii: ".") { j += 1 }
+        guard j > i + 1, j < n, b[j] == UInt8(ascii: ";") else {
+            output.append(contentsOf: Self.escapedAmpersand); i += 1; return
+        }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), as: UTF8.self)
+        if Self.xmlPredefined.contains(name) {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...j]))
+        } else if let value = entities[name] {
+            output.append(contentsOf: value)
+        } else if let cached = htmlReferences[name] {
+            output.append(contentsOf: cached)
+        } else {
+            var replacement: [UInt8]
+            if name == "lang" || name == "rang" {
+                // HTML 4's code points (feedparser uses html.entities.name2codepoint), not HTML5's.
+                replacement = Array((name == "lang" ? "&#9001;" : "&#9002;").utf8)
+            } else if let html = HTMLEntities.named(name) {
+                replacement = []
+                for u in html.unicodeScalars { replacement.append(contentsOf: Array("&#\(u.value);".utf8)) }
+            } else {
+                replacement = Self.escapedAmpersand + Array(UnsafeBufferPointer(rebasing: b[(i + 1)...j]))
+            }
+            // Bounded: a document can name at most a few thousand distinct references worth caching.
+            if htmlReferences.count < 4096 { htmlReferences[name] = replacement }
+            output.append(contentsOf: replacement)
+        }
+        i = j + 1
     }
 
     /// feedparser's RE_SAFE_ENTITY_PATTERN: `\s+(\w+)\s+"(&#\w+;|[^&"]*)"`; the value as XML text to insert.

@@ -39,35 +39,70 @@ final class FeedSAXHandler {
         return String(cString: p)
     }
 
-    func startElement(localname: String, prefix: String?, uri: String?,
-                      namespaces: [(String?, String)], attributes: [(local: String, prefix: String?, uri: String?, value: String)]) {
-        flushText()
-        depth += 1
-        if depth > maximumDepth {
-            stop("element nesting deeper than \(maximumDepth) levels; the rest of the document was ignored")
-            return
+    // MARK: - Names
+
+    /// A name as libxml2 reports it: local name, prefix and namespace URI. libxml2 interns names in its
+    /// dictionary for the parser's lifetime, so the same addresses mean the same name; the URI is compared
+    /// by content as well, to be safe whatever libxml2 does with it.
+    struct NameKey: Hashable {
+        let local: UnsafePointer<xmlChar>?
+        let prefix: UnsafePointer<xmlChar>?
+        let uri: UnsafePointer<xmlChar>?
+    }
+
+    struct InternedName {
+        /// The URI's bytes with a trailing NUL, to confirm a hit.
+        let uri: [xmlChar]?
+        let name: String
+    }
+
+    /// Element names already mapped (feedparser's `prefix:local`, lowercased), by libxml2's addresses.
+    var tagNames: [NameKey: InternedName] = [:]
+    /// Attribute names already mapped, likewise.
+    var attributeNames: [NameKey: InternedName] = [:]
+    /// More distinct names than any real feed has; past it the caches start over (hostile documents).
+    static let maximumInternedNames = 4096
+
+    /// The mapped name for `key` from `cache`, computing it with `make` on a miss.
+    @inline(__always)
+    static func interned(_ key: NameKey, in cache: inout [NameKey: InternedName], _ make: () -> String) -> String {
+        if let hit = cache[key] {
+            let sameURI: Bool
+            switch (hit.uri, key.uri) {
+            case (nil, nil): sameURI = true
+            case let (stored?, current?): sameURI = stored.withUnsafeBufferPointer { strcmp($0.baseAddress!, current) == 0 }
+            default: sameURI = false
+            }
+            if sameURI { return hit.name }
         }
-        if !sawRoot { sawRoot = true; rootName = localname.lowercased() }
-        for (p, u) in namespaces where !u.isEmpty { builder.trackNamespace(p, u) }
-        builder.startElement(Self.tagName(localname: localname, prefix: prefix, uri: uri, builder: builder),
-                             attributes.map { attr -> (String, String) in
-                                 let lowerNS = (attr.uri ?? "").lowercased()
-                                 var name = attr.local
-                                 if attr.prefix == "xml" { name = "xml:" + attr.local }
-                                 else if let p = FeedBuilder.namespaces[lowerNS], !p.isEmpty { name = p + ":" + attr.local }
-                                 else if let p = attr.prefix, !p.isEmpty { name = p + ":" + attr.local }
-                                 return (name.lowercased(), attr.value)
-                             })
+        let name = make()
+        if cache.count >= maximumInternedNames { cache.removeAll(keepingCapacity: true) }
+        var uriBytes: [xmlChar]? = nil
+        if let uri = key.uri { uriBytes = Array(UnsafeBufferPointer(start: uri, count: strlen(uri) + 1)) }
+        cache[key] = InternedName(uri: uriBytes, name: name)
+        return name
     }
 
-    func endElement(localname: String, prefix: String?, uri: String?) {
-        flushText()
-        guard !stopped else { return }
-        depth -= 1
-        builder.endElement(Self.tagName(localname: localname, prefix: prefix, uri: uri, builder: builder))
+    func tagName(_ key: NameKey) -> String {
+        Self.interned(key, in: &tagNames) {
+            Self.tagName(localname: Self.string(key.local) ?? "", prefix: Self.string(key.prefix), uri: Self.string(key.uri))
+        }
     }
 
-    static func tagName(localname: String, prefix: String?, uri: String?, builder: FeedBuilder) -> String {
+    func attributeName(_ key: NameKey) -> String {
+        Self.interned(key, in: &attributeNames) {
+            let local = Self.string(key.local) ?? ""
+            let prefix = Self.string(key.prefix)
+            let lowerNS = (Self.string(key.uri) ?? "").lowercased()
+            var name = local
+            if prefix == "xml" { name = "xml:" + local }
+            else if let p = FeedBuilder.namespaces[lowerNS], !p.isEmpty { name = p + ":" + local }
+            else if let p = prefix, !p.isEmpty { name = p + ":" + local }
+            return name.lowercased()
+        }
+    }
+
+    static func tagName(localname: String, prefix: String?, uri: String?) -> String {
         var lowerNS = (uri ?? "").lowercased()
         if lowerNS.contains("backend.userland.com/rss") { lowerNS = "http://backend.userland.com/rss" }
         let given = (prefix?.isEmpty ?? true) ? nil : prefix
@@ -75,6 +110,27 @@ final class FeedSAXHandler {
         let local = localname.lowercased()
         if let p, !p.isEmpty { return p.lowercased() + ":" + local }
         return local
+    }
+
+    // MARK: - Events
+
+    func startElement(_ key: NameKey, namespaces: [(String?, String)], attributes: [(String, String)]) {
+        flushText()
+        depth += 1
+        if depth > maximumDepth {
+            stop("element nesting deeper than \(maximumDepth) levels; the rest of the document was ignored")
+            return
+        }
+        if !sawRoot { sawRoot = true; rootName = (Self.string(key.local) ?? "").lowercased() }
+        for (p, u) in namespaces where !u.isEmpty { builder.trackNamespace(p, u) }
+        builder.startElement(tagName(key), attributes)
+    }
+
+    func endElement(_ key: NameKey) {
+        flushText()
+        guard !stopped else { return }
+        depth -= 1
+        builder.endElement(tagName(key))
     }
 
     func stop(_ warning: String) {
@@ -146,31 +202,32 @@ private let startElementNs: startElementNsSAX2Func = { ctx, localname, prefix, u
             ns.append((FeedSAXHandler.string(namespaces[2 * i]), FeedSAXHandler.string(namespaces[2 * i + 1]) ?? ""))
         }
     }
-    var attrs: [(local: String, prefix: String?, uri: String?, value: String)] = []
+    var attrs: [(String, String)] = []
     if let attributes, nbAttributes > 0 {
+        attrs.reserveCapacity(Int(nbAttributes))
+        // Five pointers per attribute: local name, prefix, URI, value start, value end.
         for i in 0..<Int(nbAttributes) {
             let base = 5 * i
             guard let local = attributes[base] else { continue }
             var value = ""
-            if let vs = attributes[base + 3], let ve = attributes[base + 4] {
-                let count = ve - vs
-                value = count > 0 ? String(decoding: UnsafeBufferPointer(start: vs, count: count), as: UTF8.self) : ""
+            if let vs = attributes[base + 3], let ve = attributes[base + 4], ve > vs {
+                let bytes = UnsafeBufferPointer(start: vs, count: ve - vs)
+                value = String(decoding: bytes, as: UTF8.self)
+                // Attribute values keep character references as "&#38;" from libxml2: decode them.
+                if bytes.contains(UInt8(ascii: "&")) { value = HTMLEntities.decode(value) }
             }
-            // Attribute values keep character references as "&#38;" from libxml2: decode them.
-            if value.contains("&") { value = HTMLEntities.decode(value) }
-            attrs.append((String(cString: local), FeedSAXHandler.string(attributes[base + 1]),
-                          FeedSAXHandler.string(attributes[base + 2]), value))
+            let key = FeedSAXHandler.NameKey(local: UnsafePointer(local), prefix: attributes[base + 1].map { UnsafePointer($0) },
+                                             uri: attributes[base + 2].map { UnsafePointer($0) })
+            attrs.append((h.attributeName(key), value))
         }
     }
-    h.startElement(localname: localname.map { String(cString: $0) } ?? "", prefix: FeedSAXHandler.string(prefix),
-                   uri: FeedSAXHandler.string(uri), namespaces: ns, attributes: attrs)
+    h.startElement(FeedSAXHandler.NameKey(local: localname, prefix: prefix, uri: uri), namespaces: ns, attributes: attrs)
 }
 
 private let endElementNs: endElementNsSAX2Func = { ctx, localname, prefix, uri in
     let h = handler(ctx)
     if h.stopped { return }
-    h.endElement(localname: localname.map { String(cString: $0) } ?? "", prefix: FeedSAXHandler.string(prefix),
-                 uri: FeedSAXHandler.string(uri))
+    h.endElement(FeedSAXHandler.NameKey(local: localname, prefix: prefix, uri: uri))
 }
 
 private let charactersCallback: charactersSAXFunc = { ctx, ch, len in

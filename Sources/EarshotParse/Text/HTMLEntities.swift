@@ -40,15 +40,18 @@ public enum HTMLEntities {
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
         var i = start
         while i < end {
-            let c = bytes[i]
-            if c != UInt8(ascii: "&") { out.append(c); i += 1; continue }
-            if let (text, next) = reference(bytes, i, end) { out.append(contentsOf: text); i = next }
-            else { out.append(c); i += 1 }
+            // Copy the run up to the next "&" in one go.
+            var j = i
+            while j < end, bytes[j] != UInt8(ascii: "&") { j += 1 }
+            if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j])); i = j; continue }
+            if let next = reference(bytes, i, end, into: &out) { i = next }
+            else { out.append(bytes[i]); i += 1 }
         }
     }
 
-    /// The reference starting at `bytes[at]` ("&"): its text and the index after it.
-    static func reference(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int) -> ([UInt8], Int)? {
+    /// The reference starting at `bytes[at]` ("&"): its text appended to `out`, and the index after it;
+    /// nil (and nothing appended) when it is not one.
+    static func reference(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int, into out: inout [UInt8]) -> Int? {
         var i = at + 1
         guard i < end else { return nil }
         if bytes[i] == UInt8(ascii: "#") {
@@ -68,7 +71,8 @@ public enum HTMLEntities {
             }
             guard n > 0 else { return nil }
             if i < end, bytes[i] == UInt8(ascii: ";") { i += 1 }
-            return (Array(String(numeric(v)).utf8), i)
+            UTF8.encode(numeric(v)) { out.append($0) }
+            return i
         }
         var j = i
         while j < end, j - i < longestName {
@@ -78,13 +82,13 @@ public enum HTMLEntities {
         guard j > i else { return nil }
         if j < end, bytes[j] == UInt8(ascii: ";") {
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self) + ";"
-            if let t = table[name] { return (t, j + 1) }
+            if let t = table[name] { out.append(contentsOf: t); return j + 1 }
         }
         // Legacy names without a semicolon: the longest prefix that is one.
         var k = j
         while k > i {
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<k]), as: UTF8.self)
-            if let t = table[name] { return (t, k) }
+            if let t = table[name] { out.append(contentsOf: t); return k }
             k -= 1
         }
         return nil

@@ -1,10 +1,31 @@
 /// Turns feed text into plain text: markup stripped (scripts and styles dropped, block elements and `<br>`
 /// become a space), character and entity references decoded, whitespace collapsed, trimmed; empty → nil.
 public enum TextCleaner {
-    static let blockElements: Set<String> = ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+    static let blockElements: Set<TagKey> = ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                                              "tr", "td", "th", "table", "blockquote", "pre", "hr", "section",
                                              "article", "header", "footer", "dd", "dt", "dl"]
-    static let droppedElements: Set<String> = ["script", "style"]
+    static let droppedElements: Set<TagKey> = ["script", "style"]
+
+    /// An HTML tag name, lowercased, packed into two words: no allocation per tag. Names longer than 16
+    /// bytes (none that matters here is) all get one key that matches no known name.
+    struct TagKey: Hashable, ExpressibleByStringLiteral {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+
+        init(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+            guard range.count <= 16 else { low = .max; high = .max; return }
+            for (k, i) in range.enumerated() {
+                var c = UInt64(b[i])
+                if c >= 65 && c <= 90 { c += 32 }   // ASCII lowercase, as String.lowercased() does
+                if k < 8 { low |= c << (8 * UInt64(k)) } else { high |= c << (8 * UInt64(k - 8)) }
+            }
+        }
+
+        init(stringLiteral name: String) {
+            let bytes = Array(name.utf8)
+            self = bytes.withUnsafeBufferPointer { TagKey($0, 0..<$0.count) }
+        }
+    }
 
     /// Plain text of an HTML fragment.
     public static func clean(html: String) -> String? {
@@ -35,7 +56,7 @@ public enum TextCleaner {
         let n = b.count
         var i = 0
         var textStart = 0
-        var skipUntil: String? = nil   // inside script/style: skip to its end tag
+        var skipUntil: TagKey? = nil   // inside script/style: skip to its end tag
         func flush(_ end: Int) {
             if skipUntil == nil && end > textStart { HTMLEntities.decode(b, textStart, end, into: &out) }
         }
@@ -47,8 +68,7 @@ public enum TextCleaner {
                 if c == UInt8(ascii: "/") {
                     var j = i + 2
                     while j < n, isNameByte(b[j]) { j += 1 }
-                    let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<j]), as: UTF8.self).lowercased()
-                    if name == closing {
+                    if TagKey(b, (i + 2)..<j) == closing {
                         while j < n, b[j] != UInt8(ascii: ">") { j += 1 }
                         skipUntil = nil
                         i = min(j + 1, n); textStart = i
@@ -88,7 +108,7 @@ public enum TextCleaner {
             guard nameStart < n, b[nameStart] | 0x20 >= 97 && b[nameStart] | 0x20 <= 122 else { i += 1; continue }
             var j = nameStart
             while j < n, isNameByte(b[j]) { j += 1 }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<j]), as: UTF8.self).lowercased()
+            let name = TagKey(b, nameStart..<j)
             // Find the tag's end, skipping quoted attribute values.
             var quote: UInt8 = 0
             while j < n {
@@ -117,21 +137,48 @@ public enum TextCleaner {
         }
     }
 
-    /// Collapses whitespace runs to one space, trims; nil when nothing is left.
-    static func collapse(_ bytes: [UInt8]) -> String? {
-        var out = String()
-        out.reserveCapacity(bytes.count)
-        var pendingSpace = false
-        var any = false
-        let s = String(decoding: bytes, as: UTF8.self)
-        if bytes.allSatisfy({ $0 >= 0x21 && $0 < 0x80 }) { return bytes.isEmpty ? nil : s }
-        for u in s.unicodeScalars {
-            if isSpace(u.value) { pendingSpace = any; continue }
-            if pendingSpace { out.unicodeScalars.append(" "); pendingSpace = false }
-            out.unicodeScalars.append(u)
-            any = true
+    /// The length in bytes of the whitespace character (``isSpace(_:)``) that starts at `b[i]`, or 0.
+    @inline(__always) static func spaceLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let c = b[i]
+        if c < 0x80 { return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ? 1 : 0 }
+        let n = b.count
+        switch c {
+        case 0xC2:  // U+0085, U+00A0
+            return i + 1 < n && (b[i + 1] == 0x85 || b[i + 1] == 0xA0) ? 2 : 0
+        case 0xE1:  // U+1680
+            return i + 2 < n && b[i + 1] == 0x9A && b[i + 2] == 0x80 ? 3 : 0
+        case 0xE2:  // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F
+            guard i + 2 < n else { return 0 }
+            let c1 = b[i + 1], c2 = b[i + 2]
+            if c1 == 0x80 { return c2 <= 0x8A && c2 >= 0x80 || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF ? 3 : 0 }
+            return c1 == 0x81 && c2 == 0x9F ? 3 : 0
+        case 0xE3:  // U+3000
+            return i + 2 < n && b[i + 1] == 0x80 && b[i + 2] == 0x80 ? 3 : 0
+        default:
+            return 0
         }
-        return any ? out : nil
+    }
+
+    /// Collapses whitespace runs to one space, trims; nil when nothing is left. Works on the UTF-8 bytes
+    /// (whitespace characters always start at a byte a decoder starts at, so invalid bytes around them decode
+    /// to U+FFFD exactly as they would have before).
+    static func collapse(_ bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBufferPointer { b -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var pendingSpace = false
+            var any = false
+            var i = 0
+            while i < b.count {
+                let width = spaceLength(b, i)
+                if width > 0 { pendingSpace = any; i += width; continue }
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(b[i])
+                any = true
+                i += 1
+            }
+            return any ? String(decoding: out, as: UTF8.self) : nil
+        }
     }
 
     /// feedparser's guess whether nominally plain text is HTML: a close tag or an entity reference, all tags

@@ -113,7 +113,10 @@ public enum URLResolver {
 }
 
 extension String {
+    /// Without Python's whitespace (``TextCleaner/isSpace(_:)``) at either end.
     func trimmingSpaces() -> String {
+        // Printable ASCII at both ends (the usual case) has nothing to trim.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
         var s = Substring(self)
         while let f = s.unicodeScalars.first, TextCleaner.isSpace(f.value) { s = Substring(s.unicodeScalars.dropFirst()) }
         while let l = s.unicodeScalars.last, TextCleaner.isSpace(l.value) { s = Substring(s.unicodeScalars.dropLast()) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which aspects of a business a text talks about (billing, delivery, support, ...), found by
 /// cue words and phrases.
 ///

@@ -58,7 +58,7 @@ struct ComplaintCue: Sendable {
         add(.failure, 0.5, negatable: true, ["problem", "problems", "issue", "issues", "error", "errors", "bug", "bugs",
                                              "glitch", "trouble", "fault", "down", "missing", "lost", "wrong", "failed",
                                              "fails", "failure", "complaint", "complain", "disconnected", "declined",
-                                             "cancelled", "canceled", "resolve", "resolved", "fixed", "fix"])
+                                             "cancelled", "canceled", "resolve", "fix"])
         add(.leaving, 1.0, ["cancel my subscription", "cancel my account", "cancel my order", "cancelling my",
                             "canceling my", "switching to", "switch to", "moving to", "never again", "never using",
                             "never use", "never buying", "never buy", "never shopping", "never flying",
@@ -71,7 +71,10 @@ struct ComplaintCue: Sendable {
                             "shocking", "pathetic", "incompetent", "useless", "joke", "#fail", "fail",
                             "#poorcustomerservice", "#badservice", "#customerservice", "disappointed",
                             "disappointing", "frustrated", "frustrating", "fed up", "sick of", "tired of",
-                            "not happy", "unhappy", "not impressed", "let down", "waste of time", "wasted"])
+                            "not happy", "unhappy", "not impressed", "let down", "waste of time", "wasted",
+                            "upset", "dissatisfied", "unimpressed", "crappy", "rubbish", "dirty", "filthy",
+                            "awful", "terrible", "horrible", "worst", "please stop", "stop sending",
+                            "not available", "out of stock", "sold out", "check engine", "held hostage"])
         add(.frustration, 0.5, ["why", "how come", "how is it", "what's the point", "seriously", "really",
                                 "please help", "pls help", "help", "need help", "explain", "supposed to",
                                 "can't", "cannot", "won't", "doesn't", "didn't", "never", "nobody", "no one",

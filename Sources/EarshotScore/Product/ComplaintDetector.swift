@@ -30,6 +30,9 @@ struct ComplaintDetector: Sendable {
     /// Naming someone (an @handle) adds this much, and a company (brand term, support handle)
     /// twice as much: complaints are addressed to whoever should fix things.
     static let addressedBonus = 0.25
+    /// Extra strength needed when the text names no company: one weak cue and mild negativity
+    /// are everyday chatter, not a complaint.
+    static let unaddressedMargin = 0.25
     /// Clearly positive sentiment (thanks, praise) subtracts this much.
     static let positiveSentimentPenalty = 0.75
 
@@ -132,6 +135,24 @@ struct ComplaintDetector: Sendable {
         return result
     }
 
+    /// Emphasis that signals exasperation: "??", "?!" and words shouted in capitals
+    /// ("PLEASE STOP", "NEVER AGAIN"; four letters or more, handles and tags excepted).
+    func emphasisFindings(in text: String) -> [Finding] {
+        var found: [Finding] = []
+        if text.contains("??") || text.contains("?!") || text.contains("!?") {
+            found.append(Finding(phrase: "?!", kind: .frustration, weight: 0.5))
+        }
+        let shouted = text.split(whereSeparator: { $0.isWhitespace }).first { raw in
+            let word = raw.filter { $0.isLetter }
+            return word.count >= 4 && !raw.hasPrefix("@") && !raw.hasPrefix("#") && !raw.contains("/")
+                && word.allSatisfy { $0.isUppercase }
+        }
+        if let shouted {
+            found.append(Finding(phrase: String(shouted.filter { $0.isLetter }), kind: .frustration, weight: 0.5))
+        }
+        return found
+    }
+
     /// Weighs findings with sentiment: `compound` is the text's (targeted) VADER compound.
     func verdict(findings: [Finding], compound: Double, addressee: Addressee) -> Verdict {
         var seen: Set<String> = []
@@ -157,6 +178,8 @@ struct ComplaintDetector: Sendable {
         let eligible = hasStrong
             || (!unique.isEmpty && (addressee >= .someone || compound <= -0.05))
             || (addressee == .company && compound <= -0.3)
-        return Verdict(isComplaint: eligible && strength >= Self.threshold, strength: strength, findings: unique)
+        // Texts not addressed to a company (chatter between people) need more evidence.
+        let needed = addressee == .company ? Self.threshold : Self.threshold + Self.unaddressedMargin
+        return Verdict(isComplaint: eligible && strength >= needed, strength: strength, findings: unique)
     }
 }

@@ -39,7 +39,7 @@ public struct Scorer: Sendable {
     public func score(_ input: ScoreInput) -> Score {
         var reasons: [String] = []
         let whole = analyzer.polarityScores(input.text)
-        let brand = input.brandTerms.map { CueText.words($0) }.filter { !$0.isEmpty }
+        let brand = input.brandTerms.map { QueryText.words($0) }.filter { !$0.isEmpty }
 
         // Sentence by sentence: sentiment, cues, brand mentions.
         var parts: [(text: String, weight: Double)] = Sentences.split(input.text).map { ($0, 1.0) }
@@ -57,7 +57,7 @@ public struct Scorer: Sendable {
             let (scores, found) = analyzer.explain(part.text)
             contributions += found
             var weight = part.weight
-            if !brand.isEmpty && brand.contains(where: { CueText.occurs($0, prefix: false, in: words) }) {
+            if !brand.isEmpty && brand.contains(where: { BrandQuery.occurs($0, in: QueryText.words(part.text)) }) {
                 weight *= Self.brandWeight
                 brandSentences += 1
             }
@@ -84,11 +84,12 @@ public struct Scorer: Sendable {
             reasons.append("lexicon: '\(c.word)' (\(Self.format(c.valence)))")
         }
 
+        findings += detector.emphasisFindings(in: input.text)
         let opinions = OpinionCue.matches(in: allWords)
         compound += OpinionCue.pull * Double(min(opinions.positive.count, OpinionCue.maxHits) - min(opinions.negative.count, OpinionCue.maxHits))
         for phrase in opinions.negative.prefix(OpinionCue.maxHits) { reasons.append("verdict phrase: '\(phrase)' (negative)") }
         for phrase in opinions.positive.prefix(OpinionCue.maxHits) { reasons.append("verdict phrase: '\(phrase)' (positive)") }
-        let addressee = ComplaintDetector.addressee(words: allWords, namesBrand: brandSentences > 0)
+        let addressee = ComplaintDetector.addressee(words: QueryText.words(input.text), namesBrand: brandSentences > 0)
         let verdict = detector.verdict(findings: findings, compound: compound, addressee: addressee)
         for f in verdict.findings.prefix(6) {
             reasons.append("complaint cue: '\(f.phrase)' (\(f.kind.rawValue)\(f.weight < 1 ? ", weak" : ""))")

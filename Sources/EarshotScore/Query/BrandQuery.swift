@@ -1,170 +1,85 @@
-import Foundation
-
-/// A brand query: terms, "exact phrases", OR, implicit AND, -exclusions, parentheses,
-/// @handles and #tags; case-insensitive, matched on word boundaries.
+/// A saved search for a brand: which texts mention it.
+///
+/// Syntax (case-insensitive, matching whole words):
+/// - `acme` a term; it also matches `#acme` and `@acme`. `@acme` and `#acme` match only the
+///   handle or the tag.
+/// - `"acme corp"` an exact phrase (consecutive words).
+/// - `acme widgets` both (implicit AND; `AND` may be written), `acme OR acmecorp` either.
+/// - `-jobs` exclusion; `(a OR b) -c` grouping. AND binds tighter than OR.
+///
+/// ```swift
+/// let q = try BrandQuery("(acme OR @acme_help) -\"acme jobs\"")
+/// q.matches("Thanks @Acme_Help, sorted!")   // true
+/// ```
 public struct BrandQuery: Sendable {
-    indirect enum Node: Sendable {
-        case phrase(String)
-        case and([Node])
-        case or([Node])
+    indirect enum Node: Sendable, Equatable {
+        /// Words in sequence; `exactForm` keeps a leading @/# meaningful.
+        case words([String])
+        case all([Node])
+        case any([Node])
         case not(Node)
     }
 
-    let root: Node
+    /// The query as written.
     public let source: String
+    let root: Node
 
+    /// The positive terms and phrases (not under an exclusion), lower-cased, in order, for
+    /// targeted sentiment (``ScoreInput/brandTerms``).
+    public let terms: [String]
+
+    /// Parses a query.
+    /// - Throws: ``QueryError`` naming the column of the first problem.
     public init(_ source: String) throws {
         self.source = source
         var parser = QueryParser(source)
-        root = try parser.parseQuery()
-    }
-
-    /// The positive terms and phrases, lower-cased (for targeted sentiment).
-    public var terms: [String] {
-        func collect(_ n: Node, negated: Bool) -> [String] {
-            switch n {
-            case .phrase(let p): return negated ? [] : [p]
-            case .and(let list), .or(let list): return list.flatMap { collect($0, negated: negated) }
-            case .not(let inner): return collect(inner, negated: !negated)
-            }
+        root = try parser.parse()
+        var collected: [String] = []
+        Self.collectTerms(root, negated: false, into: &collected)
+        guard !collected.isEmpty else {
+            throw QueryError(kind: .noPositiveTerm, column: 1, query: source)
         }
-        return collect(root, negated: false)
+        var seen: Set<String> = []
+        terms = collected.filter { seen.insert($0).inserted }
     }
 
+    /// Whether `text` satisfies the query.
     public func matches(_ text: String) -> Bool {
-        let haystack = Array(text.lowercased().unicodeScalars)
-        func eval(_ n: Node) -> Bool {
-            switch n {
-            case .phrase(let p): return Self.contains(haystack, Array(p.unicodeScalars))
-            case .and(let list): return list.allSatisfy(eval)
-            case .or(let list): return list.contains(where: eval)
-            case .not(let inner): return !eval(inner)
-            }
-        }
-        return eval(root)
+        let words = QueryText.words(text)
+        return Self.evaluate(root, words)
     }
 
-    static func isWord(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s.properties.numericType != nil || s == "_" }
+    private static func collectTerms(_ node: Node, negated: Bool, into out: inout [String]) {
+        switch node {
+        case .words(let w): if !negated { out.append(w.joined(separator: " ")) }
+        case .all(let nodes), .any(let nodes): for n in nodes { collectTerms(n, negated: negated, into: &out) }
+        case .not(let n): collectTerms(n, negated: !negated, into: &out)
+        }
+    }
 
-    /// Whether `needle` occurs in `haystack` with a word boundary on both sides.
-    static func contains(_ haystack: [Unicode.Scalar], _ needle: [Unicode.Scalar]) -> Bool {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-        var i = 0
-        while i + needle.count <= haystack.count {
-            if haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle {
-                let before = i == 0 || !isWord(haystack[i - 1]) && (isWord(needle[0]) || haystack[i - 1] != "@" && haystack[i - 1] != "#")
-                let after = i + needle.count == haystack.count || !isWord(haystack[i + needle.count]) || !isWord(needle[needle.count - 1])
-                if before && after { return true }
+    private static func evaluate(_ node: Node, _ words: [String]) -> Bool {
+        switch node {
+        case .words(let phrase): return occurs(phrase, in: words)
+        case .all(let nodes): return nodes.allSatisfy { evaluate($0, words) }
+        case .any(let nodes): return nodes.contains { evaluate($0, words) }
+        case .not(let n): return !evaluate(n, words)
+        }
+    }
+
+    /// Phrase occurrence; a plain query word also matches the text's @word and #word.
+    static func occurs(_ phrase: [String], in words: [String]) -> Bool {
+        guard !phrase.isEmpty, words.count >= phrase.count else { return false }
+        outer: for start in 0 ... words.count - phrase.count {
+            for (k, p) in phrase.enumerated() {
+                let w = words[start + k]
+                if w == p { continue }
+                if let first = w.first, first == "@" || first == "#", p.first != "@", p.first != "#", w.dropFirst() == p {
+                    continue
+                }
+                continue outer
             }
-            i += 1
+            return true
         }
         return false
-    }
-}
-
-/// A malformed query, pointing at the character.
-public struct QueryError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public var column: Int
-    public var query: String
-    public var description: String { "query: \(message) at column \(column) in '\(query)'" }
-}
-
-struct QueryParser {
-    enum Token: Equatable { case word(String), phrase(String), or, minus, open, close }
-    var tokens: [(Token, Int)] = []
-    var position = 0
-    let source: String
-    var error: QueryError?
-
-    init(_ source: String) {
-        self.source = source
-        let chars = Array(source)
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c.isWhitespace { i += 1; continue }
-            let column = i + 1
-            switch c {
-            case "(": tokens.append((.open, column)); i += 1
-            case ")": tokens.append((.close, column)); i += 1
-            case "-" where i + 1 < chars.count && !chars[i + 1].isWhitespace && (i == 0 || chars[i - 1].isWhitespace || chars[i - 1] == "("):
-                tokens.append((.minus, column)); i += 1
-            case "\"":
-                var j = i + 1
-                while j < chars.count && chars[j] != "\"" { j += 1 }
-                if j >= chars.count {
-                    error = QueryError(message: "unclosed '\"'; add the closing quote", column: column, query: source)
-                    return
-                }
-                let phrase = String(chars[(i + 1)..<j]).lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                if phrase.isEmpty {
-                    error = QueryError(message: "empty phrase \"\"; remove it", column: column, query: source)
-                    return
-                }
-                tokens.append((.phrase(phrase), column)); i = j + 1
-            default:
-                var j = i
-                while j < chars.count && !chars[j].isWhitespace && chars[j] != "(" && chars[j] != ")" && chars[j] != "\"" { j += 1 }
-                let word = String(chars[i..<j])
-                tokens.append((word == "OR" ? .or : .word(word.lowercased()), column)); i = j
-            }
-        }
-    }
-
-    mutating func parseQuery() throws -> BrandQuery.Node {
-        if let error { throw error }
-        guard !tokens.isEmpty else { throw QueryError(message: "the query is empty; write at least one term", column: 1, query: source) }
-        let node = try parseOr()
-        if position < tokens.count {
-            let (token, column) = tokens[position]
-            throw QueryError(message: token == .close ? "unbalanced ')'; remove it or add '('" : "unexpected token", column: column, query: source)
-        }
-        return node
-    }
-
-    mutating func parseOr() throws -> BrandQuery.Node {
-        var list = [try parseAnd()]
-        while position < tokens.count, tokens[position].0 == .or {
-            position += 1
-            guard position < tokens.count, tokens[position].0 != .close, tokens[position].0 != .or else {
-                throw QueryError(message: "OR needs a term after it", column: tokens[position - 1].1, query: source)
-            }
-            list.append(try parseAnd())
-        }
-        return list.count == 1 ? list[0] : .or(list)
-    }
-
-    mutating func parseAnd() throws -> BrandQuery.Node {
-        var list: [BrandQuery.Node] = []
-        while position < tokens.count, tokens[position].0 != .or, tokens[position].0 != .close {
-            list.append(try parseUnary())
-        }
-        guard !list.isEmpty else {
-            let column = position < tokens.count ? tokens[position].1 : source.count + 1
-            throw QueryError(message: "expected a term", column: column, query: source)
-        }
-        return list.count == 1 ? list[0] : .and(list)
-    }
-
-    mutating func parseUnary() throws -> BrandQuery.Node {
-        let (token, column) = tokens[position]
-        position += 1
-        switch token {
-        case .minus:
-            guard position < tokens.count else { throw QueryError(message: "'-' needs a term after it", column: column, query: source) }
-            return .not(try parseUnary())
-        case .open:
-            let inner = try parseOr()
-            guard position < tokens.count, tokens[position].0 == .close else {
-                throw QueryError(message: "unbalanced '('; add ')'", column: column, query: source)
-            }
-            position += 1
-            return inner
-        case .word(let w): return .phrase(w)
-        case .phrase(let p): return .phrase(p)
-        case .close: throw QueryError(message: "unbalanced ')'; remove it or add '('", column: column, query: source)
-        case .or: throw QueryError(message: "OR needs a term before it", column: column, query: source)
-        }
     }
 }

@@ -5,7 +5,7 @@ public extension SentimentScores {
     func jsonLine() -> String {
         var out: [UInt8] = []
         appendJSONLine(to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: out.dropLast(), as: UTF8.self)  // without the newline
     }
 
     /// Appends ``jsonLine()`` and a newline to a byte buffer (for printing many lines fast).
