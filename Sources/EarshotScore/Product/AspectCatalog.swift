@@ -14,6 +14,11 @@ public struct AspectCatalog: Sendable {
 
     /// Aspects in catalog order, each with its cues.
     private(set) var entries: [(aspect: String, cues: [Cue])] = []
+    /// Where each cue sits (aspect index, cue index), by its first word, so matching a text
+    /// looks up each of its words once instead of trying every cue.
+    private var byFirstWord: [String: [(aspect: Int, cue: Int)]] = [:]
+    /// One-word prefix cues ("deliver*"), tried against every word.
+    private var prefixCues: [(aspect: Int, cue: Int)] = []
 
     /// A problem met while locating or reading the built-in catalog, or `nil`.
     public private(set) var warning: String?
@@ -59,10 +64,21 @@ public struct AspectCatalog: Sendable {
             let words = CueText.words(text)
             return words.isEmpty ? nil : Cue(words: words, isPrefix: isPrefix)
         }
+        let aspectIndex: Int
         if let i = entries.firstIndex(where: { $0.aspect == aspect }) {
-            entries[i].cues += parsed
+            aspectIndex = i
         } else {
-            entries.append((aspect, parsed))
+            entries.append((aspect, []))
+            aspectIndex = entries.count - 1
+        }
+        for cue in parsed {
+            entries[aspectIndex].cues.append(cue)
+            let ref = (aspect: aspectIndex, cue: entries[aspectIndex].cues.count - 1)
+            if cue.isPrefix && cue.words.count == 1 {
+                prefixCues.append(ref)
+            } else {
+                byFirstWord[cue.words[0], default: []].append(ref)
+            }
         }
     }
 
@@ -73,14 +89,32 @@ public struct AspectCatalog: Sendable {
 
     /// The aspects whose cues occur in already-split words.
     func aspects(inWords words: [String]) -> [String] {
-        entries.filter { entry in entry.cues.contains { CueText.occurs($0.words, prefix: $0.isPrefix, in: words) } }
-            .map(\.aspect)
+        matches(inWords: words).map(\.aspect)
     }
 
-    /// The first cue of `aspect` found in `words`, for explanations.
-    func firstCue(of aspect: String, inWords words: [String]) -> String? {
-        guard let entry = entries.first(where: { $0.aspect == aspect }) else { return nil }
-        return entry.cues.first { CueText.occurs($0.words, prefix: $0.isPrefix, in: words) }
-            .map { $0.words.joined(separator: " ") + ($0.isPrefix ? "*" : "") }
+    /// Each aspect found in `words` with the first of its cues that matched, in catalog order.
+    func matches(inWords words: [String]) -> [(aspect: String, cue: String)] {
+        var found: [Int: Int] = [:]  // aspect index -> cue index
+        for (i, word) in words.enumerated() {
+            var keys = [word]
+            if let first = word.first, first == "@" || first == "#" { keys.append(String(word.dropFirst())) }
+            for key in keys {
+                for ref in byFirstWord[key] ?? [] where found[ref.aspect] == nil {
+                    let cue = entries[ref.aspect].cues[ref.cue]
+                    if CueText.firstIndex(of: cue.words, prefix: cue.isPrefix, in: words, from: i) == i {
+                        found[ref.aspect] = ref.cue
+                    }
+                }
+            }
+            for ref in prefixCues where found[ref.aspect] == nil {
+                if word.hasPrefix(entries[ref.aspect].cues[ref.cue].words[0]) { found[ref.aspect] = ref.cue }
+            }
+        }
+        return entries.indices.compactMap { index in
+            found[index].map { cueIndex in
+                let cue = entries[index].cues[cueIndex]
+                return (entries[index].aspect, cue.words.joined(separator: " ") + (cue.isPrefix ? "*" : ""))
+            }
+        }
     }
 }

@@ -46,7 +46,7 @@ struct ComplaintDetector: Sendable {
     private static let infoQuestionStarts: [[String]] = [
         ["how", "do"], ["how", "can"], ["how", "to"], ["can", "i"], ["can", "you"], ["could", "you"], ["is", "there"],
         ["is", "it"], ["do", "you"], ["does", "anyone"], ["any", "idea"], ["where", "can"], ["what", "is"],
-        ["when", "will"], ["will", "i"], ["are", "you"], ["if", "i"], ["do", "i"], ["should", "i"],
+        ["when", "will"], ["will", "i"], ["anyone", "know"], ["anybody", "know"], ["does", "anybody"], ["are", "you"], ["if", "i"], ["do", "i"], ["should", "i"],
     ]
 
     /// Whether the words open like a request for information (after any leading @handles).
@@ -99,7 +99,9 @@ struct ComplaintDetector: Sendable {
             let negated = cue.isNegatable && words[max(0, i - 3) ..< i].contains { Self.negators.contains($0) }
             if !negated {
                 var weight = cue.weight
-                if infoQuestion && weight < 1 { weight /= 2 }
+                // An information question names trouble to ask about it ("is there an outage
+                // map?"): its failure and waiting cues count half; money and leaving stay whole.
+                if infoQuestion && (weight < 1 || cue.kind == .failure || cue.kind == .waiting) { weight /= 2 }
                 found.append(Finding(phrase: cue.phrase, kind: cue.kind, weight: weight))
             }
             i += cue.words.count
@@ -139,16 +141,32 @@ struct ComplaintDetector: Sendable {
     /// ("PLEASE STOP", "NEVER AGAIN"; four letters or more, handles and tags excepted).
     func emphasisFindings(in text: String) -> [Finding] {
         var found: [Finding] = []
-        if text.contains("??") || text.contains("?!") || text.contains("!?") {
+        let bytes = Array(text.utf8)
+        let question = UInt8(ascii: "?"), bang = UInt8(ascii: "!")
+        for i in bytes.indices.dropLast() where (bytes[i] == question && (bytes[i + 1] == question || bytes[i + 1] == bang))
+            || (bytes[i] == bang && bytes[i + 1] == question) {
             found.append(Finding(phrase: "?!", kind: .frustration, weight: 0.5))
+            break
         }
-        let shouted = text.split(whereSeparator: { $0.isWhitespace }).first { raw in
-            let word = raw.filter { $0.isLetter }
-            return word.count >= 4 && !raw.hasPrefix("@") && !raw.hasPrefix("#") && !raw.contains("/")
-                && word.allSatisfy { $0.isUppercase }
-        }
-        if let shouted {
-            found.append(Finding(phrase: String(shouted.filter { $0.isLetter }), kind: .frustration, weight: 0.5))
+        // A shouted word: a whitespace-separated run whose letters (ASCII; four or more) are all
+        // capitals, not a handle, tag or link.
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x20 && bytes[end] != 0x0A && bytes[end] != 0x09 { end += 1 }
+            let word = bytes[start ..< end]
+            if let first = word.first, first != UInt8(ascii: "@"), first != UInt8(ascii: "#"), !word.contains(UInt8(ascii: "/")) {
+                var upper = 0, lower = 0
+                for b in word {
+                    if b >= 0x41 && b <= 0x5A { upper += 1 } else if (b >= 0x61 && b <= 0x7A) || b >= 0x80 { lower += 1 }
+                }
+                if upper >= 4 && lower == 0 {
+                    let letters = word.filter { $0 >= 0x41 && $0 <= 0x5A }
+                    found.append(Finding(phrase: String(decoding: letters, as: UTF8.self), kind: .frustration, weight: 0.5))
+                    break
+                }
+            }
+            start = end + 1
         }
         return found
     }

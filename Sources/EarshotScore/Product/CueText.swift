@@ -24,7 +24,10 @@ enum CueText {
     }
 
     private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
-        s.properties.isAlphabetic || ("0" ... "9").contains(s) || s == "'" || s == "@" || s == "#" || s == "$"
+        if s.isASCII {
+            return (s >= "a" && s <= "z") || (s >= "0" && s <= "9") || s == "'" || s == "@" || s == "#" || s == "$"
+        }
+        return s.properties.isAlphabetic || ("0" ... "9").contains(s) || s == "'" || s == "@" || s == "#" || s == "$"
     }
 
     /// Drops quotes around a word ('hello' -> hello) but keeps inner apostrophes (don't).

@@ -6,7 +6,7 @@
 /// phrase found pulls the compound by ``pull`` (at most ``maxHits`` phrases count per side).
 enum OpinionCue {
     /// Pull of one phrase on the compound score.
-    static let pull = 0.12
+    static let pull = 0.15
     /// At most this many phrases per side count, so a rant does not saturate the score.
     static let maxHits = 4
 
@@ -20,6 +20,10 @@ enum OpinionCue {
         "misleading", "nothing new", "not good", "not great", "not very good", "could have been", "should have been",
         "poor", "lacks", "lacking", "bland", "dull", "tedious", "annoying", "pointless", "skip this", "sent it back",
         "piece of junk", "cheaply made", "not impressed", "not happy", "overrated", "over rated", "save yourself",
+        // dashed expectations and advice to go elsewhere
+        "i expected", "was hoping", "hoping for", "supposed to be", "look elsewhere", "buy something else",
+        "there are better", "not for me", "didn't like", "did not like", "not worth it", "what a shame", "sadly",
+        "wish i had", "wish i hadn't", "flimsy", "broken", "returned",
     ].map { CueText.words($0) }
 
     static let positive: [[String]] = [
@@ -29,15 +33,29 @@ enum OpinionCue {
         "exceeded my expectations", "no complaints", "no problems", "never had a problem", "happy with",
     ].map { CueText.words($0) }
 
-    /// The phrases of each side found in `words`.
+    /// Phrases by first word: (phrase, isNegative).
+    private static let byFirstWord: [String: [([String], Bool)]] = {
+        var index: [String: [([String], Bool)]] = [:]
+        for p in negative where !p.isEmpty { index[p[0], default: []].append((p, true)) }
+        for p in positive where !p.isEmpty { index[p[0], default: []].append((p, false)) }
+        return index
+    }()
+
+    /// The phrases of each side found in `words` (each phrase once, in order of appearance).
     static func matches(in words: [String]) -> (negative: [String], positive: [String]) {
-        func found(_ list: [[String]]) -> [String] {
-            list.filter { CueText.occurs($0, prefix: false, in: words) }.map { $0.joined(separator: " ") }
+        var neg: [String] = [], pos: [String] = []
+        for (i, word) in words.enumerated() {
+            for (phrase, isNegative) in byFirstWord[word] ?? [] where i + phrase.count <= words.count {
+                guard words[i ..< i + phrase.count].elementsEqual(phrase) else { continue }
+                let text = phrase.joined(separator: " ")
+                if isNegative {
+                    if !neg.contains(text) { neg.append(text) }
+                } else if !pos.contains(text) {
+                    pos.append(text)
+                }
+            }
         }
-        var neg = found(negative)
-        let pos = found(positive)
-        // "not recommend" also contains "recommend it"? No; but "don't waste" contains "waste":
-        // count the longer phrase only.
+        // "don't waste" contains "waste", "poorly" contains "poor": count the longer phrase only.
         neg = neg.filter { short in !neg.contains { $0 != short && $0.contains(short) } }
         return (neg, pos)
     }

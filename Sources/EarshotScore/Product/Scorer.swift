@@ -17,10 +17,6 @@ public struct Scorer: Sendable {
     static let titleWeight = 2.0
     /// The closing sentence of a longer text (verdicts come last) counts this much more.
     static let lastSentenceWeight = 1.5
-    /// Ratings at or below this share of their scale are negative...
-    static let negativeRatingShare = 0.4
-    /// ...and at or above this share positive (unless the text is a complaint).
-    static let positiveRatingShare = 0.8
     /// A negative sentence of a long text weighs this much more than a positive one.
     static let negativeSentenceWeight = 1.5
     /// Long texts (more than two sentences) drift positive under VADER: plot summaries, feature
@@ -30,6 +26,13 @@ public struct Scorer: Sendable {
     /// The compound given to a complaint whose words alone look neutral or positive: just
     /// beyond the negative threshold, so the label agrees with the complaint.
     static let complaintCompound = -0.1
+    /// VADER's whole-text compound from which a text reads as praise (VADER's own "clearly
+    /// positive" zone starts near 0.5).
+    static let praiseCompound = 0.5
+    /// Words this positive, also where they name the brand, are thanks or praise even with a
+    /// strong failure or waiting cue in them.
+    static let strongPraiseCompound = 0.75
+    static let strongPraiseTargeted = 0.3
 
     public init(lexicon: Lexicon, aspects: AspectCatalog = .builtIn) {
         analyzer = VaderAnalyzer(lexicon: lexicon)
@@ -49,20 +52,32 @@ public struct Scorer: Sendable {
         var sentenceScores: [(compound: Double, weight: Double)] = []
         var contributions: [VaderAnalyzer.Contribution] = []
         var brandSentences = 0
+        var perSentenceFindings: [(findings: [ComplaintDetector.Finding], namesBrand: Bool)] = []
         for (index, part) in parts.enumerated() {
             let words = CueText.words(part.text)
             allWords += words
             let isQuestion = part.text.hasSuffix("?")
-            findings += detector.findings(inWords: words, isQuestion: isQuestion)
+            let sentenceFindings = detector.findings(inWords: words, isQuestion: isQuestion)
             let (scores, found) = analyzer.explain(part.text)
             contributions += found
             var weight = part.weight
-            if !brand.isEmpty && brand.contains(where: { BrandQuery.occurs($0, in: QueryText.words(part.text)) }) {
+            let namesBrand = !brand.isEmpty && brand.contains { BrandQuery.occurs($0, in: QueryText.words(part.text)) }
+            if namesBrand {
                 weight *= Self.brandWeight
                 brandSentences += 1
             }
+            perSentenceFindings.append((sentenceFindings, namesBrand))
             if parts.count > 2 && index == parts.count - 1 { weight *= Self.lastSentenceWeight }
             sentenceScores.append((scores.compound, weight))
+        }
+
+        // Targeted complaint cues: when some sentences of a longer text name the brand, only
+        // cues in those sentences and the one after each ("Acme sent my order. It never
+        // arrived.") count; "the weather was awful" elsewhere is not a complaint about the brand.
+        let scoped = brandSentences > 0 && parts.count > 2
+        for (index, entry) in perSentenceFindings.enumerated() {
+            let follows = index > 0 && perSentenceFindings[index - 1].namesBrand
+            if !scoped || entry.namesBrand || follows { findings += entry.findings }
         }
 
         // Targeted compound: a short text keeps VADER's whole-text score (what it was built
@@ -75,7 +90,8 @@ public struct Scorer: Sendable {
             let weights = opinionated.map { $0.weight * ($0.compound < 0 ? Self.negativeSentenceWeight : 1) }
             let totalWeight = weights.reduce(0, +)
             compound = totalWeight > 0 ? zip(opinionated, weights).reduce(0) { $0 + $1.0.compound * $1.1 } / totalWeight : 0
-            if parts.count > 2 { compound -= Self.longTextBias }
+            // Only a positive drift is recentred: a neutral text stays neutral.
+            if parts.count > 2 && compound > 0 { compound = max(0, compound - Self.longTextBias) }
             if brandSentences > 0 {
                 reasons.append("targeted: \(brandSentences) of \(parts.count) sentences name the brand (weight x\(Int(Self.brandWeight)))")
             }
@@ -90,7 +106,21 @@ public struct Scorer: Sendable {
         for phrase in opinions.negative.prefix(OpinionCue.maxHits) { reasons.append("verdict phrase: '\(phrase)' (negative)") }
         for phrase in opinions.positive.prefix(OpinionCue.maxHits) { reasons.append("verdict phrase: '\(phrase)' (positive)") }
         let addressee = ComplaintDetector.addressee(words: QueryText.words(input.text), namesBrand: brandSentences > 0)
-        let verdict = detector.verdict(findings: findings, compound: compound, addressee: addressee)
+        var verdict = detector.verdict(findings: findings, compound: compound, addressee: addressee)
+        // Praise is not a complaint: a text whose words are clearly positive overall is only a
+        // complaint when it carries a strong cue ("great speeds, but I was charged twice").
+        let hasStrongCue = verdict.findings.contains { $0.weight >= 1 }
+        let hasMoneyOrLeaving = verdict.findings.contains { $0.weight >= 1 && ($0.kind == .money || $0.kind == .leaving) }
+        if verdict.isComplaint && !hasStrongCue && whole.compound >= Self.praiseCompound {
+            verdict.isComplaint = false
+            reasons.append("not a complaint: only weak cues in clearly positive words (\(Self.format(whole.compound)))")
+        } else if verdict.isComplaint && !hasMoneyOrLeaving && whole.compound >= Self.strongPraiseCompound
+                    && compound >= Self.strongPraiseTargeted {
+            // "The outage was fixed in an hour, brilliant service, thank you": a failure named in
+            // thanks. Money and leaving cues still count ("love it, but charged twice").
+            verdict.isComplaint = false
+            reasons.append("not a complaint: the trouble is named in thanks or praise (\(Self.format(whole.compound)))")
+        }
         for f in verdict.findings.prefix(6) {
             reasons.append("complaint cue: '\(f.phrase)' (\(f.kind.rawValue)\(f.weight < 1 ? ", weak" : ""))")
         }
@@ -100,35 +130,11 @@ public struct Scorer: Sendable {
         }
 
         var decidedBy = verdict.isComplaint ? "text+complaint" : "text"
-        if let rating = input.rating {
-            let worst = input.worstRating ?? 1, best = input.bestRating ?? 5
-            if best > worst {
-                let share = min(1, max(0, (rating - worst) / (best - worst)))
-                // Maps the scale onto [-1, 1]: 1/5 -> -1, 3/5 -> 0, 5/5 -> 1.
-                let ratingCompound = share * 2 - 1
-                let shown = "rating \(Self.format(rating))/\(Self.format(best))"
-                if share <= Self.negativeRatingShare {
-                    compound = min(compound, min(ratingCompound, -SentimentLabel.threshold))
-                    decidedBy = verdict.isComplaint ? "rating+complaint" : "rating"
-                    reasons.append("\(shown) ≤ \(Int(Self.negativeRatingShare * 100))%: negative")
-                } else if share >= Self.positiveRatingShare {
-                    if verdict.isComplaint {
-                        reasons.append("\(shown) ≥ \(Int(Self.positiveRatingShare * 100))% but the text is a complaint")
-                    } else {
-                        compound = max(compound, max(ratingCompound, SentimentLabel.threshold))
-                        decidedBy = "rating"
-                        reasons.append("\(shown) ≥ \(Int(Self.positiveRatingShare * 100))%: positive")
-                    }
-                } else {
-                    reasons.append("\(shown) in the middle of the scale: the text decides")
-                }
-            }
-        }
+        Self.applyRating(input, isComplaint: &verdict.isComplaint, strength: verdict.strength, compound: &compound, decidedBy: &decidedBy, reasons: &reasons)
 
-        let aspects = catalog.aspects(inWords: allWords)
-        for a in aspects {
-            if let cue = catalog.firstCue(of: a, inWords: allWords) { reasons.append("aspect: \(a) ('\(cue)')") }
-        }
+        let aspectMatches = catalog.matches(inWords: allWords)
+        let aspects = aspectMatches.map(\.aspect)
+        for (aspect, cue) in aspectMatches { reasons.append("aspect: \(aspect) ('\(cue)')") }
         return Score(compound: compound, pos: whole.pos, neu: whole.neu, neg: whole.neg,
                      isComplaint: verdict.isComplaint, aspects: aspects, reasons: reasons, decidedBy: decidedBy)
     }

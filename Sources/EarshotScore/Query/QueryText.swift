@@ -8,6 +8,10 @@ enum QueryText {
         var current = String.UnicodeScalarView()
         func flush() {
             while let last = current.last, last == "'" { current.removeLast() }
+            // A possessive names the brand too: "Acme's prices" matches `acme`.
+            if current.count > 2, current.last == "s", current[current.index(current.endIndex, offsetBy: -2)] == "'" {
+                current.removeLast(2)
+            }
             if !current.isEmpty, !(current.count == 1 && (current.first == "@" || current.first == "#")) {
                 words.append(String(current))
             }
@@ -15,7 +19,10 @@ enum QueryText {
         }
         for scalar in text.lowercased().unicodeScalars {
             let s: Unicode.Scalar = scalar == "\u{2019}" ? "'" : scalar
-            if s.properties.isAlphabetic || s.properties.numericType != nil || s == "_" {
+            let isWordScalar = s.isASCII
+                ? (s >= "a" && s <= "z") || (s >= "0" && s <= "9") || s == "_"
+                : s.properties.isAlphabetic || s.properties.numericType != nil
+            if isWordScalar {
                 current.append(s)
             } else if (s == "@" || s == "#") && current.isEmpty {
                 current.append(s)
