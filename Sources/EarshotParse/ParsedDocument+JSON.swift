@@ -5,6 +5,7 @@ extension ParsedDocument {
     /// text fields as strings or null, times as UTC `YYYY-MM-DDTHH:MM:SSZ`, ratings as numbers or null.
     public func contractJSON() -> String {
         var out = "{"
+        out.reserveCapacity(estimatedJSONBytes())
         out += "\"kind\":" + JSONText.string(kind.rawValue)
         out += ",\"title\":" + JSONText.optional(title)
         out += ",\"link\":" + JSONText.optional(link)
@@ -29,6 +30,20 @@ extension ParsedDocument {
         }
         out += "],\"warnings\":[" + warnings.map(JSONText.string).joined(separator: ",") + "]}"
         return out
+    }
+}
+
+extension ParsedDocument {
+    /// About the size of ``contractJSON()``, reserved up front: growing a string by doubling would hold the
+    /// old and the new buffer at once (for a 50 MB feed, tens of megabytes more at peak).
+    func estimatedJSONBytes() -> Int {
+        func length(_ s: String?) -> Int { s?.utf8.count ?? 4 }
+        // Keys, punctuation, dates and nulls: under 300 bytes per entry; 1/16 more for escapes.
+        var total = 512 + length(title) + length(link) + length(subtitle) + warnings.reduce(0) { $0 + $1.utf8.count + 3 }
+        for e in entries {
+            total += 300 + length(e.id) + length(e.title) + length(e.link) + length(e.author) + length(e.summary) + length(e.content)
+        }
+        return total + total / 16
     }
 }
 
@@ -59,7 +74,9 @@ public enum JSONText {
 
     public static func string(_ s: String) -> String {
         // Most text needs no escaping: one scan of the bytes, then one copy.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
+        var text = s
+        let plain = text.withUTF8 { bytes in !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) }
+        if plain { return "\"" + s + "\"" }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {

@@ -38,6 +38,9 @@ struct Alerts: ParsableCommand {
             try guarded {
                 let logger = global.makeLogger()
                 let config = try global.loadConfig()
+                // Delivery runs under the same lock as `earshot run`, so the two never send at once.
+                let lock = try RunLock(storePath: config.storePath)
+                defer { withExtendedLifetime(lock) {} }
                 let store = try Store(path: config.storePath)
                 let now = Clock.fromEnvironment().now
                 let n = try store.write { try $0.retryDeadAlerts(id: id, now: now) }

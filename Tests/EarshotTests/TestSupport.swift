@@ -10,8 +10,14 @@ enum TestPaths {
     static let shared = repo.deletingLastPathComponent().appendingPathComponent("shared")
     static var hasLexicon: Bool { FileManager.default.fileExists(atPath: lexicon.appendingPathComponent("vader_lexicon.txt").path) }
 
-    /// The `earshot` binary `swift build` made beside the tests.
+    /// The `earshot` binary `swift build` made beside the tests: first in the folder of the running
+    /// test bundle (whatever `--scratch-path` was), then in `.build`.
     static var binary: URL {
+        let running = [(try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")), CommandLine.arguments.first]
+        for case let path? in running {
+            let beside = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("earshot")
+            if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        }
         for config in ["debug", "release"] {
             let url = repo.appendingPathComponent(".build/\(config)/earshot")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }

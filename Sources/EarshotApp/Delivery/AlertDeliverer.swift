@@ -8,8 +8,8 @@ import EarshotTriage
 ///
 /// A failed attempt is kept in the store with the next attempt time (exponential backoff);
 /// after `maxAttempts` the alert is dead until `earshot alerts retry`. A sent alert is never
-/// sent again: its (key, channel) row is marked sent in the store. Each alert is claimed in a
-/// committed transaction before it goes out, so a run killed mid-send is noticed by the next
+/// sent again: its (key, channel) row is marked sent in the store. Due alerts are claimed in a
+/// committed transaction before any goes out, so a run killed mid-send is noticed by the next
 /// one: a JSON-lines file gets its line once; other channels are sent again under the same key
 /// (at least once, with the idempotency key for the receiver to drop a copy). The caller holds
 /// the run lock: one deliverer at a time.
@@ -27,23 +27,25 @@ public struct AlertDeliverer {
     public func deliverDue(store: Store, now: Date) throws -> Counts {
         var counts = Counts()
         let due = try store.read { try $0.dueAlerts(at: now) }
-        for alert in due {
+        // Claimed, all at once, in a transaction that commits before anything leaves: should this
+        // process die mid-delivery, the next one knows these alerts may already have arrived.
+        let claimedAt = Date()
+        let claimed = try store.write { tx in Set(try due.filter { try tx.claimAlert($0, at: claimedAt) }.map(\.id)) }
+        var interrupted = 0
+        var written: [String: Set<String>] = [:]
+        for alert in due where claimed.contains(alert.id) {
             guard let channel = channels.first(where: { $0.name == alert.channel }) else {
                 try store.write { try $0.markAlertFailed(id: alert.id, error: "no channel named \(alert.channel) in the config",
                                                          nextAttempt: now.addingTimeInterval(3600), maxAttempts: maxAttempts) }
                 counts.failed += 1
                 continue
             }
-            // Claimed in a transaction of its own before anything leaves: should this process die
-            // mid-send, the next delivery knows the alert may already have arrived (see `resend`).
-            guard try store.write({ try $0.claimAlert(alert, at: Date()) }) else { continue }
             let result: SendResult
             if alert.claimedAt == nil {
                 result = send(alert, via: channel)
             } else {
-                logger.notice("alert delivery was interrupted; delivering it again under the same key",
-                              metadata: ["channel": "\(channel.name)", "key": "\(alert.idempotencyKey)"])
-                result = resend(alert, via: channel)
+                interrupted += 1
+                result = resend(alert, via: channel, written: &written)
             }
             switch result {
             case .success:
@@ -58,6 +60,10 @@ public struct AlertDeliverer {
                 logger.warning("alert not delivered", metadata: ["channel": "\(channel.name)", "key": "\(alert.idempotencyKey)",
                                                                 "attempt": "\(alert.attempts + 1)", "error": "\(message)"])
             }
+        }
+        if interrupted > 0 {
+            logger.notice("an earlier delivery was interrupted; its alerts went out again under the same keys",
+                          metadata: ["alerts": "\(interrupted)"])
         }
         return counts
     }
@@ -111,23 +117,26 @@ public struct AlertDeliverer {
 
     /// Delivers an alert whose earlier delivery was cut off after its claim (the process died
     /// between claiming it and recording the outcome): it may or may not have arrived. A JSON-lines
-    /// file is looked at, so its line is written once; the other channels send again under the same
-    /// key (the Idempotency-Key header, the mail's Message-ID, the payload's idempotency_key), which
-    /// is what lets a receiver drop the copy.
-    func resend(_ alert: OutboxRecord, via channel: Config.Channel) -> SendResult {
-        if channel.type == "jsonl", let path = channel.path, Self.file(path, holdsKey: alert.idempotencyKey) { return .success }
+    /// file is looked at (once per run: `written` keeps its keys), so its line is written once;
+    /// the other channels send again under the same key (the Idempotency-Key header, the mail's
+    /// Message-ID, the payload's idempotency_key), which is what lets a receiver drop the copy.
+    func resend(_ alert: OutboxRecord, via channel: Config.Channel, written: inout [String: Set<String>]) -> SendResult {
+        guard channel.type == "jsonl", let path = channel.path else { return send(alert, via: channel) }
+        if written[path] == nil { written[path] = Self.keys(inFile: path) }
+        if written[path]!.contains(alert.idempotencyKey) { return .success }
         return send(alert, via: channel)
     }
 
-    /// Whether a JSON-lines file already holds the alert with this idempotency key.
-    static func file(_ path: String, holdsKey key: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path) else { return false }
-        let needle = Data(key.utf8)
-        for line in data.split(separator: UInt8(ascii: "\n")) where line.range(of: needle) != nil {
-            let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
-            if object?["idempotency_key"] as? String == key { return true }
+    /// The idempotency keys of the alerts a JSON-lines file holds.
+    static func keys(inFile path: String) -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        var keys = Set<String>()
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            if let key = ((try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any])?["idempotency_key"] as? String {
+                keys.insert(key)
+            }
         }
-        return false
+        return keys
     }
 
     /// Slack-compatible JSON: a `text` fallback and a section block.
@@ -154,14 +163,17 @@ public struct AlertDeliverer {
         process.arguments = argv
         let pipe = Pipe()
         process.standardInput = pipe
+        // A command that exits without reading its input closes the pipe: that must be an error
+        // (judged by its exit status below), not a SIGPIPE that kills the run mid-delivery.
+        signal(SIGPIPE, SIG_IGN)
         do {
             try process.run()
-            pipe.fileHandleForWriting.write(Data(input.utf8))
-            try pipe.fileHandleForWriting.close()
-            process.waitUntilExit()
         } catch {
             return .failure("cannot run \(argv.first ?? "the command"): \(error)")
         }
+        try? pipe.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+        try? pipe.fileHandleForWriting.close()
+        process.waitUntilExit()
         return process.terminationStatus == 0 ? .success : .failure("\(argv.first ?? "command") exited with \(process.terminationStatus)")
     }
 }

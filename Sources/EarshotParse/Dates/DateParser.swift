@@ -14,6 +14,7 @@ public enum DateParser {
         }
         if text.isEmpty { return nil }
         if let d = parseW3CDTF(text) { return d }
+        if let d = parseCommonRFC822(text) { return d }
         if let d = parseRFC822(text) { return d }
         return nil
     }
@@ -97,7 +98,7 @@ public enum DateParser {
         if let d = Int(parts[0]), let m = months[String(parts[1].prefix(3))] { day = d; month = m }
         else if let m = months[String(parts[0].prefix(3))], let d = Int(parts[1]) { day = d; month = m }
         // asctime: "Sun Jan  4 16:29:06 2004" (the time before the year).
-        if parts.count >= 4, parts[2].contains(":"), Int(parts[3]) != nil, parts[3].count == 4 {
+        if parts.count >= 4, parts[2].utf8.contains(UInt8(ascii: ":")), Int(parts[3]) != nil, parts[3].count == 4 {
             parts.swapAt(2, 3)
         }
         guard let day, let month, var y = Int(parts[2]) else { return nil }
@@ -105,26 +106,71 @@ public enum DateParser {
         year = y
         var hour = 0, minute = 0, second = 0, offset = 0
         var rest = Array(parts.dropFirst(3))
-        if let t = rest.first, t.contains(":") {
+        if let t = rest.first, t.utf8.contains(UInt8(ascii: ":")) {
             let hms = t.split(separator: ":").map { Int($0) }
             guard hms.count >= 2, let h = hms[0], let mi = hms[1] else { return nil }
             hour = h; minute = mi
             if hms.count > 2 { guard let s = hms[2] else { return nil }; second = s }
             rest.removeFirst()
         }
-        if let z = rest.first {
-            var zone = z
-            if zone.hasPrefix("gmt") || zone.hasPrefix("utc") , zone.count > 3 { zone = String(zone.dropFirst(3)) }
-            if let h = zones[zone] { offset = h * 3600 }
-            else if let f = zone.first, f == "+" || f == "-" {
-                let digits = zone.dropFirst().filter(\.isNumber)
-                if let v = Int(digits) {
-                    let (h, m) = digits.count <= 2 ? (v, 0) : (v / 100, v % 100)
-                    offset = (h * 3600 + m * 60) * (f == "-" ? -1 : 1)
-                }
+        if let z = rest.first { offset = zoneOffset(z) }
+        return makeDate(year: year!, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
+    }
+
+    /// The offset east of UTC in seconds of a lowercased zone token ("gmt", "est", "+0530", "gmt+2").
+    static func zoneOffset(_ z: String) -> Int {
+        var zone = z
+        if zone.hasPrefix("gmt") || zone.hasPrefix("utc") , zone.count > 3 { zone = String(zone.dropFirst(3)) }
+        if let h = zones[zone] { return h * 3600 }
+        if let f = zone.first, f == "+" || f == "-" {
+            let digits = zone.dropFirst().filter(\.isNumber)
+            if let v = Int(digits) {
+                let (h, m) = digits.count <= 2 ? (v, 0) : (v / 100, v % 100)
+                return (h * 3600 + m * 60) * (f == "-" ? -1 : 1)
             }
         }
-        return makeDate(year: year!, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
+        return 0
+    }
+
+    /// The form nearly every feed uses, "Tue, 10 Jun 2003 04:00:00 GMT" (any zone token), read straight from
+    /// the bytes. It gives what ``parseRFC822(_:)`` gives for such text; nil for anything else, which the
+    /// general reader then handles.
+    static func parseCommonRFC822(_ text: String) -> Date? {
+        var source = text
+        return source.withUTF8 { b -> Date? in
+            var i = 0
+            func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+            func expect(_ c: UInt8) -> Bool { guard i < b.count, b[i] == c else { return false }; i += 1; return true }
+            func number(_ minimum: Int, _ maximum: Int) -> Int? {
+                var v = 0, n = 0
+                while i < b.count, n < maximum, isDigit(b[i]) { v = v * 10 + Int(b[i] - 48); n += 1; i += 1 }
+                return n >= minimum ? v : nil
+            }
+            func word() -> String? {   // three ASCII letters, lowercased
+                guard i + 3 <= b.count else { return nil }
+                var lower: [UInt8] = [0, 0, 0]
+                for k in 0..<3 {
+                    let c = b[i + k] | 0x20
+                    guard c >= 97 && c <= 122 else { return nil }
+                    lower[k] = c
+                }
+                i += 3
+                return String(decoding: lower, as: UTF8.self)
+            }
+            guard let weekday = word(), months[weekday] == nil, expect(UInt8(ascii: ",")), expect(0x20),
+                  let day = number(1, 2), expect(0x20),
+                  let monthName = word(), let month = months[monthName], expect(0x20),
+                  let year = number(4, 4), expect(0x20),
+                  let hour = number(2, 2), expect(UInt8(ascii: ":")), let minute = number(2, 2), expect(UInt8(ascii: ":")),
+                  let second = number(2, 2), expect(0x20) else { return nil }
+            // The zone: the rest, one token of at most five ASCII characters.
+            let rest = UnsafeBufferPointer(rebasing: b[i...])
+            guard (1...5).contains(rest.count),
+                  rest.allSatisfy({ $0 > 0x20 && $0 < 0x80 && $0 != UInt8(ascii: ",") }) else { return nil }
+            let zone = String(decoding: rest, as: UTF8.self).lowercased()
+            return makeDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                            offset: zoneOffset(zone))
+        }
     }
 
     // MARK: - Helpers

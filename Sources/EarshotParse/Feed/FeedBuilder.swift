@@ -105,7 +105,7 @@ final class FeedBuilder {
         var newLang = attrs["xml:lang"] ?? attrs["lang"]
         if newLang == "" { newLang = nil } else if newLang == nil { newLang = lang }
         if let l = newLang, tag == "feed" || tag == "rss" || tag == "rdf:rdf" {
-            language = l.replacingOccurrences(of: "_", with: "-")
+            language = l.replacingUTF8("_", with: "-")
         }
         lang = newLang
         baseStack.append(baseURI)
@@ -266,7 +266,7 @@ final class FeedBuilder {
 
     func pushContent(_ tag: String, _ attrs: [String: String], _ defaultType: String, _ expectingText: Bool) {
         incontent += 1
-        if let l = lang { lang = l.replacingOccurrences(of: "_", with: "-") }
+        if let l = lang { lang = l.replacingUTF8("_", with: "-") }
         let type = Self.mapContentType(attrs["type"] ?? defaultType)
         var base64 = false
         if attrs["mode"] == "base64" { base64 = true }
@@ -341,7 +341,7 @@ final class FeedBuilder {
                 entry.contents.append((type, output))
             } else if element == "link" {
                 if !inimage {
-                    var v = output.utf8.contains(UInt8(ascii: "&")) ? output.replacingOccurrences(of: "&amp;", with: "&") : output
+                    var v = output.replacingUTF8("&amp;", with: "&")
                     v = Self.fixQueryEntities(v)
                     entry.values["link"] = v
                 }
@@ -371,6 +371,7 @@ final class FeedBuilder {
 
     static func fixQueryEntities(_ s: String) -> String {
         guard s.utf8.contains(UInt8(ascii: "&")) else { return s }
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return fixQueryEntitiesASCII(s) }
         // "&name;" → "&name" (query variables mistaken for entity references).
         var out = ""
         var rest = Substring(s)
@@ -389,22 +390,67 @@ final class FeedBuilder {
         return out + rest
     }
 
+    /// ``fixQueryEntities(_:)`` for ASCII text (nearly every URL), on bytes.
+    static func fixQueryEntitiesASCII(_ s: String) -> String {
+        let b = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            out.append(c)
+            i += 1
+            guard c == UInt8(ascii: "&") else { continue }
+            var j = i
+            while j < b.count, FeedPrepass.isWordByte(b[j]) { j += 1 }
+            if j > i, j < b.count, b[j] == UInt8(ascii: ";") {
+                out.append(contentsOf: b[i..<j])
+                i = j + 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// feedparser: text that is UTF-8 read as Latin-1 is decoded again.
     static func repairDoubleEncoding(_ s: String) -> String {
-        // Only text whose scalars are all below U+0100, some at U+0080 or above, qualifies. In UTF-8, a byte
-        // from 0xC4 up starts a scalar above U+00FF, and no byte ≥ 0x80 means pure ASCII: both are common.
-        var sawHigh = false
-        for byte in s.utf8 {
-            if byte >= 0xC4 { return s }
-            if byte >= 0x80 { sawHigh = true }
+        // Qualifies: every scalar below U+0100, some at U+0080 or above, and those scalars taken as bytes
+        // (Latin-1) are valid UTF-8. In UTF-8 such scalars are ASCII bytes or 0xC2/0xC3 and one continuation
+        // byte; a lead byte from 0xC4 up is a scalar above U+00FF. The check runs on the fly; the repaired
+        // copy is made only for text that qualifies (rare).
+        var text = s
+        let qualifies = text.withUTF8 { b -> Bool in
+            guard let base = b.baseAddress else { return false }
+            var sawHigh = false
+            var pending = 0   // continuation bytes the Latin-1 reading still expects
+            var i = 0
+            while i < b.count {
+                // Eight ASCII bytes at once, when no multi-byte sequence is open.
+                if pending == 0, i + 8 <= b.count,
+                   UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8; continue
+                }
+                let byte = b[i]
+                let latin1: UInt8
+                if byte < 0x80 { latin1 = byte; i += 1 }
+                else if byte == 0xC2 || byte == 0xC3, i + 1 < b.count { latin1 = (byte & 0x03) << 6 | (b[i + 1] & 0x3F); i += 2; sawHigh = true }
+                else { return false }
+                // Validate the Latin-1 bytes as UTF-8 (their values are below 0x100).
+                if pending > 0 {
+                    guard latin1 & 0xC0 == 0x80 else { return false }
+                    pending -= 1
+                } else if latin1 >= 0x80 {
+                    switch latin1 {
+                    case 0xC2...0xDF: pending = 1
+                    case 0xE0...0xEF: pending = 2
+                    case 0xF0...0xF4: pending = 3
+                    default: return false
+                    }
+                }
+            }
+            return sawHigh && pending == 0
         }
-        guard sawHigh else { return s }
-        var high = false
-        for u in s.unicodeScalars {
-            if u.value > 0xFF { return s }
-            if u.value >= 0x80 { high = true }
-        }
-        guard high else { return s }
+        guard qualifies else { return s }
+        // Rare: rebuild and check strictly (overlong forms, surrogates) as before.
         let bytes = s.unicodeScalars.map { UInt8($0.value) }
         guard FeedEncoding.validUTF8(bytes) else { return s }
         return String(decoding: bytes, as: UTF8.self)
@@ -412,11 +458,14 @@ final class FeedBuilder {
 
     static func mapWindows1252(_ s: String) -> String {
         // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8.
-        var previous: UInt8 = 0
-        var found = false
-        for byte in s.utf8 {
-            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { found = true; break }
-            previous = byte
+        var text = s
+        let found = text.withUTF8 { b -> Bool in
+            var i = 0
+            while i + 1 < b.count {
+                if b[i] == 0xC2 && b[i + 1] >= 0x80 && b[i + 1] <= 0x9F { return true }
+                i += 1
+            }
+            return false
         }
         guard found else { return s }
         var out = String.UnicodeScalarView()

@@ -2,7 +2,7 @@ import Foundation
 
 /// From feedparser-shaped values to the contract's ``ParsedDocument``.
 enum FeedMapping {
-    static func isHTML(_ type: String?) -> Bool { (type ?? "text/html").contains("html") }
+    static func isHTML(_ type: String?) -> Bool { (type ?? "text/html").containsUTF8("html") }
 
     static func text(_ ctx: FeedContext, _ key: String, fallbackType: String? = nil) -> String? {
         TextCleaner.clean(ctx.values[key], isHTML: isHTML(ctx.detailTypes[key] ?? fallbackType))

@@ -29,16 +29,19 @@ public enum TextCleaner {
 
     /// Plain text of an HTML fragment.
     public static func clean(html: String) -> String? {
-        let bytes = Array(html.utf8)
+        var source = html
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        bytes.withUnsafeBufferPointer { stripMarkup($0, into: &out) }
-        return collapse(out)
+        source.withUTF8 { bytes in
+            out.reserveCapacity(bytes.count)
+            stripMarkup(bytes, into: &out)
+        }
+        return collapseInPlace(&out)
     }
 
     /// Plain text of text that is not markup: whitespace collapsed and trimmed only.
     public static func clean(text: String) -> String? {
-        collapse(Array(text.utf8))
+        var bytes = Array(text.utf8)
+        return collapseInPlace(&bytes)
     }
 
     /// `clean(html:)` or `clean(text:)` by MIME type.
@@ -163,22 +166,32 @@ public enum TextCleaner {
     /// (whitespace characters always start at a byte a decoder starts at, so invalid bytes around them decode
     /// to U+FFFD exactly as they would have before).
     static func collapse(_ bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBufferPointer { b -> String? in
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count)
+        var copy = bytes
+        return collapseInPlace(&copy)
+    }
+
+    /// ``collapse(_:)`` rewriting `bytes` in place: the result is never longer, so the write position never
+    /// passes the read position.
+    static func collapseInPlace(_ bytes: inout [UInt8]) -> String? {
+        let length = bytes.withUnsafeMutableBufferPointer { b -> Int in
+            let read = UnsafeBufferPointer(b)
+            var write = 0
             var pendingSpace = false
             var any = false
             var i = 0
             while i < b.count {
-                let width = spaceLength(b, i)
+                let width = spaceLength(read, i)
                 if width > 0 { pendingSpace = any; i += width; continue }
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(b[i])
+                if pendingSpace { b[write] = 0x20; write += 1; pendingSpace = false }
+                b[write] = b[i]
+                write += 1
                 any = true
                 i += 1
             }
-            return any ? String(decoding: out, as: UTF8.self) : nil
+            return any ? write : 0
         }
+        guard length > 0 else { return nil }
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[..<length]), as: UTF8.self) }
     }
 
     /// feedparser's guess whether nominally plain text is HTML: a close tag or an entity reference, all tags

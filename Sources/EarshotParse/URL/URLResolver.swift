@@ -90,7 +90,11 @@ public enum URLResolver {
     /// feedparser's _urljoin: extra slashes after "scheme://" removed, then urljoin.
     public static func resolve(_ base: String, _ uri: String) -> String {
         var fixed = uri
-        if let r = fixed.range(of: "://"), let first = fixed.first, first.isASCII, first.isLetter,
+        let separator = fixed.utf8Offset(of: "://").map { offset -> Range<String.Index> in
+            let start = fixed.utf8.index(fixed.startIndex, offsetBy: offset)
+            return start..<fixed.utf8.index(start, offsetBy: 3)
+        }
+        if let r = separator, let first = fixed.first, first.isASCII, first.isLetter,
            fixed[..<r.lowerBound].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ("+"..."." ~= $0)) }) {
             var after = fixed[r.upperBound...]
             while after.hasPrefix("/") { after = after.dropFirst() }
@@ -117,9 +121,24 @@ extension String {
     func trimmingSpaces() -> String {
         // Printable ASCII at both ends (the usual case) has nothing to trim.
         if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
-        var s = Substring(self)
-        while let f = s.unicodeScalars.first, TextCleaner.isSpace(f.value) { s = Substring(s.unicodeScalars.dropFirst()) }
-        while let l = s.unicodeScalars.last, TextCleaner.isSpace(l.value) { s = Substring(s.unicodeScalars.dropLast()) }
-        return String(s)
+        var text = self
+        return text.withUTF8 { b -> String in
+            var start = 0
+            while start < b.count {
+                let width = TextCleaner.spaceLength(b, start)
+                if width == 0 { break }
+                start += width
+            }
+            var end = b.count
+            while end > start {
+                // The last scalar starts after its continuation bytes (0b10xxxxxx).
+                var k = end - 1
+                while k > start, b[k] & 0xC0 == 0x80 { k -= 1 }
+                guard TextCleaner.spaceLength(UnsafeBufferPointer(rebasing: b[..<end]), k) == end - k else { break }
+                end = k
+            }
+            if start == 0 && end == b.count { return self }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+        }
     }
 }

@@ -1,0 +1,47 @@
+/// Byte-level search and replace on a String's UTF-8, for the parser's hot paths: no Foundation, no
+/// Character (grapheme) iteration. For the ASCII needles used here the results equal Foundation's
+/// `range(of:)`/`replacingOccurrences(of:with:)`.
+extension String {
+    /// The byte offset of the first occurrence of `needle` in the UTF-8 of `self`, or nil.
+    func utf8Offset(of needle: String) -> Int? {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return 0 }
+        var s = self
+        return s.withUTF8 { hay -> Int? in
+            var i = 0
+            while i + n.count <= hay.count {
+                if hay[i] == first {
+                    var k = 1
+                    while k < n.count, hay[i + k] == n[k] { k += 1 }
+                    if k == n.count { return i }
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+
+    /// Whether `needle` occurs in `self` (compared as UTF-8 bytes).
+    func containsUTF8(_ needle: String) -> Bool { utf8Offset(of: needle) != nil }
+
+    /// `self` with every occurrence of `target` replaced by `replacement` (compared as UTF-8 bytes).
+    func replacingUTF8(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, utf8Offset(of: target) != nil else { return self }
+        let t = Array(target.utf8), r = Array(replacement.utf8)
+        var out: [UInt8] = []
+        var s = self
+        s.withUTF8 { hay in
+            out.reserveCapacity(hay.count)
+            var i = 0
+            while i < hay.count {
+                if hay[i] == t[0], i + t.count <= hay.count {
+                    var k = 1
+                    while k < t.count, hay[i + k] == t[k] { k += 1 }
+                    if k == t.count { out.append(contentsOf: r); i += t.count; continue }
+                }
+                out.append(hay[i]); i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
