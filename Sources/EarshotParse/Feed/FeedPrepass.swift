@@ -30,18 +30,6 @@ struct FeedPrepass {
         (c | 0x20 >= 97 && c | 0x20 <= 122) || (c >= 48 && c <= 57) || c == 95
     }
 
-    /// Runs the prepass over a whole document and returns its complete output (tests and small inputs).
-    static func run(_ input: [UInt8]) -> FeedPrepass {
-        var result = FeedPrepass()
-        var all: [UInt8] = []
-        input.withUnsafeBufferPointer { b in
-            let start = result.head(b)
-            result.body(b, from: start) { all.append(contentsOf: $0); return true }
-        }
-        result.output = all
-        return result
-    }
-
     /// Handles the head (everything before the first "<" followed by a word character): the DOCTYPE and its
     /// ENTITY declarations are taken out, the rest is kept in ``output``. Returns where the body starts.
     mutating func head(_ b: UnsafeBufferPointer<UInt8>) -> Int {

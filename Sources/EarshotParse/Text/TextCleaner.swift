@@ -162,16 +162,10 @@ public enum TextCleaner {
         }
     }
 
-    /// Collapses whitespace runs to one space, trims; nil when nothing is left. Works on the UTF-8 bytes
-    /// (whitespace characters always start at a byte a decoder starts at, so invalid bytes around them decode
-    /// to U+FFFD exactly as they would have before).
-    static func collapse(_ bytes: [UInt8]) -> String? {
-        var copy = bytes
-        return collapseInPlace(&copy)
-    }
-
-    /// ``collapse(_:)`` rewriting `bytes` in place: the result is never longer, so the write position never
-    /// passes the read position.
+    /// Collapses whitespace runs to one space and trims, rewriting `bytes` in place (the result is never
+    /// longer, so the write position never passes the read position); nil when nothing is left. Works on the
+    /// UTF-8 bytes: whitespace characters always start at a byte a decoder starts at, so invalid bytes around
+    /// them decode to U+FFFD exactly as they would from a String.
     static func collapseInPlace(_ bytes: inout [UInt8]) -> String? {
         let length = bytes.withUnsafeMutableBufferPointer { b -> Int in
             let read = UnsafeBufferPointer(b)
