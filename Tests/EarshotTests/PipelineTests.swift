@@ -137,3 +137,57 @@ struct PipelineTests {
         #expect((missing?.nextDue ?? .distantPast) > Self.now)
     }
 }
+
+/// Review sources whose page changed: never silently empty.
+@Suite(.serialized)
+struct ReviewSourceHealthTests {
+    static let now = ISO8601DateFormatter().date(from: "2026-11-21T07:00:00Z")!
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func aRedesignedPageIsReportedUnhealthy() throws {
+        let server = try LoopbackHTTPServer.serving(directory: TestPaths.fixtures.appendingPathComponent("reviews"))
+        defer { server.stop() }
+        let folder = TestPaths.temporaryFolder("earshot-redesign")
+        let selectors = [
+            "    selectors:", "      review: div.review-card", "      author: .reviewer-name", "      date: .review-date",
+            "      date_format: MMMM d, yyyy", "      rating: .stars", "      rating_attribute: data-rating", "      body: .review-text",
+        ].joined(separator: "\n")
+        let yaml = """
+        brand: Greenway
+        sources:
+          - name: before
+            url: \(server.baseURL)/selectors.html
+            kind: reviews
+            robots: false
+        \(selectors)
+          - name: after
+            url: \(server.baseURL)/redesign.html
+            kind: reviews
+            robots: false
+        \(selectors)
+        channels:
+          - name: log
+            type: jsonl
+            path: alerts.jsonl
+        """
+        let config = try Config.parse(yaml, file: folder.appendingPathComponent("earshot.yaml").path)
+        let store = try Store(path: config.storePath)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let pipeline = try Pipeline(config: config, store: store, lexicon: try LexiconLocator.load(explicit: TestPaths.lexicon.path),
+                                    clock: .fixed(Self.now), logger: logger)
+        try pipeline.syncSources()
+        let summary = try pipeline.run(.due)
+        #expect(summary.sourcesFetched == 2)
+        #expect(summary.warnings.contains { $0.hasPrefix("after: selectors:") }, "\(summary.warnings)")
+        let (before, after) = try store.read { (try $0.source(named: "before"), try $0.source(named: "after")) }
+        #expect(before?.unhealthy == nil)
+        #expect(after?.unhealthy?.contains("matched nothing") == true)
+        let report = try store.read {
+            try $0.digestReport(period: DateInterval(start: Self.now.addingTimeInterval(-86_400), duration: 86_400),
+                                periodName: "day", brand: "Greenway", now: Self.now)
+        }
+        #expect(report.sourceHealth.contains { $0.name == "after" && $0.state == "unhealthy" })
+        #expect(!report.sourceHealth.contains { $0.name == "before" })
+    }
+}
