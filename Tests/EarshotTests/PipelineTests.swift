@@ -191,3 +191,72 @@ struct ReviewSourceHealthTests {
         #expect(!report.sourceHealth.contains { $0.name == "before" })
     }
 }
+
+/// An edited review updates its mention, and a changed rating reaches the support lead.
+@Suite(.serialized)
+struct EditedReviewTests {
+    static func page(rating: Int, body: String) -> String {
+        """
+        <!DOCTYPE html><html lang="en"><head><title>Acme reviews</title>
+        <script type="application/ld+json">
+        {"@context": "https://schema.org", "@type": "Organization", "name": "Acme",
+         "review": [{"@type": "Review", "url": "https://reviews.example/acme/r/1",
+                     "author": {"@type": "Person", "name": "Dana Wells"}, "datePublished": "2026-11-19T10:00:00Z",
+                     "reviewBody": "\(body)",
+                     "reviewRating": {"@type": "Rating", "ratingValue": \(rating), "bestRating": 5, "worstRating": 1}}]}
+        </script></head><body><h1>Acme</h1></body></html>
+        """
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func aRaisedRatingIsRecordedOnTheMentionAndItsCase() throws {
+        let site = TestPaths.temporaryFolder("earshot-edit-site")
+        let file = site.appendingPathComponent("acme.html")
+        try Self.page(rating: 1, body: "Charged twice for November and nobody answers the phone.").write(to: file, atomically: true, encoding: .utf8)
+        let server = try LoopbackHTTPServer.serving(directory: site)
+        defer { server.stop() }
+        let folder = TestPaths.temporaryFolder("earshot-edit")
+        let config = try Config.parse("""
+            brand: Acme
+            sources:
+              - name: reviews
+                url: \(server.baseURL)/acme.html
+                kind: reviews
+                robots: false
+            channels:
+              - name: log
+                type: jsonl
+                path: alerts.jsonl
+            """, file: folder.appendingPathComponent("earshot.yaml").path)
+        let store = try Store(path: config.storePath)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let lexicon = try LexiconLocator.load(explicit: TestPaths.lexicon.path)
+        let now = ISO8601DateFormatter().date(from: "2026-11-20T07:00:00Z")!
+        let first = try Pipeline(config: config, store: store, lexicon: lexicon, clock: .fixed(now), logger: logger)
+        try first.syncSources()
+        let one = try first.run(.due)
+        #expect(one.mentionsStored == 1)
+        #expect(one.casesOpened == 1)
+
+        // The customer edits the review: the problem is sorted, four stars now.
+        try Self.page(rating: 4, body: "Charged twice, but Acme refunded it within a day. Thanks.").write(to: file, atomically: true, encoding: .utf8)
+        let later = try Pipeline(config: config, store: store, lexicon: lexicon, clock: .fixed(now.addingTimeInterval(86_400)), logger: logger)
+        let two = try later.run(.all)
+        #expect(two.mentionsStored == 0)
+        #expect(two.mentionsUpdated == 1)
+        try store.read { tx in
+            #expect(try tx.mentionCount() == 1)
+            let mention = try tx.mentions(from: .distantPast, to: .distantFuture).first
+            #expect(mention?.rating == 4)
+            #expect(mention?.previousRating == 1)
+            let cases = try tx.cases(CaseFilter())
+            #expect(cases.count == 1)
+            if let c = cases.first {
+                let events = try tx.events(ofCase: c.id)
+                #expect(events.contains { $0.kind == "rating changed" && ($0.detail ?? "").contains("raised their rating from 1 to 4") })
+            }
+            #expect(try tx.alerts().contains { $0.idempotencyKey.contains("-rating-") })
+        }
+    }
+}
