@@ -172,6 +172,24 @@ enum Migrations {
             // that still carries it was cut off mid-delivery and may have reached its receiver.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN claimed_at REAL")
         }
+        migrator.registerMigration("v4: digest indexes (rated mentions by time; scores by label and time)") { db in
+            // Scripts/bench-digest: the rating trend and headline rating read only rated mentions
+            // (a covering partial index instead of every mention row of 30 days); top mentions,
+            // negative aspects and per-label counts range over one label's scores.
+            try db.execute(sql: """
+                CREATE INDEX mentions_rated_by_time ON mentions(published_at, source_id, rating, best_rating, worst_rating)
+                    WHERE rating IS NOT NULL;
+                CREATE INDEX scores_by_label_time ON scores(label, published_at, complaint, compound);
+                """)
+        }
+        migrator.registerMigration("v5: triage indexes (cases by URL, incidents by problem)") { db in
+            // Threading looks a customer's open case up by (source, customer) or by URL once per
+            // stored mention; problems count their incidents' customers on every update.
+            try db.execute(sql: """
+                CREATE INDEX cases_by_url ON cases(url) WHERE url IS NOT NULL;
+                CREATE INDEX cases_by_problem ON cases(problem_id) WHERE problem_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -68,21 +68,64 @@ extension StoreTransaction {
     }
 
     /// The open incident of this customer on this source, or about this URL.
+    ///
+    /// Two lookups rather than one `OR`, so that each uses its index (this runs once per mention).
     public func openIncident(sourceID: Int64, customer: String?, url: String?) throws -> CaseRecord? {
-        try Row.fetchOne(db, sql: """
-            SELECT * FROM cases WHERE kind = 'incident' AND status IN ('open', 'acknowledged')
-              AND ((? IS NOT NULL AND source_id = ? AND customer = ?) OR (? IS NOT NULL AND url = ?))
+        if let customer, let found = try Row.fetchOne(db, sql: """
+            SELECT * FROM cases WHERE source_id = ? AND customer = ? AND kind = 'incident' AND status IN ('open', 'acknowledged')
             ORDER BY id LIMIT 1
-            """, arguments: [customer, sourceID, customer, url, url]).map(CaseRecord.init(row:))
+            """, arguments: [sourceID, customer]) {
+            return CaseRecord(row: found)
+        }
+        guard let url else { return nil }
+        return try Row.fetchOne(db, sql: """
+            SELECT * FROM cases WHERE url = ? AND kind = 'incident' AND status IN ('open', 'acknowledged') ORDER BY id LIMIT 1
+            """, arguments: [url]).map(CaseRecord.init(row:))
     }
 
     /// The incident of this customer resolved at or after `since` (to reopen instead of opening anew).
     public func recentlyResolvedIncident(sourceID: Int64, customer: String?, url: String?, since: Date) throws -> CaseRecord? {
-        try Row.fetchOne(db, sql: """
-            SELECT * FROM cases WHERE kind = 'incident' AND status IN ('resolved', 'closed') AND resolved_at >= ?
-              AND ((? IS NOT NULL AND source_id = ? AND customer = ?) OR (? IS NOT NULL AND url = ?))
-            ORDER BY resolved_at DESC LIMIT 1
-            """, arguments: [since.timeIntervalSince1970, customer, sourceID, customer, url, url]).map(CaseRecord.init(row:))
+        var found: [CaseRecord] = []
+        if let customer {
+            found += try Row.fetchAll(db, sql: """
+                SELECT * FROM cases WHERE source_id = ? AND customer = ? AND kind = 'incident' AND status IN ('resolved', 'closed')
+                  AND resolved_at >= ?
+                """, arguments: [sourceID, customer, since.timeIntervalSince1970]).map(CaseRecord.init(row:))
+        }
+        if let url {
+            found += try Row.fetchAll(db, sql: """
+                SELECT * FROM cases WHERE url = ? AND kind = 'incident' AND status IN ('resolved', 'closed') AND resolved_at >= ?
+                """, arguments: [url, since.timeIntervalSince1970]).map(CaseRecord.init(row:))
+        }
+        return found.max { ($0.resolvedAt ?? .distantPast) < ($1.resolvedAt ?? .distantPast) }
+    }
+
+    /// How many distinct customers a problem's incidents have.
+    public func customerCount(ofProblem problemID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT customer) FROM cases WHERE problem_id = ?", arguments: [problemID]) ?? 0
+    }
+
+    /// (published_at, author) of the negative mentions of `aspect` in [from, to), oldest first.
+    public func negativeAuthors(aspect: String, from: Date, to: Date) throws -> [(Date, String)] {
+        try Row.fetchAll(db, sql: """
+            SELECT sc.published_at AS at, COALESCE(m.author, 'mention ' || m.id) AS author
+            FROM scores sc JOIN mentions m ON m.id = sc.mention_id
+            WHERE sc.label = 'negative' AND sc.published_at >= ? AND sc.published_at < ? AND (',' || sc.aspects || ',') LIKE ?
+            ORDER BY sc.published_at
+            """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"]).map {
+            (Date(timeIntervalSince1970: $0["at"]), $0["author"])
+        }
+    }
+
+    /// Open incidents, not yet part of a problem, holding a negative mention of `aspect` published in [from, to).
+    public func unlinkedIncidents(aspect: String, from: Date, to: Date) throws -> [CaseRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM cases WHERE id IN (
+                SELECT cm.case_id FROM case_mentions cm JOIN scores sc ON sc.mention_id = cm.mention_id
+                WHERE sc.label = 'negative' AND sc.published_at >= ? AND sc.published_at < ? AND (',' || sc.aspects || ',') LIKE ?)
+              AND kind = 'incident' AND status IN ('open', 'acknowledged') AND problem_id IS NULL
+            ORDER BY id
+            """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"]).map(CaseRecord.init(row:))
     }
 
     /// The open problem case of an aspect.

@@ -70,15 +70,6 @@ extension StoreTransaction {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mentions") ?? 0
     }
 
-    /// Distinct authors with a negative mention of `aspect` published in [from, to).
-    public func distinctNegativeAuthors(aspect: String, from: Date, to: Date) throws -> [String] {
-        try String.fetchAll(db, sql: """
-            SELECT DISTINCT COALESCE(m.author, 'mention ' || m.id) FROM scores sc JOIN mentions m ON m.id = sc.mention_id
-            WHERE sc.label = 'negative' AND sc.published_at >= ? AND sc.published_at < ?
-              AND (',' || sc.aspects || ',') LIKE ?
-            """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"])
-    }
-
     /// Negative mentions published in [from, to).
     public func negativeCount(from: Date, to: Date) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scores WHERE label = 'negative' AND published_at >= ? AND published_at < ?",

@@ -130,31 +130,19 @@ public struct Triage: Sendable {
                 if try tx.attachMention(caseID: problem.id, mentionID: m.mentionID, now: now) {
                     try tx.appendEvent(caseID: problem.id, kind: "mention added", actor: policy.actor,
                                        detail: "incident #\(incident), mention \(m.mentionID)", at: now)
-                    let customers = try tx.incidents(ofProblem: problem.id).compactMap(\.customer)
+                    let customers = try tx.customerCount(ofProblem: problem.id)
                     let a = Alert(key: "problem-\(problem.id)-incident-\(incident)", event: "problem update",
                                   subject: "Re: Recurring \(aspect) problem (case #\(problem.id))",
-                                  text: "Another customer hit the \(aspect) problem (case #\(problem.id)): \(m.author ?? "someone") on \(m.sourceName). \(Set(customers).count) customers so far.",
+                                  text: "Another customer hit the \(aspect) problem (case #\(problem.id)): \(m.author ?? "someone") on \(m.sourceName). \(customers) customers so far.",
                                   fields: Self.fields(problem), thread: "case-\(problem.id)")
                     outcome.alertsQueued += try queue(a, to: policy.problemChannels, tx, now)
                 }
                 continue
             }
-            // A window centred on the mention: batches arrive in any order, so a later
-            // mention may be stored before an earlier one of the same wave.
-            let from = m.publishedAt.addingTimeInterval(-policy.problemWindow)
-            let to = m.publishedAt.addingTimeInterval(policy.problemWindow)
-            let authors = try tx.distinctNegativeAuthors(aspect: aspect, from: from, to: to)
-            guard authors.count >= policy.problemMinimumCustomers else { continue }
-            let incidents = try tx.cases(CaseFilter(kind: "incident")).filter {
-                ["open", "acknowledged"].contains($0.status) && $0.problemID == nil
-            }
-            let related = try incidents.filter { c in
-                try tx.mentionIDs(ofCase: c.id).contains { id in
-                    guard let mention = try tx.mention(id: id), let score = mention.score else { return false }
-                    return score.aspects.contains(aspect) && mention.publishedAt >= from && mention.publishedAt < to
-                }
-            }
-            let since = related.map(\.firstPublishedAt).min() ?? m.publishedAt
+            guard let window = try problemWindow(aspect: aspect, around: m.publishedAt, in: tx) else { continue }
+            let (from, to, authors) = window
+            let related = try tx.unlinkedIncidents(aspect: aspect, from: from, to: to)
+            let since = min(from, related.map(\.firstPublishedAt).min() ?? from)
             let problemID = try tx.openCase(NewCase(kind: "problem", severity: "high",
                                                     title: "Recurring \(aspect) problem",
                                                     customer: nil, sourceID: nil, url: nil, aspect: aspect, rule: "recurring problem",
@@ -177,6 +165,33 @@ public struct Triage: Sendable {
                           fields: Self.fields(record), thread: "case-\(problemID)")
             outcome.alertsQueued += try queue(a, to: policy.problemChannels, tx, now)
         }
+    }
+
+    /// A window of `problemWindow` length around `time` in which at least `problemMinimumCustomers`
+    /// distinct customers wrote a negative mention of `aspect`: its bounds and those customers.
+    ///
+    /// Batches arrive in any order (a later mention may be stored before an earlier one of the
+    /// same wave), so every window that contains `time` is tried, with two pointers over the
+    /// mentions of [time − window, time + window] in time order.
+    func problemWindow(aspect: String, around time: Date, in tx: StoreTransaction) throws -> (Date, Date, [String])? {
+        let w = policy.problemWindow
+        let rows = try tx.negativeAuthors(aspect: aspect, from: time.addingTimeInterval(-w), to: time.addingTimeInterval(w + 1))
+        guard Set(rows.map(\.1)).count >= policy.problemMinimumCustomers else { return nil }
+        var counts: [String: Int] = [:]
+        var end = 0
+        for start in rows.indices where rows[start].0 <= time {
+            while end < rows.count && rows[end].0 <= rows[start].0.addingTimeInterval(w) {
+                counts[rows[end].1, default: 0] += 1
+                end += 1
+            }
+            if counts.count >= policy.problemMinimumCustomers && rows[end - 1].0 >= time {
+                let authors = rows[start..<end].map(\.1).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                return (rows[start].0, rows[end - 1].0.addingTimeInterval(1), authors)
+            }
+            counts[rows[start].1]! -= 1
+            if counts[rows[start].1] == 0 { counts[rows[start].1] = nil }
+        }
+        return nil
     }
 
     // MARK: - Alerts
@@ -206,7 +221,7 @@ public struct Triage: Sendable {
         fields["link"] = m.url ?? ""
         fields["compound"] = String(format: "%.3f", m.score.compound)
         fields["reasons"] = m.score.reasons.joined(separator: "; ")
-        fields["published"] = ISO8601DateFormatter().string(from: m.publishedAt)
+        fields["published"] = Self.iso.string(from: m.publishedAt)
         return Alert(key: key, event: event, subject: "\(verb): \(record.title)",
                      text: "\(verb): \(who) on \(m.sourceName) — “\(excerpt)”" + (m.url.map { " \($0)" } ?? ""),
                      fields: fields, thread: "case-\(record.id)")
@@ -232,7 +247,9 @@ public struct Triage: Sendable {
 
     static func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
 
-    static func day(_ d: Date) -> String { String(ISO8601DateFormatter().string(from: d).prefix(10)) }
+    nonisolated(unsafe) static let iso = ISO8601DateFormatter()
+
+    static func day(_ d: Date) -> String { String(iso.string(from: d).prefix(10)) }
 
     static func duration(_ seconds: TimeInterval) -> String {
         let s = max(0, Int(seconds))

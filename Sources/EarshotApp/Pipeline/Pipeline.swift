@@ -185,10 +185,11 @@ public final class Pipeline {
             let unhealthy = Self.unhealthiness(kind: source.kind, pages: pages)
             let nextDue = now.addingTimeInterval(max(source.interval, response.maxAge ?? 0, pages.first?.minimumRefreshInterval ?? 0))
             do {
+                let query = try BrandQuery(source.query ?? config.query)
                 let counts = try store.write { tx -> BatchCounts in
                     var counts = BatchCounts()
                     for page in pages {
-                        for entry in page.entries { try store(entry, of: source, in: tx, now: now, counts: &counts) }
+                        for entry in page.entries { try store(entry, of: source, query: query, in: tx, now: now, counts: &counts) }
                     }
                     if let rating = pages.first?.aggregateRating {
                         try tx.recordAggregateRating(sourceID: source.id, value: rating.value, best: rating.best, worst: rating.worst,
@@ -229,11 +230,11 @@ public final class Pipeline {
     }
 
     /// Matches, scores, stores and triages one entry.
-    func store(_ entry: ParsedEntry, of source: SourceRecord, in tx: StoreTransaction, now: Date, counts: inout BatchCounts) throws {
+    func store(_ entry: ParsedEntry, of source: SourceRecord, query: BrandQuery, in tx: StoreTransaction, now: Date,
+               counts: inout BatchCounts) throws {
         counts.seen += 1
         let body = entry.content ?? entry.summary ?? entry.title ?? ""
         guard !body.isEmpty else { return }
-        let query = try BrandQuery(source.query ?? config.query)
         if !source.isAboutUs && !query.matches([entry.title ?? "", body].joined(separator: " ")) { return }
         let published = entry.published ?? entry.updated ?? now
         let mention = NewMention(sourceID: source.id, itemKey: entry.identity, fingerprint: Self.fingerprint(body), url: entry.link,
