@@ -20,6 +20,13 @@ public final class Store: @unchecked Sendable {
             configuration.foreignKeysEnabled = true
             // A concurrent reader (the digest) may hold the WAL briefly; wait rather than fail.
             configuration.busyMode = .timeout(10)
+            // WAL with synchronous=NORMAL: a commit does not wait for fsync. A process killed at any
+            // moment (kill -9, OOM) still loses nothing committed; only a power cut can lose the
+            // last commits, never corrupt the file, and a re-run fetches them again. Per-commit
+            // fsync cost about 5.5 ms here, which dominated runs with many small transactions.
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Migrations.makeMigrator().migrate(pool)
         } catch let error as DatabaseError {

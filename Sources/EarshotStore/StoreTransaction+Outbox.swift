@@ -71,7 +71,10 @@ extension StoreTransaction {
                        arguments: [periodKey, now.timeIntervalSince1970])
     }
 
+    /// Starts a run's record. Runs still marked running were killed: the caller holds the run
+    /// lock, so no other run is going on.
     public func startRun(now: Date) throws -> Int64 {
+        try db.execute(sql: "UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         try db.execute(sql: "INSERT INTO runs (started_at, status) VALUES (?, 'running')", arguments: [now.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
