@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import EarshotStore
+import EarshotParse
 
 /// The built `earshot` as cron and people use it: exit codes, one-line errors, quiet success.
 @Suite(.serialized)
@@ -80,5 +81,24 @@ struct CommandLineTests {
         let result = try runEarshot(["cases", "list", "--config", folder.appendingPathComponent("none.yaml").path])
         #expect(result.status == 66)
         #expect(result.stderr.contains("--store"))
+    }
+}
+
+/// `earshot parse` streams its JSON; what it prints must equal the parser's document.
+struct ParseCommandTests {
+    @Test(arguments: try! FileManager.default.contentsOfDirectory(atPath: TestPaths.fixtures.appendingPathComponent("feeds").path)
+        .filter { !$0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted())
+    func streamedOutputEqualsTheDocument(file: String) throws {
+        let url = TestPaths.fixtures.appendingPathComponent("feeds/\(file)")
+        let result = try runEarshot(["parse", url.path, "--url", "https://feeds.example/\(file)"])
+        guard let expected = try? EarshotParse.DocumentParser.parse(Data(contentsOf: url), url: "https://feeds.example/\(file)") else {
+            #expect(result.status != 0)
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            return
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        let printed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? NSDictionary
+        let reference = try JSONSerialization.jsonObject(with: Data(expected.contractJSON().utf8)) as? NSDictionary
+        #expect(printed == reference)
     }
 }

@@ -2,45 +2,45 @@ import Foundation
 
 /// The per-element handlers (feedparser's `_start_*`/`_end_*` of the base formats, dc, itunes and media).
 extension FeedBuilder {
-    /// Runs the start handler of `name`; false when there is none.
-    func start(_ name: String, _ attrs: inout [String: String]) -> Bool {
-        switch name {
-        case "rss":
+    /// Runs the start handler of `element`; false when there is none.
+    func start(_ element: FeedElement, _ attrs: inout [String: String]) -> Bool {
+        switch element {
+        case .rss:
             if version.isEmpty || !version.hasPrefix("rss") {
                 let v = attrs["version"] ?? ""
                 let map = ["0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"]
                 version = map[v] ?? (v.hasPrefix("2.") ? "rss20" : "rss")
             }
-        case "channel": infeed = true; cdfCommon(attrs)
-        case "feed":
+        case .channel: infeed = true; cdfCommon(attrs)
+        case .feed:
             infeed = true
             if version.isEmpty {
                 let map = ["0.1": "atom01", "0.2": "atom02", "0.3": "atom03"]
                 version = map[attrs["version"] ?? ""] ?? "atom"
             }
-        case "image":
+        case .image:
             if !inentry { context.hasImage = true; if context === feed { feed.hasImage = true } }
             inimage = true; titleDepth = -1; push("image", false)
-        case "textinput":
+        case .textinput:
             context.hasTextInput = true
             intextinput = true; titleDepth = -1; push("textinput", false)
-        case "author", "managingeditor", "dc_author", "dc_creator", "itunes_author":
+        case .author, .managingeditor, .dcAuthor, .dcCreator, .itunesAuthor:
             inauthor = true; push("author", true)
             let c = context
             if c.authors == nil { c.authors = [] }
             c.authors!.append([:])
-        case "contributor":
+        case .contributor:
             incontributor = true; push("contributor", false)
-        case "dc_contributor":
+        case .dcContributor:
             incontributor = true; push("name", false)
-        case "name", "itunes_name": push("name", false)
-        case "width": push("width", false)
-        case "height": push("height", false)
-        case "url", "homepage", "uri": push("href", true)
-        case "email", "itunes_email": push("email", false)
-        case "subtitle", "tagline", "itunes_subtitle": pushContent("subtitle", attrs, "text/plain", true)
-        case "rights", "copyright", "dc_rights": pushContent("rights", attrs, "text/plain", true)
-        case "item", "entry":
+        case .name, .itunesName: push("name", false)
+        case .width: push("width", false)
+        case .height: push("height", false)
+        case .url, .homepage, .uri: push("href", true)
+        case .email, .itunesEmail: push("email", false)
+        case .subtitle, .tagline, .itunesSubtitle: pushContent("subtitle", attrs, "text/plain", true)
+        case .rights, .copyright, .dcRights: pushContent("rights", attrs, "text/plain", true)
+        case .item, .entry:
             let e = FeedContext()
             finishEntries()
             entries.append(e)
@@ -49,123 +49,123 @@ extension FeedBuilder {
             inentry = true; guidIsLinkFlag = false; titleDepth = -1
             if let id = attrs["rdf:about"], !id.isEmpty { context.values["id"] = id }
             cdfCommon(attrs)
-        case "language", "dc_language": push("language", true)
-        case "webmaster", "dc_publisher": push("publisher", true)
-        case "published", "issued", "pubdate", "dcterms_issued": push("published", true)
-        case "updated", "modified", "lastbuilddate", "dc_date", "dcterms_modified": push("updated", true)
-        case "created", "dcterms_created": push("created", true)
-        case "expirationdate": push("expired", true)
-        case "category", "keywords", "dc_subject", "media_category": push("category", true)
-        case "itunes_category": push("category", true)
-        case "link": startLink(&attrs)
-        case "guid", "id":
+        case .language, .dcLanguage: push("language", true)
+        case .webmaster, .dcPublisher: push("publisher", true)
+        case .published, .issued, .pubdate, .dctermsIssued: push("published", true)
+        case .updated, .modified, .lastbuilddate, .dcDate, .dctermsModified: push("updated", true)
+        case .created, .dctermsCreated: push("created", true)
+        case .expirationdate: push("expired", true)
+        case .category, .keywords, .dcSubject, .mediaCategory: push("category", true)
+        case .itunesCategory: push("category", true)
+        case .link: startLink(&attrs)
+        case .guid, .id:
             guidIsLinkFlag = (attrs["ispermalink"] ?? "true") == "true"
             push("id", true)
-        case "title", "dc_title", "media_title":
+        case .title, .dcTitle, .mediaTitle:
             if svgOK > 0 { return false }
             pushContent("title", attrs, "text/plain", infeed || inentry || insource)
-        case "description", "dc_description", "media_description":
+        case .description, .dcDescription, .mediaDescription:
             if context.values["summary"] != nil && !hasContent {
                 summaryKey = "content"; startContent(attrs)
             } else {
                 pushContent("description", attrs, "text/html", infeed || inentry || insource)
             }
-        case "abstract": pushContent("description", attrs, "text/plain", infeed || inentry || insource)
-        case "info", "feedburner_browserfriendly": pushContent("info", attrs, "text/plain", true)
-        case "generator": push("generator", true)
-        case "summary", "itunes_summary":
+        case .abstract: pushContent("description", attrs, "text/plain", infeed || inentry || insource)
+        case .info, .feedburnerBrowserfriendly: pushContent("info", attrs, "text/plain", true)
+        case .generator: push("generator", true)
+        case .summary, .itunesSummary:
             if context.values["summary"] != nil && !hasContent {
                 summaryKey = "content"; startContent(attrs)
             } else {
                 summaryKey = "summary"; pushContent("summary", attrs, "text/plain", true)
             }
-        case "enclosure", "cloud", "media_content", "media_group", "psc_chapters", "psc_chapter": break
-        case "source":
+        case .enclosure, .cloud, .mediaContent, .mediaGroup, .pscChapters, .pscChapter: break
+        case .source:
             push("source", true); insource = true; titleDepth = -1
-        case "content": startContent(attrs)
-        case "body", "xhtml_body": pushContent("content", attrs, "application/xhtml+xml", true)
-        case "content_encoded", "fullitem":
+        case .content: startContent(attrs)
+        case .body, .xhtmlBody: pushContent("content", attrs, "application/xhtml+xml", true)
+        case .contentEncoded, .fullitem:
             hasContent = true; pushContent("content", attrs, "text/html", true)
-        case "newlocation": push("newlocation", true)
-        case "itunes_owner": inpublisher = true; push("publisher", false)
-        case "itunes_image", "itunes_link": push("itunes_image", false)
-        case "media_rating": push("rating", true)
-        case "media_credit": push("credit", true)
-        case "media_restriction": push("restriction", true)
-        case "media_license": push("license", true)
-        case "media_thumbnail": push("url", true)
-        case "media_player": push("media_player", false)
-        case "dcterms_valid": push("validity", true)
-        case "ttl": push("ttl", true)
-        case "sy_updateperiod": push("sy_updateperiod", true)
-        case "sy_updatefrequency": push("sy_updatefrequency", true)
+        case .newlocation: push("newlocation", true)
+        case .itunesOwner: inpublisher = true; push("publisher", false)
+        case .itunesImage, .itunesLink: push("itunes_image", false)
+        case .mediaRating: push("rating", true)
+        case .mediaCredit: push("credit", true)
+        case .mediaRestriction: push("restriction", true)
+        case .mediaLicense: push("license", true)
+        case .mediaThumbnail: push("url", true)
+        case .mediaPlayer: push("media_player", false)
+        case .dctermsValid: push("validity", true)
+        case .ttl: push("ttl", true)
+        case .syUpdateperiod: push("sy_updateperiod", true)
+        case .syUpdatefrequency: push("sy_updatefrequency", true)
         default: return false
         }
         return true
     }
 
-    /// Runs the end handler of `name`; false when there is none (the caller then pops the element).
-    func end(_ name: String) -> Bool {
-        switch name {
-        case "channel", "feed": infeed = false
-        case "image": pop("image"); inimage = false
-        case "textinput": pop("textinput"); intextinput = false
-        case "author", "managingeditor", "dc_author", "dc_creator", "itunes_author":
+    /// Runs the end handler of `element`; false when there is none (the caller then pops the element).
+    func end(_ element: FeedElement) -> Bool {
+        switch element {
+        case .channel, .feed: infeed = false
+        case .image: pop("image"); inimage = false
+        case .textinput: pop("textinput"); intextinput = false
+        case .author, .managingeditor, .dcAuthor, .dcCreator, .itunesAuthor:
             pop("author"); inauthor = false; syncAuthorDetail()
-        case "contributor": pop("contributor"); incontributor = false
-        case "dc_contributor": endName(); incontributor = false
-        case "name", "itunes_name": endName()
-        case "url", "homepage", "uri":
+        case .contributor: pop("contributor"); incontributor = false
+        case .dcContributor: endName(); incontributor = false
+        case .name, .itunesName: endName()
+        case .url, .homepage, .uri:
             let v = pop("href")
             if inauthor, let v { saveAuthor("href", v) }
-        case "email", "itunes_email":
+        case .email, .itunesEmail:
             let v = pop("email") ?? ""
             if inpublisher { } else if inauthor { saveAuthor("email", v) }
-        case "subtitle", "tagline", "itunes_subtitle": popContent("subtitle")
-        case "rights", "copyright", "dc_rights": popContent("rights")
-        case "item", "entry": pop("item"); inentry = false; hasContent = false
-        case "language", "dc_language": lang = pop("language")
-        case "webmaster", "dc_publisher": pop("publisher")
-        case "published", "issued", "pubdate", "dcterms_issued":
+        case .subtitle, .tagline, .itunesSubtitle: popContent("subtitle")
+        case .rights, .copyright, .dcRights: popContent("rights")
+        case .item, .entry: pop("item"); inentry = false; hasContent = false
+        case .language, .dcLanguage: lang = pop("language")
+        case .webmaster, .dcPublisher: pop("publisher")
+        case .published, .issued, .pubdate, .dctermsIssued:
             let v = pop("published")
             context.published = .some(v.flatMap(DateParser.parse))
-        case "updated", "modified", "lastbuilddate", "dc_date", "dcterms_modified":
+        case .updated, .modified, .lastbuilddate, .dcDate, .dctermsModified:
             let v = pop("updated")
             context.updated = .some(v.flatMap(DateParser.parse))
-        case "created", "dcterms_created": pop("created")
-        case "expirationdate": pop("expired")
-        case "category", "keywords", "dc_subject", "media_category", "itunes_category": pop("category")
-        case "link": pop("link")
-        case "guid", "id":
+        case .created, .dctermsCreated: pop("created")
+        case .expirationdate: pop("expired")
+        case .category, .keywords, .dcSubject, .mediaCategory, .itunesCategory: pop("category")
+        case .link: pop("link")
+        case .guid, .id:
             let v = pop("id")
             let c = context
             if c.values["link"] == nil { c.guidIsLink = guidIsLinkFlag }
             if guidIsLinkFlag, let v { c.setDefault("link", v) }
-        case "title", "dc_title":
+        case .title, .dcTitle:
             if svgOK > 0 { return true }
             let v = popContent("title")
             if let v, !v.isEmpty { titleDepth = depth }
-        case "media_title":
+        case .mediaTitle:
             let saved = titleDepth
-            _ = end("title")
+            _ = end(.title)
             titleDepth = saved
-        case "description", "dc_description", "media_description", "abstract":
+        case .description, .dcDescription, .mediaDescription, .abstract:
             if summaryKey == "content" { endContent() } else { popContent("description") }
             summaryKey = nil
-        case "info", "feedburner_browserfriendly": popContent("info")
-        case "generator": pop("generator")
-        case "summary", "itunes_summary":
+        case .info, .feedburnerBrowserfriendly: popContent("info")
+        case .generator: pop("generator")
+        case .summary, .itunesSummary:
             if summaryKey == "content" { endContent() } else { popContent(summaryKey ?? "summary") }
             summaryKey = nil
-        case "source":
+        case .source:
             insource = false
             pop("source")
             source = FeedContext()
-        case "content", "body", "xhtml_body", "content_encoded", "fullitem": endContent()
-        case "itunes_owner": pop("publisher"); inpublisher = false
-        case "ttl": if let v = pop("ttl"), !inentry { ttl = v }
-        case "sy_updateperiod": if let v = pop("sy_updateperiod"), !inentry { syPeriod = v }
-        case "sy_updatefrequency": if let v = pop("sy_updatefrequency"), !inentry { syFrequency = v }
+        case .content, .body, .xhtmlBody, .contentEncoded, .fullitem: endContent()
+        case .itunesOwner: pop("publisher"); inpublisher = false
+        case .ttl: if let v = pop("ttl"), !inentry { ttl = v }
+        case .syUpdateperiod: if let v = pop("sy_updateperiod"), !inentry { syPeriod = v }
+        case .syUpdatefrequency: if let v = pop("sy_updatefrequency"), !inentry { syFrequency = v }
         default: return false
         }
         return true
@@ -175,12 +175,12 @@ extension FeedBuilder {
         if let lastmod = attrs["lastmod"] {
             push("updated", true)
             stack[stack.count - 1].pieces = [lastmod]
-            _ = end("updated")
+            _ = end(.updated)
         }
         if let href = attrs["href"] {
             push("link", true)
             stack[stack.count - 1].pieces = [href]
-            _ = end("link")
+            _ = end(.link)
         }
     }
 

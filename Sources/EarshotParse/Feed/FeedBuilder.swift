@@ -47,8 +47,10 @@ final class FeedBuilder {
     let feed = FeedContext()
     /// The entry being read (at most one: see ``finishEntries()``).
     var entries: [FeedContext] = []
-    /// Entries already read, cleaned into the result's form.
+    /// Entries already read, cleaned into the result's form (unless ``onEntry`` takes them).
     var finishedEntries: [ParsedEntry] = []
+    /// Where finished entries go instead of ``finishedEntries``, when set (streaming output).
+    var onEntry: ((ParsedEntry) -> Void)?
     /// How many entries the document had.
     var entryCount = 0
     var version = ""
@@ -59,7 +61,7 @@ final class FeedBuilder {
 
     // State
     /// See ``handlerName(_:)``.
-    var handlerNames: [String: (name: String, suffix: String, prefixed: Bool)] = [:]
+    var handlerNames: [String: (name: String, suffix: String, prefixed: Bool, element: FeedElement)] = [:]
     /// See ``resolvedBase(_:_:)``.
     var baseMemo: (current: String, base: String, result: String)?
     var namespacesInUse: [String: String] = [:]
@@ -127,18 +129,18 @@ final class FeedBuilder {
             handleData("<" + t + Self.strattrs(ordered) + ">", escape: false)
             return
         }
-        let (name, _, prefixed) = handlerName(tag)
+        let (name, _, prefixed, element) = handlerName(tag)
         if !prefixed && !Self.textInputChildren.contains(tag) { intextinput = false }
         if !prefixed && !Self.imageChildren.contains(tag) { inimage = false }
-        if !start(name, &attrs) {
+        if !start(element, &attrs) {
             if attrs.isEmpty { push(name, true) }
         }
     }
 
     func endElement(_ tag: String) {
-        let (name, suffix, _) = handlerName(tag)
+        let (name, suffix, _, element) = handlerName(tag)
         if suffix == "svg" && svgOK > 0 { svgOK -= 1 }
-        if svgOK > 0 || !end(name) { _ = pop(name) }
+        if svgOK > 0 || !end(element) { _ = pop(name) }
         if incontent > 0 && !(contentParams.present ? contentParams.type : "xml").hasSuffix("xml") {
             if tag == "xhtml:div" || tag == "div" { return }
             contentParams.type = "application/xhtml+xml"; contentParams.present = true
@@ -162,15 +164,16 @@ final class FeedBuilder {
     static let imageChildren: Set<String> = ["title", "link", "description", "url", "href", "width", "height"]
 
     /// feedparser's handler name for a tag (`dc:creator` → `dc_creator`, the prefix mapped through
-    /// ``namespaceMap``), its local part, and whether it has a prefix. Cached: ``trackNamespace(_:_:)``, the
-    /// only writer of the map, empties the cache.
-    func handlerName(_ tag: String) -> (name: String, suffix: String, prefixed: Bool) {
+    /// ``namespaceMap``), its local part, whether it has a prefix, and the handlers' code for the name. Cached:
+    /// ``trackNamespace(_:_:)``, the only writer of the map, empties the cache.
+    func handlerName(_ tag: String) -> (name: String, suffix: String, prefixed: Bool, element: FeedElement) {
         if let hit = handlerNames[tag] { return hit }
         var prefix = "", suffix = tag
         if let c = tag.firstIndex(of: ":") { prefix = String(tag[..<c]); suffix = String(tag[tag.index(after: c)...]) }
         prefix = namespaceMap[prefix] ?? prefix
         if !prefix.isEmpty { prefix += "_" }
-        let result = (prefix + suffix, suffix, !prefix.isEmpty)
+        let name = prefix + suffix
+        let result = (name, suffix, !prefix.isEmpty, FeedElement(handlerName: name))
         // More distinct tags than any real feed has: start over rather than grow (hostile documents).
         if handlerNames.count >= 4096 { handlerNames.removeAll(keepingCapacity: true) }
         handlerNames[tag] = result
@@ -244,7 +247,10 @@ final class FeedBuilder {
     /// (every write goes to `entries.last`, so an entry followed by another is complete) and at the end, so
     /// only one entry's raw text is ever held.
     func finishEntries() {
-        for e in entries { finishedEntries.append(FeedMapping.entry(e)) }
+        for e in entries {
+            let entry = FeedMapping.entry(e)
+            if let onEntry { onEntry(entry) } else { finishedEntries.append(entry) }
+        }
         entries.removeAll()
     }
 
@@ -460,9 +466,12 @@ final class FeedBuilder {
         // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8.
         var text = s
         let found = text.withUTF8 { b -> Bool in
+            guard let base = b.baseAddress else { return false }
             var i = 0
-            while i + 1 < b.count {
-                if b[i] == 0xC2 && b[i + 1] >= 0x80 && b[i + 1] <= 0x9F { return true }
+            // memchr finds each 0xC2 (vectorized in libc); most text has none.
+            while i + 1 < b.count, let p = memchr(base + i, 0xC2, b.count - 1 - i) {
+                i = UnsafeRawPointer(p) - UnsafeRawPointer(base)
+                if b[i + 1] >= 0x80 && b[i + 1] <= 0x9F { return true }
                 i += 1
             }
             return false

@@ -29,7 +29,9 @@ struct FeedEncoding {
         return body(UnsafeBufferPointer(rebasing: input[bodyStart...]))
     }
 
-    static func convert(_ input: UnsafeBufferPointer<UInt8>, charset: String?) -> FeedEncoding {
+    /// `release`, when given, is told how far the UTF-8 check has read (see ``MappedInput``).
+    static func convert(_ input: UnsafeBufferPointer<UInt8>, charset: String?,
+                        release: ((UnsafeRawPointer) -> Void)? = nil) -> FeedEncoding {
         var start = 0
         var bom = ""
         func starts(_ p: [UInt8]) -> Bool { input.count >= p.count && input.prefix(p.count).elementsEqual(p) }
@@ -65,7 +67,7 @@ struct FeedEncoding {
         for proposed in [declared, xmlEncoding, bom, "utf-8", "windows-1252", "iso-8859-2"] where !proposed.isEmpty {
             if tried.contains(proposed) { continue }
             tried.append(proposed)
-            guard let decoded = decodeDocument(data, as: proposed) else { continue }
+            guard let decoded = decodeDocument(data, as: proposed, release: release) else { continue }
             if proposed != declared {
                 warnings.append("document declared as \(declared), but parsed as \(proposed)")
             }
@@ -87,11 +89,12 @@ struct FeedEncoding {
 
     /// The whole document decoded as `name`: `.some(nil)` when it is valid UTF-8 as it stands (use it in
     /// place), `.some(bytes)` when converted, nil when it is not valid in that encoding.
-    static func decodeDocument(_ bytes: UnsafeBufferPointer<UInt8>, as name: String) -> [UInt8]?? {
+    static func decodeDocument(_ bytes: UnsafeBufferPointer<UInt8>, as name: String,
+                               release: ((UnsafeRawPointer) -> Void)? = nil) -> [UInt8]?? {
         guard let iconvName = FeedCodecNames.iconvName(name) else { return nil }
         switch iconvName {
         case "UTF-8":
-            return validUTF8(bytes) ? .some(nil) : nil
+            return validUTF8(bytes, release: release) ? .some(nil) : nil
         case "ASCII", "US-ASCII", "ANSI_X3.4-1968":
             return bytes.allSatisfy({ $0 < 0x80 }) ? .some(nil) : nil
         case "ISO-8859-1", "LATIN1", "ISO8859-1":
@@ -183,13 +186,16 @@ struct FeedEncoding {
     }
 
     /// Whether `b` is well-formed UTF-8 (Unicode Table 3-7: no overlong forms, surrogates or values
-    /// above U+10FFFF), checking ASCII eight bytes at a time.
-    static func validUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// above U+10FFFF), checking ASCII eight bytes at a time. `release`, when given, is told the position
+    /// read every ``MappedInput/releaseStep`` bytes.
+    static func validUTF8(_ b: UnsafeBufferPointer<UInt8>, release: ((UnsafeRawPointer) -> Void)? = nil) -> Bool {
         guard let base = b.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         let n = b.count
         var i = 0
+        var checkpoint = release == nil ? Int.max : MappedInput.releaseStep
         while i < n {
+            if i >= checkpoint { release?(raw + i); checkpoint = i + MappedInput.releaseStep }
             // A word with no high bit set is eight ASCII bytes.
             if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8; continue

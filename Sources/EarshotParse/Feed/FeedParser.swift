@@ -10,22 +10,39 @@ import CLibXML2
 /// bounded window, not a copy of the document.
 public enum FeedParser {
     public static func parse(_ data: Data, url: String?, charset: String?, options: ParseOptions) throws -> ParsedDocument {
-        if data.count > options.maximumBytes {
-            throw ParseError("is not an RSS, Atom or RDF feed (larger than the limit of \(options.maximumBytes) bytes); check the URL")
-        }
+        try parse(data, url: url, charset: charset, options: options, onEntry: nil)
+    }
+
+    /// Parses `data`; with `onEntry`, each entry goes to it as soon as it is read, and the result's `entries`
+    /// stay empty.
+    static func parse(_ data: Data, url: String?, charset: String?, options: ParseOptions,
+                      onEntry: ((ParsedEntry) -> Void)?) throws -> ParsedDocument {
+        try checkSize(data.count, options)
         return try data.withUnsafeBytes { raw in
-            try parse(raw.bindMemory(to: UInt8.self), url: url, charset: charset, options: options)
+            try parse(raw.bindMemory(to: UInt8.self), url: url, charset: charset, options: options, onEntry: onEntry)
+        }
+    }
+
+    static func checkSize(_ count: Int, _ options: ParseOptions) throws {
+        if count > options.maximumBytes {
+            throw ParseError("is not an RSS, Atom or RDF feed (larger than the limit of \(options.maximumBytes) bytes); check the URL")
         }
     }
 
     static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
 
-    static func parse(_ raw: UnsafeBufferPointer<UInt8>, url: String?, charset: String?, options: ParseOptions) throws -> ParsedDocument {
+    /// The parse proper. `input`, when given, is the mapping `raw` lies in: its pages are dropped as they
+    /// are read (see ``MappedInput``).
+    static func parse(_ raw: UnsafeBufferPointer<UInt8>, url: String?, charset: String?, options: ParseOptions,
+                      onEntry: ((ParsedEntry) -> Void)? = nil, input: MappedInput? = nil) throws -> ParsedDocument {
         guard let firstByte = raw.first(where: { !isSpace($0) }) else {
             throw ParseError("is not an RSS, Atom or RDF feed (the document is empty); check the URL")
         }
-        let encoded = FeedEncoding.convert(raw, charset: charset)
+        let release: ((UnsafeRawPointer) -> Void)? = input.map { input in { input.release(upTo: $0) } }
+        let encoded = FeedEncoding.convert(raw, charset: charset, release: release)
+        input?.restart()
         let builder = FeedBuilder(baseURI: url)
+        builder.onEntry = onEntry
         builder.utf8Document = encoded.encoding == "utf-8"
         let handler = FeedSAXHandler(builder: builder, maximumDepth: options.maximumDepth)
         var prepass = FeedPrepass()
@@ -34,7 +51,7 @@ public enum FeedParser {
             let bodyStart = prepass.head(body)
             if prepass.netscapeDoctype { builder.version = "rss091n" }
             let push = FeedPushParser(handler: handler)
-            prepass.body(body, from: bodyStart) { push.feed($0) }
+            prepass.body(body, from: bodyStart, release: release) { push.feed($0) }
             push.finish()
         }
 

@@ -125,11 +125,20 @@ struct FeedPrepass {
 
     /// The body, from `start` to the end: references rewritten (see the type's documentation), CDATA sections
     /// and comments copied. Output goes to `sink` (false from it stops the prepass); the last piece included.
-    mutating func body(_ b: UnsafeBufferPointer<UInt8>, from start: Int, sink: (UnsafeBufferPointer<UInt8>) -> Bool) {
+    /// `release`, when given, is told every ``MappedInput/releaseStep`` bytes how far the input was consumed
+    /// (everything before was handed to the sink).
+    mutating func body(_ b: UnsafeBufferPointer<UInt8>, from start: Int, release: ((UnsafeRawPointer) -> Void)? = nil,
+                       sink: (UnsafeBufferPointer<UInt8>) -> Bool) {
         let n = b.count
         var i = start
         output.reserveCapacity(Self.windowSize + 4096)
+        var checkpoint = release == nil ? Int.max : start + MappedInput.releaseStep
         while i < n && !stopped {
+            if i >= checkpoint, let base = b.baseAddress {
+                // Bytes before `i` are in the sink or in `output` (a copy): the input behind may go.
+                release?(UnsafeRawPointer(base + i))
+                checkpoint = i + MappedInput.releaseStep
+            }
             // A run of plain text up to the next "<" or "&" is copied in one go.
             var j = i
             while j < n, b[j] != UInt8(ascii: "<"), b[j] != UInt8(ascii: "&") { j += 1 }

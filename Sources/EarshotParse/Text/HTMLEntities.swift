@@ -1,18 +1,37 @@
 /// HTML named character references (the HTML5 list) and numeric references, decoded the way browsers and
 /// Python's `html.unescape` do.
 public enum HTMLEntities {
-    /// name (with or without the trailing ";") → replacement text as UTF-8.
+    /// name (with or without the trailing ";") → replacement text as UTF-8. Built once per process from
+    /// ``HTMLEntityData/table`` by one scan of its bytes (no splitting into substrings, no number parsing
+    /// through strings): about 2,200 names, a fraction of a millisecond.
     static let table: [String: [UInt8]] = {
         var t: [String: [UInt8]] = [:]
         t.reserveCapacity(2300)
-        for item in HTMLEntityData.table.split(separator: "|") {
-            guard let eq = item.firstIndex(of: "=") else { continue }
-            let name = String(item[..<eq])
-            var s = ""
-            for hex in item[item.index(after: eq)...].split(separator: ",") {
-                if let v = UInt32(hex, radix: 16), let u = Unicode.Scalar(v) { s.unicodeScalars.append(u) }
+        var source = HTMLEntityData.table
+        source.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                // name=hex[,hex]|
+                let nameStart = i
+                while i < b.count, b[i] != UInt8(ascii: "=") { i += 1 }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<i]), as: UTF8.self)
+                i += 1
+                var value: [UInt8] = []
+                var scalar: UInt32 = 0
+                while i <= b.count {
+                    let c = i < b.count ? b[i] : UInt8(ascii: "|")
+                    i += 1
+                    switch c {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): scalar = scalar << 4 | UInt32(c - UInt8(ascii: "0"))
+                    case UInt8(ascii: "a")...UInt8(ascii: "f"): scalar = scalar << 4 | UInt32(c - UInt8(ascii: "a") + 10)
+                    default:  // "," or "|": the scalar is complete
+                        if let u = Unicode.Scalar(scalar) { UTF8.encode(u) { value.append($0) } }
+                        scalar = 0
+                    }
+                    if c == UInt8(ascii: "|") { break }
+                }
+                t[name] = value
             }
-            t[name] = Array(s.utf8)
         }
         return t
     }()

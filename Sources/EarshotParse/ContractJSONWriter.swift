@@ -1,0 +1,188 @@
+import Foundation
+
+/// Writes the contract JSON (see ``ParsedDocument/contractJSON()``) piecewise, entry by entry, so that
+/// `earshot parse` never holds the whole document's JSON (or its entries) in memory.
+///
+/// Use: ``append(_:)`` each entry as the parser delivers it, then ``finish(_:)`` with the document (its
+/// head fields and warnings; its `entries` are ignored). Bytes go to `sink` in pieces of about
+/// ``bufferSize``.
+///
+/// Key order: in RSS the channel's title, link, language or date may come after the items, so the head
+/// fields are known only at the end. While the entries' JSON stays under `holdLimit` bytes it is held back and
+/// the output is byte for byte ``ParsedDocument/contractJSON()``. Past that the writer streams and writes
+/// `{"entries":[...],"kind":...,"title":...,...,"warnings":[...]}`: the same JSON object (key order has no
+/// meaning in JSON), with the head after the entries.
+public struct ContractJSONWriter {
+    /// The size of the pieces handed to the sink.
+    public static let bufferSize = 64 * 1024
+    /// Entries JSON held back (for the contract's key order) before the writer starts streaming.
+    public static let defaultHoldLimit = 1 << 20
+
+    private let sink: (UnsafeRawBufferPointer) -> Void
+    private let holdLimit: Int
+    /// Bytes not yet handed to the sink (while held back: the entries written so far).
+    private var buffer: [UInt8] = []
+    /// Whether output has started (entries first); false while entries are held back.
+    private var streaming = false
+    private var entryCount = 0
+
+    public init(holdLimit: Int = ContractJSONWriter.defaultHoldLimit, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.sink = sink
+        self.holdLimit = holdLimit
+        buffer.reserveCapacity(Self.bufferSize + 4096)
+    }
+
+    /// Writes one entry.
+    public mutating func append(_ entry: ParsedEntry) {
+        if entryCount > 0 { buffer.append(UInt8(ascii: ",")) }
+        entryCount += 1
+        JSONBytes.entry(entry, into: &buffer)
+        if streaming {
+            if buffer.count >= Self.bufferSize { flush() }
+        } else if buffer.count > holdLimit {
+            // Too much to hold: start streaming, entries first.
+            var held = buffer
+            buffer = Array("{\"entries\":[".utf8)
+            buffer.append(contentsOf: held)
+            held = []
+            streaming = true
+            flush()
+        }
+    }
+
+    /// Writes the head fields and warnings of `document` (not its entries: see ``append(_:)``) and ends the
+    /// JSON (no line break).
+    public mutating func finish(_ document: ParsedDocument) {
+        if streaming {
+            buffer.append(contentsOf: "],".utf8)
+            JSONBytes.head(document, into: &buffer)
+            buffer.append(UInt8(ascii: ","))
+        } else {
+            let entries = buffer
+            buffer = [UInt8(ascii: "{")]
+            buffer.reserveCapacity(entries.count + 1024)
+            JSONBytes.head(document, into: &buffer)
+            buffer.append(contentsOf: ",\"entries\":[".utf8)
+            buffer.append(contentsOf: entries)
+            buffer.append(contentsOf: "],".utf8)
+        }
+        buffer.append(contentsOf: "\"warnings\":[".utf8)
+        for (index, warning) in document.warnings.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            JSONBytes.string(warning, into: &buffer)
+        }
+        buffer.append(contentsOf: "]}".utf8)
+        flush()
+    }
+
+    private mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes(sink)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The contract's JSON pieces as UTF-8 bytes, the same text ``JSONText`` and ``ContractDate`` make.
+enum JSONBytes {
+    /// `"kind":...,"title":...,"link":...,"subtitle":...,"language":...,"updated":...` (no braces).
+    static func head(_ d: ParsedDocument, into out: inout [UInt8]) {
+        out.append(contentsOf: "\"kind\":".utf8); string(d.kind.rawValue, into: &out)
+        out.append(contentsOf: ",\"title\":".utf8); optional(d.title, into: &out)
+        out.append(contentsOf: ",\"link\":".utf8); optional(d.link, into: &out)
+        out.append(contentsOf: ",\"subtitle\":".utf8); optional(d.subtitle, into: &out)
+        out.append(contentsOf: ",\"language\":".utf8); optional(d.language, into: &out)
+        out.append(contentsOf: ",\"updated\":".utf8); date(d.updated, into: &out)
+    }
+
+    /// One entry object.
+    static func entry(_ e: ParsedEntry, into out: inout [UInt8]) {
+        out.append(contentsOf: "{\"id\":".utf8); optional(e.id, into: &out)
+        out.append(contentsOf: ",\"title\":".utf8); optional(e.title, into: &out)
+        out.append(contentsOf: ",\"link\":".utf8); optional(e.link, into: &out)
+        out.append(contentsOf: ",\"author\":".utf8); optional(e.author, into: &out)
+        out.append(contentsOf: ",\"published\":".utf8); date(e.published, into: &out)
+        out.append(contentsOf: ",\"updated\":".utf8); date(e.updated, into: &out)
+        out.append(contentsOf: ",\"summary\":".utf8); optional(e.summary, into: &out)
+        out.append(contentsOf: ",\"content\":".utf8); optional(e.content, into: &out)
+        out.append(contentsOf: ",\"rating\":".utf8); out.append(contentsOf: JSONText.number(e.rating).utf8)
+        out.append(contentsOf: ",\"best_rating\":".utf8); out.append(contentsOf: JSONText.number(e.bestRating).utf8)
+        out.append(contentsOf: ",\"worst_rating\":".utf8); out.append(contentsOf: JSONText.number(e.worstRating).utf8)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func optional(_ s: String?, into out: inout [UInt8]) {
+        if let s { string(s, into: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    /// `"YYYY-MM-DDTHH:MM:SSZ"` (UTC) or null, as ``ContractDate/format(_:)`` writes it.
+    static func date(_ d: Date?, into out: inout [UInt8]) {
+        guard let d else { out.append(contentsOf: "null".utf8); return }
+        var t = time_t(d.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func digits(_ v: Int32, _ width: Int) {
+            // Zero-padded to `width`; wider values (years past 9999) in full, as ContractDate does.
+            let s = Array(String(v).utf8)
+            if s.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - s.count)) }
+            out.append(contentsOf: s)
+        }
+        func two(_ v: Int32) {
+            guard v >= 0 && v < 100 else { digits(v, 2); return }
+            out.append(UInt8(ascii: "0") + UInt8(v / 10)); out.append(UInt8(ascii: "0") + UInt8(v % 10))
+        }
+        out.append(UInt8(ascii: "\""))
+        digits(parts.tm_year + 1900, 4); out.append(UInt8(ascii: "-"))
+        two(parts.tm_mon + 1); out.append(UInt8(ascii: "-"))
+        two(parts.tm_mday); out.append(UInt8(ascii: "T"))
+        two(parts.tm_hour); out.append(UInt8(ascii: ":"))
+        two(parts.tm_min); out.append(UInt8(ascii: ":"))
+        two(parts.tm_sec); out.append(contentsOf: "Z\"".utf8)
+    }
+
+    /// Whether any of the eight bytes in `word` is below 0x20, a quote or a backslash. Bit tricks on the
+    /// whole word: `(x - 0x01…) & ~x & 0x80…` is non-zero exactly when some byte of x is zero, and
+    /// `(x - n·0x01…) & ~x & 0x80…` when some byte is below n (n ≤ 0x80).
+    @inline(__always) static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word
+        let zeros = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+        return (control | zeros) & highs != 0
+    }
+
+    /// A JSON string (RFC 8259 escapes, as ``JSONText/string(_:)``): runs without escapes copied at once.
+    static func string(_ s: String, into out: inout [UInt8]) {
+        var text = s
+        text.withUTF8 { b in
+            out.append(UInt8(ascii: "\""))
+            var start = 0
+            var i = 0
+            while i < b.count {
+                // Eight bytes at a time while none needs escaping (see `needsEscape`).
+                if i + 8 <= b.count, let base = b.baseAddress,
+                   !needsEscape(UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8; continue
+                }
+                let c = b[i]
+                i += 1
+                guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
+                if i - 1 > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<(i - 1)])) }
+                start = i
+                switch c {
+                case 0x22: out.append(contentsOf: "\\\"".utf8)
+                case 0x5C: out.append(contentsOf: "\\\\".utf8)
+                case 0x0A: out.append(contentsOf: "\\n".utf8)
+                case 0x0D: out.append(contentsOf: "\\r".utf8)
+                case 0x09: out.append(contentsOf: "\\t".utf8)
+                default:
+                    // \u00XX with lowercase hex digits.
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(hex[Int(c >> 4)]); out.append(hex[Int(c & 0x0F)])
+                }
+            }
+            if b.count > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<b.count])) }
+            out.append(UInt8(ascii: "\""))
+        }
+    }
+}
