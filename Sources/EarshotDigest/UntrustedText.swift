@@ -9,7 +9,7 @@ import Foundation
 /// (U+2028/U+2029 break lines and some JavaScript string literals), and bidirectional overrides (which
 /// can make "gpj.exe" read as "exe.jpg"). It also caps the length so one enormous post cannot bury the
 /// digest.
-enum UntrustedText {
+public enum UntrustedText {
     /// Plain, single-line, length-capped text.
     ///
     /// - Parameters:
@@ -77,7 +77,7 @@ enum UntrustedText {
     ///
     /// Escaping all five of `& < > " '` means the same function is safe in both places, so no call
     /// site has to know which one it is in.
-    static func html(_ text: String) -> String {
+    public static func html(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for ch in text.unicodeScalars {

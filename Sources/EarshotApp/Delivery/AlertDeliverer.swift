@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import EarshotDigest
 import EarshotFetch
 import EarshotStore
 import EarshotTriage
@@ -101,7 +102,7 @@ public struct AlertDeliverer {
         case "smtp":
             guard let url = channel.url, let from = channel.from else { return .failure("smtp channel without url or from") }
             let message = MailMessage(from: from, to: channel.to, subject: alert.subject, text: text,
-                                      html: "<p>" + HTMLEscape.text(text) + "</p>", messageID: alert.idempotencyKey,
+                                      html: "<p>" + UntrustedText.html(text) + "</p>", messageID: alert.idempotencyKey,
                                       thread: fields["thread"] as? String).rfc5322()
             let env = ProcessInfo.processInfo.environment
             switch MailSender.send(smtpURL: url, from: from, to: channel.to, message: message,
