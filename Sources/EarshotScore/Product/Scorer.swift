@@ -23,6 +23,8 @@ public struct Scorer: Sendable {
     /// lists and polite softening are worded positively even in negative reviews. Subtracting
     /// this from their sentence mean recentres them.
     static let longTextBias = 0.1
+    /// Up to this many bytes a text is scored whole, as VADER does (a tweet's 280 characters).
+    static let shortTextBytes = 280
     /// The compound given to a complaint whose words alone look neutral or positive: just
     /// beyond the negative threshold, so the label agrees with the complaint.
     static let complaintCompound = -0.1
@@ -83,7 +85,8 @@ public struct Scorer: Sendable {
         // Targeted compound: a short text keeps VADER's whole-text score (what it was built
         // for); a longer one takes the weighted mean of its opinionated sentences.
         var compound = whole.compound
-        if parts.count > 2 || brandSentences > 0 || input.title != nil {
+        // (A tweet-length text of a few short sentences is what VADER was built and validated on.)
+        if (parts.count > 2 && input.text.utf8.count > Self.shortTextBytes) || brandSentences > 0 || input.title != nil {
             let opinionated = sentenceScores.filter { abs($0.compound) >= SentimentLabel.threshold }
             // Negativity bias: in a long text, a negative sentence says more about the verdict
             // than a positive one (reviewers soften criticism with praise, not the reverse).
@@ -125,7 +128,7 @@ public struct Scorer: Sendable {
             reasons.append("complaint cue: '\(f.phrase)' (\(f.kind.rawValue)\(f.weight < 1 ? ", weak" : ""))")
         }
         if verdict.isComplaint {
-            compound = min(compound, Self.complaintCompound)
+            if (hasStrongCue && compound < Self.praiseCompound) || compound < SentimentLabel.threshold { compound = min(compound, Self.complaintCompound) }
             reasons.append("complaint: cue strength \(Self.format(verdict.strength)) ≥ \(Self.format(ComplaintDetector.threshold))")
         }
 
