@@ -56,3 +56,22 @@ import Testing
         #expect(throws: QueryError.self) { try BrandQuery("-acme") }
     }
 }
+
+/// The substring pre-filter must never change an answer.
+struct BrandQueryPrefilterTests {
+    @Test(arguments: [
+        ("acme", "ACME's router died", true),
+        ("acme", "Thanks @AcmeHelp", false),
+        ("@acme", "thanks @ACME for the fix", true),
+        ("#acme", "loving it #Acme", true),
+        ("acme -jobs", "no mention here", false),
+        ("-(-acme)", "Acme again", true),
+        ("-(-acme)", "nothing", false),
+        ("\"bright wave\" OR brightwave", "Bright Wave's prices", true),
+        ("société", "La Société Générale", true),
+        ("société", "autre chose", false),
+    ])
+    func answersAsWithoutIt(query: String, text: String, expected: Bool) throws {
+        #expect(try BrandQuery(query).matches(text) == expected)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 /// A saved search for a brand: which texts mention it.
 ///
 /// Syntax (case-insensitive, matching whole words):
@@ -27,6 +28,9 @@ public struct BrandQuery: Sendable {
     /// The positive terms and phrases (not under an exclusion), lower-cased, in order, for
     /// targeted sentiment (``ScoreInput/brandTerms``).
     public let terms: [String]
+    /// ASCII needles (each positive term's first word, lower-cased, without @/#) when the query
+    /// cannot match a text that contains none of them; nil when that shortcut does not hold.
+    let needles: [[UInt8]]?
 
     /// Parses a query.
     /// - Throws: ``QueryError`` naming the column of the first problem.
@@ -41,10 +45,19 @@ public struct BrandQuery: Sendable {
         }
         var seen: Set<String> = []
         terms = collected.filter { seen.insert($0).inserted }
+        // The query is monotone in its positive terms: with every positive term absent and every
+        // excluded one absent too (the most favourable case) it must still fail for the shortcut.
+        let firstWords = terms.compactMap { QueryText.words($0).first.map { String($0.drop { $0 == "@" || $0 == "#" }) } }
+        if !Self.evaluate(root, []) && firstWords.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } }) {
+            needles = firstWords.map { Array($0.utf8) }
+        } else {
+            needles = nil
+        }
     }
 
     /// Whether `text` satisfies the query.
     public func matches(_ text: String) -> Bool {
+        if let needles, !Self.containsAny(needles, in: text) { return false }
         let words = QueryText.words(text)
         return Self.evaluate(root, words)
     }
@@ -81,5 +94,32 @@ public struct BrandQuery: Sendable {
             return true
         }
         return false
+    }
+
+    /// Whether any needle occurs in the text, ASCII case-insensitively (a cheap pre-filter: most
+    /// feed items never name the brand, and tokenising them all cost a tenth of a run).
+    static func containsAny(_ needles: [[UInt8]], in text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var lowered = [UInt8](repeating: 0, count: bytes.count)
+            for i in 0 ..< bytes.count {
+                let b = bytes[i]
+                lowered[i] = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+            }
+            return needles.contains { needle in
+                guard let first = needle.first, needle.count <= lowered.count else { return false }
+                var i = 0
+                let last = lowered.count - needle.count
+                while i <= last {
+                    if lowered[i] == first {
+                        var k = 1
+                        while k < needle.count && lowered[i + k] == needle[k] { k += 1 }
+                        if k == needle.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 }
