@@ -102,3 +102,26 @@ struct ParseCommandTests {
         #expect(printed == reference)
     }
 }
+
+/// Sources by hand: OPML import, add, remove; nothing twice.
+struct SourcesCommandTests {
+    @Test func importAddRemove() throws {
+        let folder = TestPaths.temporaryFolder("earshot-sources")
+        let store = folder.appendingPathComponent("earshot.sqlite").path
+        let opml = TestPaths.fixtures.appendingPathComponent("opml/subscriptions.opml").path
+        let first = try runEarshot(["sources", "import", opml, "--store", store])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("imported 2 of 2"))
+        let again = try runEarshot(["sources", "import", opml, "--store", store])
+        #expect(again.stdout.contains("imported 0 of 2"))
+        #expect(try runEarshot(["sources", "add", "reviews", "https://reviews.example/acme", "--kind", "reviews", "--store", store]).status == 0)
+        let duplicate = try runEarshot(["sources", "add", "reviews", "https://reviews.example/other", "--store", store])
+        #expect(duplicate.status != 0)
+        #expect(duplicate.stderr.contains("exists"))
+        #expect(try runEarshot(["sources", "remove", "reviews", "--store", store]).status == 0)
+        let list = try runEarshot(["sources", "list", "--json", "--store", store])
+        let sources = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(Set(sources.compactMap { $0["name"] as? String }) == ["netnatter-broadband", "local-news-tech"])
+        #expect(try runEarshot(["sources", "remove", "nope", "--store", store]).status == 66)
+    }
+}
