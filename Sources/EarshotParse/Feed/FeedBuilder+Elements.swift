@@ -174,12 +174,12 @@ extension FeedBuilder {
     func cdfCommon(_ attrs: [String: String]) {
         if let lastmod = attrs["lastmod"] {
             push("updated", true)
-            stack[stack.count - 1].pieces = [lastmod]
+            stack[stack.count - 1].set(lastmod)
             _ = end(.updated)
         }
         if let href = attrs["href"] {
             push("link", true)
-            stack[stack.count - 1].pieces = [href]
+            stack[stack.count - 1].set(href)
             _ = end(.link)
         }
     }

@@ -3,7 +3,28 @@ import Foundation
 /// The element-level state machine that turns SAX events into feed values, ported from feedparser's
 /// `_FeedParserMixin` so that results match feedparser's (the conformance corpus was made with it).
 final class FeedBuilder {
-    struct Frame { var element: String; var expectingText: Bool; var pieces: [String] }
+    /// An open element: its text as UTF-8 bytes, the pieces (text runs, markup) end to end, with where each
+    /// piece ends; the text becomes a String once, when the element closes.
+    struct Frame {
+        var element: String
+        var expectingText: Bool
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+
+        init(element: String, expectingText: Bool) { self.element = element; self.expectingText = expectingText }
+
+        /// Replaces the text with one piece.
+        mutating func set(_ s: String) { bytes = Array(s.utf8); ends = [bytes.count] }
+
+        /// The pieces decoded one by one, as Strings.
+        var pieceStrings: [String] {
+            var out: [String] = []
+            out.reserveCapacity(ends.count)
+            var start = 0
+            for end in ends { out.append(String(decoding: bytes[start..<end], as: UTF8.self)); start = end }
+            return out
+        }
+    }
     struct ContentParams { var type: String = ""; var base64 = false; var present = false }
 
     static let namespaces: [String: String] = [
@@ -196,12 +217,72 @@ final class FeedBuilder {
     }
 
     func handleData(_ text: String, escape: Bool = true) {
-        guard !stack.isEmpty else { return }
+        var text = text
+        text.withUTF8 { handleData($0, escape: escape) }
+    }
+
+    /// Text (UTF-8 bytes, not necessarily valid) for the open element, as one piece.
+    func handleData(_ text: UnsafeBufferPointer<UInt8>, escape: Bool = true) {
+        guard !stack.isEmpty, !text.isEmpty else { return }
+        let top = stack.count - 1
         if escape && contentParams.present && contentParams.type == "application/xhtml+xml" {
-            stack[stack.count - 1].pieces.append(Self.xmlEscape(text))
+            Self.xmlEscape(text, into: &stack[top].bytes)
         } else {
-            stack[stack.count - 1].pieces.append(text)
+            stack[top].bytes.append(contentsOf: text)
         }
+        stack[top].ends.append(stack[top].bytes.count)
+    }
+
+    /// ``xmlEscape(_:)`` on bytes: `&`, `<` and `>` are ASCII, never part of a longer sequence.
+    static func xmlEscape(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        var start = 0
+        for i in 0..<text.count {
+            let c = text[i]
+            guard c == 0x26 || c == 0x3C || c == 0x3E else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
+            switch c {
+            case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])   // &amp;
+            case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])         // &lt;
+            default: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])           // &gt;
+            }
+            start = i + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<text.count]))
+    }
+
+    /// Whether decoding the pieces joined gives what decoding them one by one and joining gives: true when
+    /// no piece but the last ends inside a multi-byte sequence a following byte could complete (a lead byte
+    /// with fewer continuation bytes after it than it needs).
+    static func piecesJoinCleanly(_ b: UnsafeBufferPointer<UInt8>, _ ends: [Int]) -> Bool {
+        for e in ends.dropLast() where e > 0 && b[e - 1] >= 0x80 {
+            var k = e - 1
+            while k > 0, e - k < 4, b[k] & 0xC0 == 0x80 { k -= 1 }
+            let lead = b[k]
+            let need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0
+            if lead & 0xC0 != 0x80 && e - k - 1 < need { return false }
+        }
+        return true
+    }
+
+    /// The bytes without Python's whitespace (``TextCleaner/isSpace(_:)``) at either end, as
+    /// ``Swift/String/trimmingSpaces()`` does on a String: whitespace characters are valid sequences that start
+    /// at a lead or ASCII byte, where a decoder starts afresh, so cutting them off the bytes before decoding
+    /// gives what cutting them off the decoded text gives.
+    static func trimmedRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var start = 0
+        while start < b.count {
+            let width = TextCleaner.spaceLength(b, start)
+            if width == 0 { break }
+            start += width
+        }
+        var end = b.count
+        while end > start {
+            var k = end - 1
+            while k > start, b[k] & 0xC0 == 0x80 { k -= 1 }
+            guard TextCleaner.spaceLength(UnsafeBufferPointer(rebasing: b[..<end]), k) == end - k else { break }
+            end = k
+        }
+        return start..<end
     }
 
     func trackNamespace(_ prefix: String?, _ uri: String) {
@@ -257,7 +338,7 @@ final class FeedBuilder {
     // MARK: - The element stack
 
     func push(_ element: String, _ expectingText: Bool) {
-        stack.append(Frame(element: element, expectingText: expectingText, pieces: []))
+        stack.append(Frame(element: element, expectingText: expectingText))
     }
 
     static func mapContentType(_ t: String) -> String {
@@ -300,10 +381,11 @@ final class FeedBuilder {
 
     @discardableResult
     func pop(_ element: String, stripWhitespace: Bool = true) -> String? {
-        guard let top = stack.last, top.element == element else { return nil }
-        stack.removeLast()
-        var pieces = top.pieces
+        guard let last = stack.last?.element, last == element else { return nil }
+        let top = stack.removeLast()
+        var output: String
         if version == "atom10" && contentParams.present && contentParams.type == "application/xhtml+xml" {
+            var pieces = top.pieceStrings
             while pieces.count > 1, pieces.last!.trimmingSpaces().isEmpty { pieces.removeLast() }
             while pieces.count > 1, pieces.first!.trimmingSpaces().isEmpty { pieces.removeFirst() }
             if let first = pieces.first, first == "<div>" || first.hasPrefix("<div "), pieces.last == "</div>" {
@@ -315,9 +397,18 @@ final class FeedBuilder {
                 }
                 if !broke { pieces = Array(pieces.dropFirst().dropLast()) }
             }
+            output = pieces.joined()
+            if stripWhitespace { output = output.trimmingSpaces() }
+        } else {
+            output = top.bytes.withUnsafeBufferPointer { b -> String in
+                if !Self.piecesJoinCleanly(b, top.ends) {
+                    let joined = top.pieceStrings.joined()
+                    return stripWhitespace ? joined.trimmingSpaces() : joined
+                }
+                let range = stripWhitespace ? Self.trimmedRange(b) : 0..<b.count
+                return String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
+            }
         }
-        var output = pieces.joined()
-        if stripWhitespace { output = output.trimmingSpaces() }
         if !top.expectingText { return output }
 
         if contentParams.present && contentParams.base64 {

@@ -26,6 +26,17 @@ struct FeedPrepass {
 
     static let xmlPredefined: Set<String> = ["lt", "gt", "amp", "quot", "apos"]
 
+    /// Whether the bytes are one of ``xmlPredefined``'s names (no String made: most references are these).
+    @inline(__always) static func isXMLPredefined(_ n: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch n.count {
+        case 2: return (n[0] == UInt8(ascii: "l") || n[0] == UInt8(ascii: "g")) && n[1] == UInt8(ascii: "t")
+        case 3: return n[0] == UInt8(ascii: "a") && n[1] == UInt8(ascii: "m") && n[2] == UInt8(ascii: "p")
+        case 4: return (n[0] == UInt8(ascii: "q") && n[1] == UInt8(ascii: "u") && n[2] == UInt8(ascii: "o") && n[3] == UInt8(ascii: "t"))
+                    || (n[0] == UInt8(ascii: "a") && n[1] == UInt8(ascii: "p") && n[2] == UInt8(ascii: "o") && n[3] == UInt8(ascii: "s"))
+        default: return false
+        }
+    }
+
     static func isWordByte(_ c: UInt8) -> Bool {
         (c | 0x20 >= 97 && c | 0x20 <= 122) || (c >= 48 && c <= 57) || c == 95
     }
@@ -184,6 +195,10 @@ struct FeedPrepass {
         while j < n, j - i < 64, Self.isWordByte(b[j]) || b[j] == UInt8(ascii: "-") || b[j] == UInt8(ascii: ".") { j += 1 }
         guard j > i + 1, j < n, b[j] == UInt8(ascii: ";") else {
             output.append(contentsOf: Self.escapedAmpersand); i += 1; return
+        }
+        if Self.isXMLPredefined(UnsafeBufferPointer(rebasing: b[(i + 1)..<j])) {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...j]))
+            i = j + 1; return
         }
         let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), as: UTF8.self)
         if Self.xmlPredefined.contains(name) {

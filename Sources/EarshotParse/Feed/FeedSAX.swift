@@ -30,7 +30,7 @@ final class FeedSAXHandler {
 
     func flushText() {
         guard !text.isEmpty else { return }
-        builder.handleData(String(decoding: text, as: UTF8.self))
+        text.withUnsafeBufferPointer { builder.handleData($0) }
         text.removeAll(keepingCapacity: true)
     }
 

@@ -60,8 +60,7 @@ public enum HTMLEntities {
         var i = start
         while i < end {
             // Copy the run up to the next "&" in one go.
-            var j = i
-            while j < end, bytes[j] != UInt8(ascii: "&") { j += 1 }
+            let j = ByteScan.first(UInt8(ascii: "&"), bytes, i, end)
             if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j])); i = j; continue }
             if let next = reference(bytes, i, end, into: &out) { i = next }
             else { out.append(bytes[i]); i += 1 }
@@ -100,6 +99,19 @@ public enum HTMLEntities {
         }
         guard j > i else { return nil }
         if j < end, bytes[j] == UInt8(ascii: ";") {
+            // The commonest names without a String and a table look-up (the table's values for them).
+            let c0 = bytes[i], len = j - i
+            if len == 3, c0 == 0x61, bytes[i + 1] == 0x6D, bytes[i + 2] == 0x70 { out.append(0x26); return j + 1 }   // amp
+            if len == 2, bytes[i + 1] == 0x74 {
+                if c0 == 0x6C { out.append(0x3C); return j + 1 }   // lt
+                if c0 == 0x67 { out.append(0x3E); return j + 1 }   // gt
+            }
+            if len == 4 {
+                let c1 = bytes[i + 1], c2 = bytes[i + 2], c3 = bytes[i + 3]
+                if c0 == 0x71, c1 == 0x75, c2 == 0x6F, c3 == 0x74 { out.append(0x22); return j + 1 }   // quot
+                if c0 == 0x61, c1 == 0x70, c2 == 0x6F, c3 == 0x73 { out.append(0x27); return j + 1 }   // apos
+                if c0 == 0x6E, c1 == 0x62, c2 == 0x73, c3 == 0x70 { out.append(0xC2); out.append(0xA0); return j + 1 }   // nbsp
+            }
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self) + ";"
             if let t = table[name] { out.append(contentsOf: t); return j + 1 }
         }

@@ -64,7 +64,8 @@ public enum TextCleaner {
             if skipUntil == nil && end > textStart { HTMLEntities.decode(b, textStart, end, into: &out) }
         }
         while i < n {
-            guard b[i] == UInt8(ascii: "<"), i + 1 < n else { i += 1; continue }
+            if b[i] != UInt8(ascii: "<") { i = ByteScan.first(UInt8(ascii: "<"), b, i, n); continue }
+            guard i + 1 < n else { i += 1; continue }
             let c = b[i + 1]
             if let closing = skipUntil {
                 // Only the matching end tag ends a script or style.
@@ -174,7 +175,9 @@ public enum TextCleaner {
             var any = false
             var i = 0
             while i < b.count {
-                let width = spaceLength(read, i)
+                let c = read[i]
+                // Printable ASCII (most text) is never whitespace.
+                let width = c > 0x20 && c < 0x80 ? 0 : spaceLength(read, i)
                 if width > 0 { pendingSpace = any; i += width; continue }
                 if pendingSpace { b[write] = 0x20; write += 1; pendingSpace = false }
                 b[write] = b[i]

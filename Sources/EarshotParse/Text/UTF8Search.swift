@@ -1,3 +1,5 @@
+import Foundation
+
 /// Byte-level search and replace on a String's UTF-8, for the parser's hot paths: no Foundation, no
 /// Character (grapheme) iteration. For the ASCII needles used here the results equal Foundation's
 /// `range(of:)`/`replacingOccurrences(of:with:)`.
@@ -43,5 +45,14 @@ extension String {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Byte scans on buffers.
+enum ByteScan {
+    /// The index of the first `byte` in `b[from..<end]`, or `end` (memchr: vectorized in libc).
+    @inline(__always) static func first(_ byte: UInt8, _ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int {
+        guard from < end, let base = b.baseAddress, let p = memchr(base + from, Int32(byte), end - from) else { return max(from, end) }
+        return UnsafeRawPointer(p) - UnsafeRawPointer(base)
     }
 }
