@@ -122,7 +122,7 @@ struct PipelineTests {
         defer { h.server.stop() }
         let pipeline = try h.makePipeline()
         try pipeline.syncSources()
-        try h.store.write { tx in
+        _ = try h.store.write { tx in
             try tx.upsertSource(SourceSpec(name: "missing", url: h.server.baseURL + "/no-such-feed.rss", kind: "feed", interval: 3600),
                                 origin: "cli", now: Self.now)
         }
