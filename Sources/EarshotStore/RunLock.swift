@@ -14,6 +14,9 @@ public final class RunLock {
     /// Takes the lock, or throws ``StoreError`` of kind `.busy` when another run holds it.
     public init(storePath: String) throws {
         path = storePath + ".lock"
+        // The store's folder may not exist yet (a first run, `demo --store new/folder/x.sqlite`).
+        try? FileManager.default.createDirectory(at: URL(fileURLWithPath: storePath).deletingLastPathComponent(),
+                                                 withIntermediateDirectories: true)
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw StoreError(.open, "store: cannot create the lock file \(path) (\(String(cString: strerror(errno)))); check the folder's permissions")

@@ -60,7 +60,8 @@ struct CommandLineTests {
 
     @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
     func theDemoRunsAndARerunAddsNothing() throws {
-        let folder = TestPaths.temporaryFolder("earshot-demo")
+        // A store in a folder that does not exist yet.
+        let folder = TestPaths.temporaryFolder("earshot-demo").appendingPathComponent("new/folder")
         let store = folder.appendingPathComponent("earshot.sqlite").path
         let first = try runEarshot(["demo", "--store", store, "--json"])
         #expect(first.status == 0, "\(first.stderr)")
