@@ -123,20 +123,8 @@ extension String {
         if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
         var text = self
         return text.withUTF8 { b -> String in
-            var start = 0
-            while start < b.count {
-                let width = TextCleaner.spaceLength(b, start)
-                if width == 0 { break }
-                start += width
-            }
-            var end = b.count
-            while end > start {
-                // The last scalar starts after its continuation bytes (0b10xxxxxx).
-                var k = end - 1
-                while k > start, b[k] & 0xC0 == 0x80 { k -= 1 }
-                guard TextCleaner.spaceLength(UnsafeBufferPointer(rebasing: b[..<end]), k) == end - k else { break }
-                end = k
-            }
+            let range = FeedBuilder.trimmedRange(b)
+            let (start, end) = (range.lowerBound, range.upperBound)
             if start == 0 && end == b.count { return self }
             return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
         }
