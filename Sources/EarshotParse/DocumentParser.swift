@@ -42,7 +42,7 @@ public struct ParseOptions: Sendable {
 }
 
 /// Where reviews sit on a page that has no schema.org markup (XPath, or a small CSS subset).
-public struct ReviewSelectors: Sendable, Equatable {
+public struct ReviewSelectors: Sendable, Equatable, Codable {
     public var review: String
     public var author: String?
     public var date: String?

@@ -30,12 +30,6 @@ extension StoreTransaction {
         return .inserted(db.lastInsertedRowID)
     }
 
-    /// Whether a copy of this text (same fingerprint) is already stored from another source.
-    public func hasSyndicatedCopy(fingerprint: String, otherThan sourceID: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mentions WHERE fingerprint = ? AND source_id != ?)",
-                          arguments: [fingerprint, sourceID]) ?? false
-    }
-
     /// Stores (or replaces) the score of a mention.
     public func saveScore(mentionID: Int64, publishedAt: Date, _ s: ScoreRecord) throws {
         try db.execute(sql: """

@@ -78,8 +78,8 @@ struct PipelineTests {
         let alerts = try String(contentsOf: h.folder.appendingPathComponent("alerts.jsonl"), encoding: .utf8)
         #expect(alerts.split(separator: "\n").count == (try h.store.read { try $0.alerts(state: "sent").count }))
 
-        let week = DateInterval(start: Self.now.addingTimeInterval(-7 * 86_400 - 7 * 3600), duration: 7 * 86_400)
-        let report = try h.store.read { try $0.digestReport(period: week, periodName: "week", brand: "Brightwave", now: Self.now) }
+        let week = try Period.parse("week", now: Self.now)
+        let report = try h.store.read { try $0.digestReport(period: week.interval, periodName: week.name, brand: "Brightwave", now: Self.now) }
         #expect(report.headline.mentions > 20)
         #expect(report.problems.contains { $0.aspect == "billing" })
         #expect(report.dailyVolume.count == 30)
@@ -184,8 +184,7 @@ struct ReviewSourceHealthTests {
         #expect(before?.unhealthy == nil)
         #expect(after?.unhealthy?.contains("matched nothing") == true)
         let report = try store.read {
-            try $0.digestReport(period: DateInterval(start: Self.now.addingTimeInterval(-86_400), duration: 86_400),
-                                periodName: "day", brand: "Greenway", now: Self.now)
+            try $0.digestReport(period: try Period.parse("day", now: Self.now).interval, periodName: "day", brand: "Greenway", now: Self.now)
         }
         #expect(report.sourceHealth.contains { $0.name == "after" && $0.state == "unhealthy" })
         #expect(!report.sourceHealth.contains { $0.name == "before" })

@@ -59,8 +59,8 @@ public enum Demo {
         try pipeline.syncSources()
         let summary = try pipeline.run(.due, progress: progress)
 
-        let period = DateInterval(start: now.addingTimeInterval(-7 * 86_400 - 7 * 3600), duration: 7 * 86_400)
-        let report = try store.read { try $0.digestReport(period: period, periodName: "week", brand: config.brand, now: now) }
+        let week = try Period.parse("week", now: now)
+        let report = try store.read { try $0.digestReport(period: week.interval, periodName: week.name, brand: config.brand, now: now) }
         let html = storeFolder.appendingPathComponent("digest.html")
         let text = storeFolder.appendingPathComponent("digest.txt")
         try DigestRenderer.html(report).write(to: html, atomically: true, encoding: .utf8)

@@ -219,7 +219,7 @@ public final class Pipeline {
     func hasUnknownEntries(_ document: ParsedDocument, sourceID: Int64) throws -> Bool {
         try store.read { tx in
             try document.entries.contains { entry in
-                try Int.fetchOneKnown(tx, sourceID: sourceID, key: entry.identity) == false
+                !(try tx.isKnown(sourceID: sourceID, itemKey: entry.identity))
             }
         }
     }
@@ -313,11 +313,5 @@ extension RunSummary {
     mutating func add(_ c: Pipeline.BatchCounts) {
         entriesSeen += c.seen; mentionsStored += c.stored; mentionsUpdated += c.updated; negatives += c.negatives
         casesOpened += c.opened; casesJoined += c.joined; casesReopened += c.reopened; problemsOpened += c.problems
-    }
-}
-
-extension Int {
-    static func fetchOneKnown(_ tx: StoreTransaction, sourceID: Int64, key: String) throws -> Bool {
-        try tx.isKnown(sourceID: sourceID, itemKey: key)
     }
 }

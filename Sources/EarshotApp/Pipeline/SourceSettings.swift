@@ -6,30 +6,12 @@ import EarshotParse
 struct SourceSettings: Codable, Equatable {
     var obeysRobots = true
     var maxPages = 5
-    var selectors: Selectors?
-
-    struct Selectors: Codable, Equatable {
-        var review: String
-        var author, date, dateFormat, rating, ratingAttribute, body, title, link, nextPage: String?
-        var bestRating: Double?
-    }
+    var reviewSelectors: ReviewSelectors?
 
     init(obeysRobots: Bool = true, maxPages: Int = 5, selectors: ReviewSelectors? = nil) {
         self.obeysRobots = obeysRobots
         self.maxPages = maxPages
-        self.selectors = selectors.map {
-            Selectors(review: $0.review, author: $0.author, date: $0.date, dateFormat: $0.dateFormat, rating: $0.rating,
-                      ratingAttribute: $0.ratingAttribute, body: $0.body, title: $0.title, link: $0.link, nextPage: $0.nextPage,
-                      bestRating: $0.bestRating)
-        }
-    }
-
-    var reviewSelectors: ReviewSelectors? {
-        selectors.map {
-            ReviewSelectors(review: $0.review, author: $0.author, date: $0.date, dateFormat: $0.dateFormat, rating: $0.rating,
-                            ratingAttribute: $0.ratingAttribute, bestRating: $0.bestRating, body: $0.body, title: $0.title,
-                            link: $0.link, nextPage: $0.nextPage)
-        }
+        self.reviewSelectors = selectors
     }
 
     func json() -> String {
