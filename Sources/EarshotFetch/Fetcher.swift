@@ -22,11 +22,10 @@ public final class Fetcher: @unchecked Sendable {
     // State of the fetch in progress.
     private var queues: HostQueues
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    private var results: [FetchResult?] = []
     private var remaining = 0
     /// Jobs waiting for a host's robots.txt, by host key.
     private var parked: [String: [FetchJob]] = [:]
-    private var onResult: ((FetchResult) -> Void)?
+    private var onResult: ((Int, FetchResult) -> Void)?
 
     public init(options: FetchOptions = FetchOptions()) {
         CurlGlobal.ensure()
@@ -48,20 +47,31 @@ public final class Fetcher: @unchecked Sendable {
     /// Fetches every request; returns one result per request, in the same order. `onResult`
     /// is called (on this thread) as each one finishes.
     public func fetch(_ requests: [FetchRequest], onResult: ((FetchResult) -> Void)? = nil) -> [FetchResult] {
+        var collected = [FetchResult?](repeating: nil, count: requests.count)
+        fetchEach(requests) { index, result in
+            collected[index] = result
+            onResult?(result)
+        }
+        return collected.map { $0! }
+    }
+
+    /// Fetches every request and hands each result (with its request's index) to `onResult`,
+    /// on this thread, as it finishes; keeps none of them, so the bodies live only as long as
+    /// the caller keeps them.
+    public func fetchEach(_ requests: [FetchRequest], onResult: (Int, FetchResult) -> Void) {
         lock.lock()
         defer { lock.unlock() }
         robots = robots.filter { if case .rules = $0.value { return true }; return false }
         queues = HostQueues(globalLimit: options.globalLimit, perHostLimit: options.perHostLimit,
                             perHostDelay: options.perHostDelay)
-        results = Array(repeating: nil, count: requests.count)
         remaining = requests.count
         parked = [:]
-        self.onResult = onResult
-        defer { self.onResult = nil; results = [] }
-
-        for (i, request) in requests.enumerated() { admit(FetchJob(index: i, request: request)) }
-        run()
-        return results.map { $0! }
+        withoutActuallyEscaping(onResult) { onResult in
+            self.onResult = onResult
+            defer { self.onResult = nil }
+            for (i, request) in requests.enumerated() { admit(FetchJob(index: i, request: request)) }
+            run()
+        }
     }
 
     // MARK: the loop
@@ -218,9 +228,8 @@ public final class Fetcher: @unchecked Sendable {
         if let host = job.robotsFor { return robotsFinished(host: host, outcome: outcome) }
         let elapsed = job.firstStart.map { Date().timeIntervalSince($0) } ?? 0
         let result = FetchResult(request: job.request, outcome: outcome, attempts: job.attempts, elapsed: elapsed)
-        results[job.index] = result
         remaining -= 1
-        onResult?(result)
+        onResult?(job.index, result)
     }
 
     /// Records a host's robots.txt verdict (RFC 9309: a 4xx means no rules; an unreachable

@@ -190,6 +190,21 @@ enum Migrations {
                 CREATE INDEX cases_by_problem ON cases(problem_id) WHERE problem_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v6: fetched documents waiting to be processed") { db in
+            // The fetch stage keeps each body here, in the transaction that saves the source's
+            // validators (so a later 304 can never lose a body not yet processed); the process
+            // stage parses, stores the mentions and deletes the row in one transaction.
+            try db.execute(sql: """
+                CREATE TABLE fetched_documents (
+                    id          INTEGER PRIMARY KEY,
+                    source_id   INTEGER NOT NULL REFERENCES sources(id),
+                    fetched_at  REAL NOT NULL,
+                    url         TEXT NOT NULL,
+                    charset     TEXT,
+                    body        BLOB NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

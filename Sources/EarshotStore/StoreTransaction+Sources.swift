@@ -14,7 +14,7 @@ extension StoreTransaction {
     }
 
     public func source(named name: String) throws -> SourceRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE name = ?", arguments: [name]).map(SourceRecord.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sources WHERE name = ?"), arguments: [name]).map(SourceRecord.init(row:))
     }
 
     public func source(id: Int64) throws -> SourceRecord? {
@@ -36,6 +36,11 @@ extension StoreTransaction {
     public func upsertSource(_ spec: SourceSpec, origin: String, now: Date) throws -> Int64 {
         if let existing = try source(named: spec.name) {
             let urlChanged = existing.url != spec.url && existing.movedFrom != spec.url
+            if !urlChanged, existing.removedAt == nil, existing.kind == spec.kind, existing.query == spec.query,
+               existing.isAboutUs == spec.isAboutUs, existing.interval == spec.interval, existing.settings == spec.settings,
+               existing.origin == origin {
+                return existing.id  // as it was: no write (a config of thousands of sources is synced every run)
+            }
             try db.execute(sql: """
                 UPDATE sources SET kind = ?, query = ?, about_us = ?, interval_s = ?, settings = ?, origin = ?,
                     removed_at = NULL,
@@ -76,15 +81,30 @@ extension StoreTransaction {
     public func recordFetchSuccess(sourceID: Int64, etag: String?, lastModified: String?, nextDue: Date,
                                    movedTo: String?, unhealthy: String?, now: Date) throws {
         let t = now.timeIntervalSince1970
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE sources SET etag = ?, last_modified = ?, next_due = ?, failures = 0, last_fetch_at = ?,
                 last_success_at = ?, gone_since = NULL, unhealthy = ?,
                 moved_from = CASE WHEN ? IS NOT NULL THEN url ELSE moved_from END,
                 moved_at = CASE WHEN ? IS NOT NULL THEN ? ELSE moved_at END,
                 url = COALESCE(?, url)
             WHERE id = ?
-            """, arguments: [etag, lastModified, nextDue.timeIntervalSince1970, t, t, unhealthy,
-                             movedTo, movedTo, t, movedTo, sourceID])
+            """).execute(arguments: [etag, lastModified, nextDue.timeIntervalSince1970, t, t, unhealthy,
+                                     movedTo, movedTo, t, movedTo, sourceID])
+    }
+
+    /// Records a fetch that brought a document now waiting in `fetched_documents`: the validators
+    /// and the schedule. The run of failures ends (or not) when the document is processed.
+    public func recordFetched(sourceID: Int64, etag: String?, lastModified: String?, nextDue: Date,
+                              movedTo: String?, now: Date) throws {
+        let t = now.timeIntervalSince1970
+        let statement = try db.cachedStatement(sql: """
+            UPDATE sources SET etag = ?, last_modified = ?, next_due = ?, last_fetch_at = ?, last_success_at = ?,
+                moved_from = CASE WHEN ? IS NOT NULL THEN url ELSE moved_from END,
+                moved_at = CASE WHEN ? IS NOT NULL THEN ? ELSE moved_at END,
+                url = COALESCE(?, url)
+            WHERE id = ?
+            """)
+        try statement.execute(arguments: [etag, lastModified, nextDue.timeIntervalSince1970, t, t, movedTo, movedTo, t, movedTo, sourceID])
     }
 
     /// Records a failed fetch; the caller has decided the next due time and whether to pause.

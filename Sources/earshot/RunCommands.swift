@@ -27,11 +27,19 @@ struct Run: ParsableCommand {
 
 struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fetch sources by hand, due or not (then store, triage and alert as `run` does).")
+        abstract: "Fetch sources by hand, due or not; the documents wait in the store for the next `earshot run`.",
+        discussion: """
+        The fetch stage alone: conditional GET, redirects, limits, retries, robots.txt, and the
+        source's schedule and failures recorded. Each fetched body is kept in the store until a
+        run parses, scores and stores its mentions (add --process to do that now, as `run` does,
+        with triage and alerts). Exit codes as for `run`.
+        """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Fetch every source, paused ones included.") var all = false
     @Option(name: .customLong("source"), help: ArgumentHelp("Fetch this source (repeatable).", valueName: "NAME"))
     var sources: [String] = []
+    @Flag(help: "Then parse, match, score, store and triage what is waiting, and send alerts, as `run` does.")
+    var process = false
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {
@@ -40,7 +48,7 @@ struct Fetch: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let summary = try Job.execute(global: global, selection: all ? .all : .named(sources))
+            let summary = try Job.execute(global: global, selection: all ? .all : .named(sources), process: process)
             print(json ? summary.json() : summary.line)
             if summary.exitStatus != .ok { throw ExitCode(summary.exitStatus.rawValue) }
         }
@@ -48,7 +56,7 @@ struct Fetch: ParsableCommand {
 }
 
 enum Job {
-    static func execute(global: GlobalOptions, selection: SourceSelection) throws -> RunSummary {
+    static func execute(global: GlobalOptions, selection: SourceSelection, process: Bool = true) throws -> RunSummary {
         let logger = global.makeLogger()
         let config = try global.loadConfig()
         let lock = try RunLock(storePath: config.storePath)
@@ -59,7 +67,7 @@ enum Job {
         try pipeline.syncSources()
         let progress = Progress()
         defer { progress.finish() }
-        return try pipeline.run(selection) { progress($0) }
+        return try pipeline.run(selection, process: process) { progress($0) }
     }
 }
 

@@ -117,6 +117,60 @@ struct PipelineTests {
     }
 
     @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func fetchedDocumentsWaitForTheProcessStageAndA304LosesNone() throws {
+        let h = try Harness()
+        defer { h.server.stop() }
+        let pipeline = try h.makePipeline()
+        try pipeline.syncSources()
+        // `earshot fetch`: the bodies wait in the store; nothing is parsed, stored or sent.
+        let fetched = try pipeline.run(.all, process: false)
+        #expect(fetched.sourcesFetched == 5)
+        #expect(fetched.documentsWaiting == 5)
+        #expect(fetched.processed == false)
+        #expect(fetched.line.contains("5 documents waiting"))
+        #expect(try h.counts().mentions == 0)
+        let validators = try h.store.read { try $0.sources().filter { $0.etag != nil }.count }
+        #expect(validators == 5, "the validators are saved with the waiting documents")
+
+        // Fetched again before any processing: every answer is a 304 and nothing waiting is lost.
+        let again = try pipeline.run(.all, process: false)
+        #expect(again.sourcesNotModified == 5)
+        #expect(again.documentsWaiting == 5)
+
+        // The next run processes what waits: the same 80 mentions a one-step run stores, once.
+        let run = try pipeline.run(.due)
+        #expect(run.sourcesDue == 0)
+        #expect(run.mentionsStored == 80)
+        #expect(run.pagesFetched == 6, "pagination still follows the TrustVoice page's next link")
+        #expect(try h.store.read { try $0.fetchedDocumentCount() } == 0)
+        let after = try pipeline.run(.due)
+        #expect(after.mentionsStored == 0)
+        #expect(try h.counts().mentions == 80)
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func aDocumentThatIsNotAFeedFailsItsSourceAndIsFetchedWholeNextTime() throws {
+        let h = try Harness()
+        defer { h.server.stop() }
+        let junk = try LoopbackHTTPServer { _ in
+            HTTPResponse(status: 200, headers: [("Content-Type", "application/octet-stream"), ("ETag", "\"v1\"")],
+                         body: Data([0x00, 0x01, 0x02, 0xFF, 0xFE]))
+        }
+        defer { junk.stop() }
+        let pipeline = try h.makePipeline()
+        _ = try h.store.write { tx in
+            try tx.upsertSource(SourceSpec(name: "junk", url: junk.url("/feed"), kind: "feed", interval: 3600), origin: "cli", now: Self.now)
+        }
+        let summary = try pipeline.run(.due)
+        #expect(summary.sourcesFailed == 1)
+        #expect(summary.failures.first?.hasPrefix("junk:") == true)
+        let source = try h.store.read { try $0.source(named: "junk") }
+        #expect(source?.failures == 1)
+        #expect(source?.etag == nil, "a document that could not be parsed is not validated against next time")
+        #expect(try h.store.read { try $0.fetchedDocumentCount() } == 0)
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
     func aFailingSourceIsRecordedAndTheOthersAreStored() throws {
         let h = try Harness()
         defer { h.server.stop() }

@@ -86,8 +86,11 @@ public final class Pipeline {
 
     // MARK: - Run
 
-    /// Runs the pipeline once over the selected sources, then triage's clock work and the outbox.
-    public func run(_ selection: SourceSelection = .due, progress: ((String) -> Void)? = nil) throws -> RunSummary {
+    /// Runs the pipeline once over the selected sources: the fetch stage, then (when `process`)
+    /// the process stage over every fetched document waiting in the store, triage's clock work
+    /// and the outbox. Without `process` the documents wait for the next run (`earshot fetch`).
+    public func run(_ selection: SourceSelection = .due, process: Bool = true,
+                    progress: ((String) -> Void)? = nil) throws -> RunSummary {
         let started = Date()
         var summary = RunSummary()
         let now = clock.now
@@ -108,33 +111,25 @@ public final class Pipeline {
         summary.sourcesDue = sources.count
         logger.info("run started", metadata: ["sources": "\(sources.count)", "run": "\(runID)"])
 
-        let requests = sources.map { s in
-            FetchRequest(key: s.name, url: s.url, etag: s.etag, lastModified: s.lastModified,
-                         obeysRobots: s.kind == "reviews" && SourceSettings.decode(s.settings).obeysRobots)
-        }
-        let byName = Dictionary(uniqueKeysWithValues: sources.map { ($0.name, $0) })
-        var done = 0
-        let results = fetcher.fetch(requests) { result in
-            done += 1
-            progress?("fetched \(done)/\(requests.count): \(result.request.key)")
-        }
-        for result in results {
-            guard let source = byName[result.request.key] else { continue }
-            ingest(source: source, result: result, into: &summary)
-        }
+        fetchStage(sources, now: now, into: &summary, progress: progress)
+        if process {
+            try processStage(into: &summary, progress: progress)
+            let clockWork = try store.write { tx in
+                (try triage.escalateOverdue(in: tx, now: now), try triage.announceFollowUps(in: tx, now: now),
+                 try SpikeDetector(channels: config.problemChannels).evaluate(in: tx, now: now))
+            }
+            summary.escalations = clockWork.0.count
+            summary.followUpsDue = clockWork.1.count
+            summary.spikesStarted = clockWork.2.started.count
 
-        let clockWork = try store.write { tx in
-            (try triage.escalateOverdue(in: tx, now: now), try triage.announceFollowUps(in: tx, now: now),
-             try SpikeDetector(channels: config.problemChannels).evaluate(in: tx, now: now))
+            let delivery = try deliverer.deliverDue(store: store, now: now)
+            summary.alertsSent = delivery.sent
+            summary.alertsFailed = delivery.failed
+            summary.alertsDead = delivery.dead
+        } else {
+            summary.processed = false
+            summary.documentsWaiting = try store.read { try $0.fetchedDocumentCount() }
         }
-        summary.escalations = clockWork.0.count
-        summary.followUpsDue = clockWork.1.count
-        summary.spikesStarted = clockWork.2.started.count
-
-        let delivery = try deliverer.deliverDue(store: store, now: now)
-        summary.alertsSent = delivery.sent
-        summary.alertsFailed = delivery.failed
-        summary.alertsDead = delivery.dead
         summary.seconds = Date().timeIntervalSince(started)
         try store.write { try $0.finishRun(runID, status: summary.exitStatus == .ok ? "ok" : "partial", summary: summary.json(), now: clock.now) }
         logger.info("run finished", metadata: ["run": "\(runID)", "stored": "\(summary.mentionsStored)",
@@ -142,76 +137,170 @@ public final class Pipeline {
         return summary
     }
 
-    /// Stores what one source's fetch brought, in one transaction.
-    func ingest(source: SourceRecord, result: FetchResult, into summary: inout RunSummary) {
-        let now = clock.now
-        var meta: Logger.Metadata = ["source": "\(source.name)", "url": "\(source.url)"]
-        switch result.outcome {
-        case .failed(let error):
-            recordFailure(source, message: error.description, error: error, into: &summary)
-        case .notModified(let response):
-            summary.sourcesNotModified += 1
-            let nextDue = now.addingTimeInterval(max(source.interval, response.maxAge ?? 0))
-            try? store.write { tx in
-                try tx.recordFetchSuccess(sourceID: source.id, etag: response.etag ?? source.etag,
-                                          lastModified: response.lastModified ?? source.lastModified, nextDue: nextDue,
-                                          movedTo: response.permanentRedirect, unhealthy: source.unhealthy, now: now)
+    // MARK: - The fetch stage
+
+    /// Fetches the sources and keeps what came back: each body waits in the store, written in the
+    /// transaction that saves its source's validators and schedule, so a later 304 never loses a
+    /// document not yet processed. Results are written in batches as they arrive (one transaction
+    /// per batch), so memory holds a batch of bodies, not the whole fetch.
+    func fetchStage(_ sources: [SourceRecord], now: Date, into summary: inout RunSummary, progress: ((String) -> Void)?) {
+        guard !sources.isEmpty else { return }
+        let requests = sources.map { s in
+            FetchRequest(key: s.name, url: s.url, etag: s.etag, lastModified: s.lastModified,
+                         obeysRobots: s.kind == "reviews" && SourceSettings.decode(s.settings).obeysRobots)
+        }
+        var batch: [(SourceRecord, FetchResult)] = []
+        var batchBytes = 0
+        var done = 0
+        fetcher.fetchEach(requests) { index, result in
+            done += 1
+            progress?("fetched \(done)/\(requests.count): \(result.request.key)")
+            batch.append((sources[index], result))
+            if case .fetched(let response) = result.outcome { batchBytes += response.body.count }
+            if batch.count >= Self.batchCount || batchBytes >= Self.batchBytes {
+                record(batch, now: now, into: &summary)
+                batch.removeAll(keepingCapacity: true)
+                batchBytes = 0
             }
-            logger.debug("not modified", metadata: meta)
-        case .fetched(let response):
-            let settings = SourceSettings.decode(source.settings)
-            var pages: [ParsedDocument] = []
-            do {
-                var document = try DocumentParser.parse(response.body, url: response.finalURL, charset: response.charset,
-                                                        options: ParseOptions(selectors: settings.reviewSelectors))
-                pages.append(document)
-                // Review pages: follow the next link while a page still brings reviews we do not know.
-                var seen: Set<String> = [response.finalURL]
-                while source.kind == "reviews", pages.count < settings.maxPages, let next = document.nextPageURL,
-                      seen.insert(next).inserted, try hasUnknownEntries(document, sourceID: source.id) {
-                    let page = fetcher.fetch([FetchRequest(key: source.name, url: next, obeysRobots: settings.obeysRobots)])
-                    guard let r = page.first, case .fetched(let pageResponse) = r.outcome else { break }
-                    document = try DocumentParser.parse(pageResponse.body, url: pageResponse.finalURL, charset: pageResponse.charset,
-                                                        options: ParseOptions(selectors: settings.reviewSelectors))
-                    pages.append(document)
-                }
-            } catch {
-                recordFailure(source, message: "\(error)", error: nil, into: &summary)
-                return
-            }
-            summary.pagesFetched += pages.count
-            let warnings = pages.flatMap(\.warnings)
-            for w in warnings.prefix(5) { meta["warning"] = "\(w)"; logger.notice("parse warning", metadata: meta) }
-            let unhealthy = Self.unhealthiness(kind: source.kind, pages: pages)
-            let nextDue = now.addingTimeInterval(max(source.interval, response.maxAge ?? 0, pages.first?.minimumRefreshInterval ?? 0))
-            do {
-                let query = try BrandQuery(source.query ?? config.query)
-                let counts = try store.write { tx -> BatchCounts in
-                    var counts = BatchCounts()
-                    for page in pages {
-                        for entry in page.entries { try store(entry, of: source, query: query, in: tx, now: now, counts: &counts) }
-                    }
-                    if let rating = pages.first?.aggregateRating {
-                        try tx.recordAggregateRating(sourceID: source.id, value: rating.value, best: rating.best, worst: rating.worst,
-                                                     count: rating.count, at: now)
-                    }
-                    try tx.recordFetchSuccess(sourceID: source.id, etag: response.etag, lastModified: response.lastModified,
-                                              nextDue: nextDue, movedTo: response.permanentRedirect, unhealthy: unhealthy, now: now)
-                    return counts
-                }
+        }
+        record(batch, now: now, into: &summary)
+    }
+
+    /// Fetch results written per transaction: enough to amortise a commit, few enough bodies in memory.
+    static let batchCount = 128
+    static let batchBytes = 8 << 20
+
+    /// Writes one batch of fetch results in one transaction (each alone when that fails, so one bad
+    /// row costs only its own source).
+    func record(_ batch: [(SourceRecord, FetchResult)], now: Date, into summary: inout RunSummary) {
+        guard !batch.isEmpty else { return }
+        var writes: [(source: SourceRecord, write: (StoreTransaction) throws -> Void)] = []
+        for (source, result) in batch {
+            switch result.outcome {
+            case .failed(let error):
+                writes.append((source, failure(source, message: error.description, error: error, into: &summary)))
+            case .notModified(let response):
+                summary.sourcesNotModified += 1
+                let nextDue = now.addingTimeInterval(max(source.interval, response.maxAge ?? 0))
+                logger.debug("not modified", metadata: ["source": "\(source.name)"])
+                writes.append((source, { tx in
+                    try tx.recordFetchSuccess(sourceID: source.id, etag: response.etag ?? source.etag,
+                                              lastModified: response.lastModified ?? source.lastModified, nextDue: nextDue,
+                                              movedTo: response.permanentRedirect, unhealthy: source.unhealthy, now: now)
+                }))
+            case .fetched(let response):
                 summary.sourcesFetched += 1
-                summary.add(counts)
+                let nextDue = now.addingTimeInterval(max(source.interval, response.maxAge ?? 0))
                 if let moved = response.permanentRedirect {
                     logger.notice("source moved permanently", metadata: ["source": "\(source.name)", "to": "\(moved)"])
                 }
-                if let unhealthy {
-                    summary.warnings.append("\(source.name): \(unhealthy)")
-                    logger.warning("source unhealthy", metadata: ["source": "\(source.name)", "why": "\(unhealthy)"])
-                }
-                logger.info("source stored", metadata: ["source": "\(source.name)", "entries": "\(counts.seen)", "new": "\(counts.stored)"])
-            } catch {
-                recordFailure(source, message: "store: \(error)", error: nil, into: &summary)
+                writes.append((source, { tx in
+                    try tx.addFetchedDocument(sourceID: source.id, url: response.finalURL, charset: response.charset,
+                                              body: response.body, at: now)
+                    try tx.recordFetched(sourceID: source.id, etag: response.etag, lastModified: response.lastModified,
+                                         nextDue: nextDue, movedTo: response.permanentRedirect, now: now)
+                }))
             }
+        }
+        do {
+            try store.write { tx in for item in writes { try item.write(tx) } }
+        } catch {
+            logger.warning("a batch of fetch results could not be stored; storing them one by one", metadata: ["error": "\(error)"])
+            for item in writes {
+                do {
+                    try store.write { tx in try item.write(tx) }
+                } catch {
+                    summary.sourcesFailed += 1
+                    summary.failures.append("\(item.source.name): store: \(error)")
+                    logger.error("cannot store the fetch result", metadata: ["source": "\(item.source.name)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    // MARK: - The process stage
+
+    /// Parses, matches, scores, stores and triages every fetched document waiting in the store,
+    /// oldest first; each in one transaction that also deletes it.
+    func processStage(into summary: inout RunSummary, progress: ((String) -> Void)?) throws {
+        let ids = try store.read { try $0.fetchedDocumentIDs() }
+        for (n, id) in ids.enumerated() {
+            progress?("processed \(n + 1)/\(ids.count)")
+            let loaded = try store.read { tx -> (FetchedDocument, SourceRecord)? in
+                guard let document = try tx.fetchedDocument(id: id), let source = try tx.source(id: document.sourceID) else { return nil }
+                return (document, source)
+            }
+            guard let (document, source) = loaded else { continue }
+            process(document, of: source, into: &summary)
+        }
+    }
+
+    /// Stores what one fetched document brings (and the review pages after it), in one transaction.
+    func process(_ fetched: FetchedDocument, of source: SourceRecord, into summary: inout RunSummary) {
+        var meta: Logger.Metadata = ["source": "\(source.name)", "url": "\(fetched.url)"]
+        let settings = SourceSettings.decode(source.settings)
+        var pages: [ParsedDocument] = []
+        do {
+            var document = try DocumentParser.parse(fetched.body, url: fetched.url, charset: fetched.charset,
+                                                    options: ParseOptions(selectors: settings.reviewSelectors))
+            pages.append(document)
+            // Review pages: follow the next link while a page still brings reviews we do not know.
+            var seen: Set<String> = [fetched.url]
+            while source.kind == "reviews", pages.count < settings.maxPages, let next = document.nextPageURL,
+                  seen.insert(next).inserted, try hasUnknownEntries(document, sourceID: source.id) {
+                let page = fetcher.fetch([FetchRequest(key: source.name, url: next, obeysRobots: settings.obeysRobots)])
+                guard let r = page.first, case .fetched(let pageResponse) = r.outcome else { break }
+                document = try DocumentParser.parse(pageResponse.body, url: pageResponse.finalURL, charset: pageResponse.charset,
+                                                    options: ParseOptions(selectors: settings.reviewSelectors))
+                pages.append(document)
+            }
+        } catch {
+            // Not a feed or page at all: the source's failure. The document goes, and so do the
+            // validators, so that the next fetch brings it whole again.
+            let write = failure(source, message: "\(error)", error: nil, into: &summary)
+            do {
+                try store.write { tx in
+                    try write(tx)
+                    try tx.forgetValidators(sourceID: source.id)
+                    try tx.deleteFetchedDocument(id: fetched.id)
+                }
+            } catch {
+                logger.error("cannot record the failure", metadata: ["source": "\(source.name)", "error": "\(error)"])
+            }
+            return
+        }
+        summary.pagesFetched += pages.count
+        let warnings = pages.flatMap(\.warnings)
+        for w in warnings.prefix(5) { meta["warning"] = "\(w)"; logger.notice("parse warning", metadata: meta) }
+        let unhealthy = Self.unhealthiness(kind: source.kind, pages: pages)
+        let notBefore = pages.first?.minimumRefreshInterval.map { fetched.fetchedAt.addingTimeInterval($0) }
+        do {
+            let query = try BrandQuery(source.query ?? config.query)
+            let now = clock.now
+            let counts = try store.write { tx -> BatchCounts in
+                var counts = BatchCounts()
+                for page in pages {
+                    for entry in page.entries { try store(entry, of: source, query: query, in: tx, now: now, counts: &counts) }
+                }
+                if let rating = pages.first?.aggregateRating {
+                    try tx.recordAggregateRating(sourceID: source.id, value: rating.value, best: rating.best, worst: rating.worst,
+                                                 count: rating.count, at: fetched.fetchedAt)
+                }
+                try tx.recordProcessed(sourceID: source.id, unhealthy: unhealthy, notBefore: notBefore)
+                try tx.deleteFetchedDocument(id: fetched.id)
+                return counts
+            }
+            summary.add(counts)
+            if let unhealthy {
+                summary.warnings.append("\(source.name): \(unhealthy)")
+                logger.warning("source unhealthy", metadata: ["source": "\(source.name)", "why": "\(unhealthy)"])
+            }
+            logger.info("source stored", metadata: ["source": "\(source.name)", "entries": "\(counts.seen)", "new": "\(counts.stored)"])
+        } catch {
+            // Left waiting: the next run tries again (a busy or full disk passes; the error is logged each time).
+            summary.sourcesFailed += 1
+            summary.failures.append("\(source.name): store: \(error)")
+            logger.error("cannot store the document; it waits for the next run", metadata: ["source": "\(source.name)", "error": "\(error)"])
         }
     }
 
@@ -266,11 +355,13 @@ public final class Pipeline {
         if outcome.openedProblem != nil { counts.problems += 1 }
     }
 
-    func recordFailure(_ source: SourceRecord, message: String, error: FetchError?, into summary: inout RunSummary) {
+    /// Counts and logs a source's failure and decides its backoff, pause and grace period (the
+    /// fetch stage's policy); returns the write that records it.
+    func failure(_ source: SourceRecord, message: String, error: FetchError?,
+                 into summary: inout RunSummary) -> (StoreTransaction) throws -> Void {
         let now = clock.now
         let failures = source.failures + 1
         let is404 = error.map(Self.isGone) ?? false
-        // Backoff, pausing and the 404/410 grace period are the fetch stage's policy.
         let decision = RetryPolicy(pausedAfter: config.pauseAfterFailures).decide(
             now: now, interval: source.interval, consecutiveFailures: failures, lastError: error,
             failingSince: is404 ? (source.goneSince ?? now) : nil, jitter: Double.random(in: 0...1))
@@ -278,13 +369,9 @@ public final class Pipeline {
         summary.failures.append("\(source.name): \(message)")
         logger.error("source failed", metadata: ["source": "\(source.name)", "error": "\(message)", "failures": "\(failures)",
                                                  "paused": "\(decision.paused)", "gone": "\(decision.gone)"])
-        do {
-            try store.write { tx in
-                try tx.recordFetchFailure(sourceID: source.id, error: message, nextDue: decision.nextDue,
-                                          pause: decision.paused || decision.gone, gone: is404, now: now)
-            }
-        } catch {
-            logger.error("cannot record the failure", metadata: ["source": "\(source.name)", "error": "\(error)"])
+        return { tx in
+            try tx.recordFetchFailure(sourceID: source.id, error: message, nextDue: decision.nextDue,
+                                      pause: decision.paused || decision.gone, gone: is404, now: now)
         }
     }
 

@@ -21,6 +21,10 @@ public struct RunSummary: Codable, Sendable {
     public var alertsSent = 0
     public var alertsFailed = 0
     public var alertsDead = 0
+    /// False for a fetch without the process stage (`earshot fetch` without --process).
+    public var processed = true
+    /// Fetched documents waiting for the process stage after a fetch-only run.
+    public var documentsWaiting = 0
     public var failures: [String] = []
     public var warnings: [String] = []
     public var seconds = 0.0
@@ -38,6 +42,10 @@ public struct RunSummary: Codable, Sendable {
         var parts = ["\(sourcesFetched + sourcesNotModified)/\(sourcesDue) sources fetched"]
         if sourcesNotModified > 0 { parts.append("\(sourcesNotModified) unchanged") }
         if sourcesFailed > 0 { parts.append("\(sourcesFailed) failed") }
+        if !processed {
+            parts.append("\(documentsWaiting) document\(documentsWaiting == 1 ? "" : "s") waiting for `earshot run` (or `earshot fetch --process`)")
+            return "earshot: " + parts.joined(separator: ", ") + String(format: " (%.1f s)", seconds)
+        }
         parts.append("\(mentionsStored) new mentions")
         if mentionsUpdated > 0 { parts.append("\(mentionsUpdated) edited") }
         parts.append("\(negatives) negative")
