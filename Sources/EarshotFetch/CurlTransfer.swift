@@ -103,8 +103,7 @@ final class CurlTransfer {
         _ = earshot_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, { data, size, count, context in
             guard let context, let data else { return 0 }
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-            transfer.headers.add(line: line)
+            transfer.headers.add(line: UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
         })
         _ = earshot_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)

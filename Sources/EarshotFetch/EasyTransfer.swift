@@ -46,7 +46,7 @@ final class EasyTransfer {
         _ = earshot_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, { data, size, count, context in
             guard let context, let data else { return 0 }
             let me = Unmanaged<EasyTransfer>.fromOpaque(context).takeUnretainedValue()
-            me.headers.add(line: String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self))
+            me.headers.add(line: UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
         })
         _ = earshot_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)

@@ -1,20 +1,40 @@
 import Foundation
 
-/// The header fields of one response hop, with the few values the fetcher needs parsed.
+/// The header fields of one response hop that the fetcher reads, with their values parsed.
 struct ResponseHeaders {
-    /// Fields in order, names lowercased.
+    /// The fields kept (names lowercased), in order; the others are skipped unread.
     private(set) var fields: [(name: String, value: String)] = []
 
-    /// Adds one raw header line as libcurl delivers it. A status line starts a new hop's
-    /// header block (after `100 Continue`, or a proxy's `CONNECT` answer), so it clears.
-    mutating func add(line raw: String) {
-        let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") { fields.removeAll(); return }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        fields.append((name, value))
+    /// The fields anything here reads.
+    static let wanted: Set<String> = ["content-type", "etag", "last-modified", "cache-control", "retry-after"]
+
+    /// Adds one raw header line as libcurl delivers it (bytes, with its CRLF). A status line
+    /// starts a new hop's header block (after `100 Continue`, or a proxy's `CONNECT` answer), so it clears.
+    mutating func add(line raw: UnsafeRawBufferPointer) {
+        let bytes = raw.bindMemory(to: UInt8.self)
+        var start = 0, end = bytes.count
+        while start < end, Self.isSpace(bytes[start]) { start += 1 }
+        while end > start, Self.isSpace(bytes[end - 1]) { end -= 1 }
+        let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        if line.starts(with: Self.statusPrefix) { fields.removeAll(); return }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        var nameEnd = colon
+        while nameEnd > 0, Self.isSpace(line[nameEnd - 1]) { nameEnd -= 1 }
+        let name = String(decoding: line[..<nameEnd].lazy.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+        guard Self.wanted.contains(name) else { return }
+        var valueStart = colon + 1
+        while valueStart < line.count, Self.isSpace(line[valueStart]) { valueStart += 1 }
+        fields.append((name, String(decoding: UnsafeBufferPointer(rebasing: line[valueStart...]), as: UTF8.self)))
     }
+
+    /// The same, from a string (tests, and callers that already hold one).
+    mutating func add(line: String) {
+        var line = line
+        line.withUTF8 { add(line: UnsafeRawBufferPointer($0)) }
+    }
+
+    private static let statusPrefix = Array("HTTP/".utf8)
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
 
     func value(_ name: String) -> String? { fields.last { $0.name == name }?.value }
 

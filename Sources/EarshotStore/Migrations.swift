@@ -203,6 +203,8 @@ enum Migrations {
                     charset     TEXT,
                     body        BLOB NOT NULL
                 );
+                -- Counting and listing the waiting documents reads this, not the pages of the bodies.
+                CREATE INDEX fetched_documents_by_source ON fetched_documents(source_id);
                 """)
         }
         return migrator

@@ -10,21 +10,21 @@ extension StoreTransaction {
     /// All sources not removed, by name.
     public func sources(includingRemoved: Bool = false) throws -> [SourceRecord] {
         let filter = includingRemoved ? "" : "WHERE removed_at IS NULL"
-        return try Row.fetchAll(db, sql: "SELECT * FROM sources \(filter) ORDER BY name").map(SourceRecord.init(row:))
+        return try Row.fetchAll(db, sql: "SELECT \(SourceRecord.columns) FROM sources \(filter) ORDER BY name").map(SourceRecord.init(row:))
     }
 
     public func source(named name: String) throws -> SourceRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sources WHERE name = ?"), arguments: [name]).map(SourceRecord.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SourceRecord.columns) FROM sources WHERE name = ?"), arguments: [name]).map(SourceRecord.init(row:))
     }
 
     public func source(id: Int64) throws -> SourceRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [id]).map(SourceRecord.init(row:))
+        try Row.fetchOne(db, sql: "SELECT \(SourceRecord.columns) FROM sources WHERE id = ?", arguments: [id]).map(SourceRecord.init(row:))
     }
 
     /// Sources whose next fetch time has come, not paused, not removed.
     public func dueSources(at now: Date) throws -> [SourceRecord] {
         try Row.fetchAll(db, sql: """
-            SELECT * FROM sources WHERE removed_at IS NULL AND paused_at IS NULL AND next_due <= ? ORDER BY next_due, name
+            SELECT \(SourceRecord.columns) FROM sources WHERE removed_at IS NULL AND paused_at IS NULL AND next_due <= ? ORDER BY next_due, name
             """, arguments: [now.timeIntervalSince1970]).map(SourceRecord.init(row:))
     }
 

@@ -62,8 +62,10 @@ enum Job {
         let lock = try RunLock(storePath: config.storePath)
         defer { withExtendedLifetime(lock) {} }
         let store = try Store(path: config.storePath)
-        let lexicon = try LexiconLocator.load(explicit: global.lexicon ?? config.lexiconPath, overrides: config.valence)
-        let pipeline = try Pipeline(config: config, store: store, lexicon: lexicon, clock: .fromEnvironment(), logger: logger)
+        let lexiconPath = global.lexicon ?? config.lexiconPath
+        let pipeline = try Pipeline(config: config, store: store,
+                                    loadLexicon: { try LexiconLocator.load(explicit: lexiconPath, overrides: config.valence) },
+                                    clock: .fromEnvironment(), logger: logger)
         try pipeline.syncSources()
         let progress = Progress()
         defer { progress.finish() }

@@ -26,19 +26,26 @@ public final class Pipeline {
     public let store: Store
     public let clock: Clock
     public var logger: Logger
-    let scorer: Scorer
+    /// The scorer, made when the process stage first needs it: a fetch-only run never loads the lexicon.
+    private var madeScorer: Scorer?
+    private let makeScorer: () throws -> Scorer
     let triage: Triage
     let fetcher: Fetcher
     let deliverer: AlertDeliverer
 
-    public init(config: Config, store: Store, lexicon: Lexicon, clock: Clock, logger: Logger) throws {
+    public convenience init(config: Config, store: Store, lexicon: Lexicon, clock: Clock, logger: Logger) throws {
+        try self.init(config: config, store: store, loadLexicon: { lexicon }, clock: clock, logger: logger)
+    }
+
+    /// `loadLexicon` is called once, when the first document is processed.
+    public init(config: Config, store: Store, loadLexicon: @escaping () throws -> Lexicon, clock: Clock, logger: Logger) throws {
         self.config = config
         self.store = store
         self.clock = clock
         self.logger = logger
         var aspects = AspectCatalog.builtIn
         for (aspect, cues) in config.aspectCues.sorted(by: { $0.key < $1.key }) { aspects.add(aspect: aspect, cues: cues) }
-        scorer = Scorer(lexicon: lexicon, aspects: aspects)
+        makeScorer = { Scorer(lexicon: try loadLexicon(), aspects: aspects) }
         triage = Triage(policy: try Self.policy(from: config))
         var options = FetchOptions()
         options.globalLimit = config.globalLimit
@@ -63,24 +70,39 @@ public final class Pipeline {
                             problemChannels: config.problemChannels)
     }
 
+    func scorer() throws -> Scorer {
+        if let madeScorer { return madeScorer }
+        let scorer = try makeScorer()
+        madeScorer = scorer
+        return scorer
+    }
+
     // MARK: - Sources
 
     /// Brings the store's sources in line with the config and its OPML files.
     public func syncSources() throws {
         let now = clock.now
+        // Settings as JSON, encoded once per distinct value (most sources share the defaults).
+        var encoded: [(settings: SourceSettings, json: String)] = []
+        func json(_ settings: SourceSettings) -> String {
+            if let known = encoded.first(where: { $0.settings == settings }) { return known.json }
+            encoded.append((settings, settings.json()))
+            return encoded[encoded.count - 1].json
+        }
         var specs: [SourceSpec] = config.sources.map { s in
             SourceSpec(name: s.name, url: s.url, kind: s.kind, query: s.query, isAboutUs: s.isAboutUs, interval: s.interval,
-                       settings: SourceSettings(obeysRobots: s.obeysRobots, maxPages: s.maxPages, selectors: s.selectors).json())
+                       settings: json(SourceSettings(obeysRobots: s.obeysRobots, maxPages: s.maxPages, selectors: s.selectors)))
         }
+        var names = Set(specs.map(\.name))
         for file in config.opmlFiles {
-            for outline in try OPMLImport.read(path: file) where !specs.contains(where: { $0.name == outline.name }) {
+            for outline in try OPMLImport.read(path: file) where names.insert(outline.name).inserted {
                 specs.append(SourceSpec(name: outline.name, url: outline.url, kind: "feed", interval: 3600,
-                                        settings: SourceSettings().json()))
+                                        settings: json(SourceSettings())))
             }
         }
         try store.write { tx in
             for spec in specs { try tx.upsertSource(spec, origin: "config", now: now) }
-            try tx.retireSources(origin: "config", keeping: Set(specs.map(\.name)), now: now)
+            try tx.retireSources(origin: "config", keeping: names, now: now)
         }
     }
 
@@ -224,6 +246,7 @@ public final class Pipeline {
     /// oldest first; each in one transaction that also deletes it.
     func processStage(into summary: inout RunSummary, progress: ((String) -> Void)?) throws {
         let ids = try store.read { try $0.fetchedDocumentIDs() }
+        if !ids.isEmpty { _ = try scorer() }  // a missing lexicon stops the run here, with its remedy
         for (n, id) in ids.enumerated() {
             progress?("processed \(n + 1)/\(ids.count)")
             let loaded = try store.read { tx -> (FetchedDocument, SourceRecord)? in
@@ -331,7 +354,7 @@ public final class Pipeline {
                                  rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating)
         let upsert = try tx.upsertMention(mention)
         if case .unchanged = upsert { return }
-        let score = scorer.score(ScoreInput(text: body, title: entry.title, rating: entry.rating, bestRating: entry.bestRating,
+        let score = try scorer().score(ScoreInput(text: body, title: entry.title, rating: entry.rating, bestRating: entry.bestRating,
                                             worstRating: entry.worstRating, brandTerms: query.terms))
         try tx.saveScore(mentionID: upsert.mentionID, publishedAt: published, ScoreRecord(
             compound: score.compound, pos: score.pos, neu: score.neu, neg: score.neg, label: score.label.rawValue,
