@@ -48,29 +48,64 @@ struct Score: ParsableCommand {
     @Flag(help: "Add the words and rules that decided.") var explain = false
     @Option(name: .customLong("brand"), help: "A brand term whose sentences weigh most (repeatable).") var brands: [String] = []
     @Option(help: ArgumentHelp("The folder holding vader_lexicon.txt.", valueName: "DIR")) var lexicon: String?
+    /// For Scripts/bench-score: the scoring time, without process start and lexicon load, on stderr.
+    @Flag(help: .hidden) var timing = false
+
+    /// Below this many bytes lines are scored on the calling thread (starting threads costs more).
+    static let parallelBytes = 256 << 10
+
+    /// Scores newline-terminated lines, as JSON lines, in order.
+    static func scoreLines(_ lines: ArraySlice<UInt8>, with analyzer: VaderAnalyzer) -> [UInt8] {
+        let pieces = lines.count < parallelBytes ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // Cut points at line ends, about evenly spaced.
+        var cuts = [lines.startIndex]
+        for k in 1 ..< pieces {
+            var i = max(cuts[cuts.count - 1], lines.startIndex + lines.count * k / pieces)
+            while i < lines.endIndex && lines[i] != 0x0A { i += 1 }
+            if i < lines.endIndex { cuts.append(i + 1) }
+        }
+        cuts.append(lines.endIndex)
+        let outputs = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: cuts.count - 1)
+        outputs.initialize(repeating: [])
+        defer { outputs.deinitialize(); outputs.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { k in
+            var out: [UInt8] = []
+            out.reserveCapacity((cuts[k + 1] - cuts[k]) * 2 + 64)
+            analyzer.appendJSONLines(forLinesIn: Array(lines[cuts[k] ..< cuts[k + 1]]), to: &out)
+            outputs[k] = out
+        }
+        return outputs.count == 1 ? outputs[0] : Array(outputs.joined())
+    }
 
     func run() throws {
         try guarded {
             let lex = try LexiconLocator.load(explicit: lexicon)
             if vader {
-                // The bulk path: whole lines from each chunk of stdin, scored from their bytes.
+                // The bulk path: whole lines from each chunk of stdin, scored from their bytes; a
+                // big chunk (a file on stdin) is split at line ends and scored on every core, its
+                // pieces printed in order. A small one (a pipe fed line by line) is scored at once.
                 let analyzer = VaderAnalyzer(lexicon: lex)
+                let started = DispatchTime.now()
                 var pending: [UInt8] = []
-                var out: [UInt8] = []
-                out.reserveCapacity(1 << 16)
+                var buffer = [UInt8](repeating: 0, count: 1 << 20)
                 while true {
-                    let chunk = FileHandle.standardInput.availableData
-                    if chunk.isEmpty { break }
-                    pending += chunk
+                    // read(2) returns what is there, up to 1 MiB: a whole block of a file, or the
+                    // lines a pipe holds (FileHandle.availableData reads 4 KiB at a time).
+                    let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                    if count < 0 && errno == EINTR { continue }
+                    if count < 0 { throw AppError.failed("score: cannot read stdin (\(String(cString: strerror(errno))))") }
+                    if count == 0 { break }
+                    pending += buffer[..<count]
                     guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
-                    analyzer.appendJSONLines(forLinesIn: Array(pending[...lastNewline]), to: &out)
+                    FileHandle.standardOutput.write(Data(Self.scoreLines(pending[...lastNewline], with: analyzer)))
                     pending.removeSubrange(...lastNewline)
-                    FileHandle.standardOutput.write(Data(out))
-                    out.removeAll(keepingCapacity: true)
                 }
                 if !pending.isEmpty {
-                    analyzer.appendJSONLines(forLinesIn: pending + [0x0A], to: &out)
-                    FileHandle.standardOutput.write(Data(out))
+                    FileHandle.standardOutput.write(Data(Self.scoreLines(pending[...] + [0x0A], with: analyzer)))
+                }
+                if timing {
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+                    FileHandle.standardError.write(Data("score: \(String(format: "%.4f", seconds)) s scoring (after start-up and lexicon load)\n".utf8))
                 }
                 return
             }

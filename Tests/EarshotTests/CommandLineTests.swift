@@ -24,6 +24,22 @@ struct CommandLineTests {
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func vaderScoresABigInputInPiecesAndPrintsEveryLineInOrder() throws {
+        // Over 256 KiB: split at line ends and scored on every core; the output must be what
+        // scoring the lines one at a time gives, in the same order.
+        let texts = ["I love it", "awful service :(", "meh", "The support was GREAT!!!", "not bad at all", "Ünïcode wörds 😀"]
+        let lines = (0 ..< 30_000).map { "\(texts[$0 % texts.count]) #\($0)" }
+        let big = try runEarshot(["score", "--vader", "--lexicon", TestPaths.lexicon.path], stdin: lines.joined(separator: "\n"))
+        #expect(big.status == 0)
+        let out = big.stdout.split(separator: "\n")
+        #expect(out.count == lines.count)
+        for k in [0, 1, 5, 14_999, 15_000, 29_999] {
+            let one = try runEarshot(["score", "--vader", "--lexicon", TestPaths.lexicon.path], stdin: lines[k] + "\n")
+            #expect(String(out[k]) == one.stdout.trimmingCharacters(in: .newlines), "line \(k)")
+        }
+    }
+
     @Test func aBadDurationSaysWhatToWrite() throws {
         let folder = TestPaths.temporaryFolder("earshot-cli")
         let config = folder.appendingPathComponent("earshot.yaml")

@@ -33,6 +33,16 @@ import Testing
         #expect(!s.isComplaint, "\(s.reasons)")
     }
 
+    @Test func laughterMarksBanterButNotAMoneyComplaint() throws {
+        guard let joke = score("@anonymous man, that was a sick joke! I'm sorryyy! Lol.") else { return }
+        #expect(!joke.isComplaint, "\(joke.reasons)")
+        #expect(joke.reasons.contains { $0.contains("laughter") })
+        guard let money = score("@AcmeHelp charged twice this month lol, where is my refund") else { return }
+        #expect(money.isComplaint, "money cues still count: \(money.reasons)")
+        #expect(Scorer.laughter(in: ["ha", "hahaha"]) == "hahaha")
+        #expect(Scorer.laughter(in: ["hah", "hash", "lolly"]) == nil)
+    }
+
     @Test func questionsAboutARefundAreWeak() throws {
         guard let s = score("any idea when the refund arrives?") else { return }
         // An information question with one weak money cue is not yet a complaint...

@@ -52,12 +52,18 @@ func runEarshot(_ arguments: [String], environment: [String: String] = [:], stdi
     process.standardError = err
     process.standardInput = input
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    // Read both pipes before waiting, so a chatty process never blocks on a full pipe.
+    // Feed stdin and read both pipes at once, so neither side blocks on a full pipe.
     final class Box: @unchecked Sendable { var data = Data() }   // written by one thread, read after wait()
     let errBox = Box()
     let group = DispatchGroup()
+    group.enter()
+    let writer = input.fileHandleForWriting
+    let bytes = Data((stdin ?? "").utf8)
+    DispatchQueue.global().async {
+        if !bytes.isEmpty { writer.write(bytes) }
+        try? writer.close()
+        group.leave()
+    }
     group.enter()
     DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     let outData = out.fileHandleForReading.readDataToEndOfFile()

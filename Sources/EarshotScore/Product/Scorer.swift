@@ -114,7 +114,12 @@ public struct Scorer: Sendable {
         // complaint when it carries a strong cue ("great speeds, but I was charged twice").
         let hasStrongCue = verdict.findings.contains { $0.weight >= 1 }
         let hasMoneyOrLeaving = verdict.findings.contains { $0.weight >= 1 && ($0.kind == .money || $0.kind == .leaving) }
-        if verdict.isComplaint && !hasStrongCue && whole.compound >= Self.praiseCompound {
+        if verdict.isComplaint && !hasMoneyOrLeaving, let laugh = Self.laughter(in: allWords) {
+            // "sick joke lol", "crappy ones haha": laughter marks banter, not a customer's grievance.
+            // Money and leaving cues still count ("charged twice lol").
+            verdict.isComplaint = false
+            reasons.append("not a complaint: laughter ('\(laugh)') marks banter")
+        } else if verdict.isComplaint && !hasStrongCue && whole.compound >= Self.praiseCompound {
             verdict.isComplaint = false
             reasons.append("not a complaint: only weak cues in clearly positive words (\(Self.format(whole.compound)))")
         } else if verdict.isComplaint && !hasMoneyOrLeaving && whole.compound >= Self.strongPraiseCompound
@@ -140,6 +145,17 @@ public struct Scorer: Sendable {
         for (aspect, cue) in aspectMatches { reasons.append("aspect: \(aspect) ('\(cue)')") }
         return Score(compound: compound, pos: whole.pos, neu: whole.neu, neg: whole.neg,
                      isComplaint: verdict.isComplaint, aspects: aspects, reasons: reasons, decidedBy: decidedBy)
+    }
+
+    /// The first laughter marker among the words ("lol", "haha", "hahaha", "lmao", "rofl"), if any.
+    static func laughter(in words: [String]) -> String? {
+        words.first { w in
+            if w == "lol" || w == "lmao" || w == "rofl" || w == "lolol" { return true }
+            // haha, hahaha, hehe, ahah...: a run of "ha"/"he" of at least two.
+            let bytes = Array(w.utf8)
+            guard bytes.count >= 4, bytes.count % 2 == 0 else { return false }
+            return stride(from: 0, to: bytes.count, by: 2).allSatisfy { bytes[$0] == 0x68 && (bytes[$0 + 1] == 0x61 || bytes[$0 + 1] == 0x65) }
+        }
     }
 
     /// Short number text for reasons: "-2.5", "1", "0.75".
