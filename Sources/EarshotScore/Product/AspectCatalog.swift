@@ -101,13 +101,15 @@ public struct AspectCatalog: Sendable {
             for key in keys {
                 for ref in byFirstWord[key] ?? [] where found[ref.aspect] == nil {
                     let cue = entries[ref.aspect].cues[ref.cue]
-                    if CueText.firstIndex(of: cue.words, prefix: cue.isPrefix, in: words, from: i) == i {
+                    if CueText.occurs(cue.words, prefix: cue.isPrefix, in: words, at: i) {
                         found[ref.aspect] = ref.cue
                     }
                 }
             }
+            guard let firstByte = word.utf8.first else { continue }
             for ref in prefixCues where found[ref.aspect] == nil {
-                if word.hasPrefix(entries[ref.aspect].cues[ref.cue].words[0]) { found[ref.aspect] = ref.cue }
+                let stem = entries[ref.aspect].cues[ref.cue].words[0]
+                if stem.utf8.first == firstByte && word.hasPrefix(stem) { found[ref.aspect] = ref.cue }
             }
         }
         return entries.indices.compactMap { index in

@@ -47,18 +47,23 @@ enum CueText {
     /// Where `phrase` next occurs at or after `from`.
     static func firstIndex(of phrase: [String], prefix: Bool = false, in words: [String], from: Int) -> Int? {
         guard !phrase.isEmpty, words.count >= phrase.count, from <= words.count - phrase.count else { return nil }
-        outer: for start in from ... (words.count - phrase.count) {
-            for (k, p) in phrase.enumerated() {
-                let w = words[start + k]
-                let last = k == phrase.count - 1
-                if last && prefix {
-                    if !w.hasPrefix(p) { continue outer }
-                } else if w != p && !(w.hasPrefix("#") && w.dropFirst() == p) && !(w.hasPrefix("@") && w.dropFirst() == p) {
-                    continue outer
-                }
-            }
+        for start in from ... (words.count - phrase.count) where occurs(phrase, prefix: prefix, in: words, at: start) {
             return start
         }
         return nil
+    }
+
+    /// Whether `phrase` occurs starting at word `start`.
+    static func occurs(_ phrase: [String], prefix: Bool = false, in words: [String], at start: Int) -> Bool {
+        guard !phrase.isEmpty, start >= 0, start + phrase.count <= words.count else { return false }
+        for (k, p) in phrase.enumerated() {
+            let w = words[start + k]
+            if k == phrase.count - 1 && prefix {
+                if !w.hasPrefix(p) { return false }
+            } else if w != p && !(w.hasPrefix("#") && w.dropFirst() == p) && !(w.hasPrefix("@") && w.dropFirst() == p) {
+                return false
+            }
+        }
+        return true
     }
 }

@@ -63,7 +63,8 @@ public struct Scorer: Sendable {
             let (scores, found) = analyzer.explain(part.text)
             contributions += found
             var weight = part.weight
-            let namesBrand = !brand.isEmpty && brand.contains { BrandQuery.occurs($0, in: QueryText.words(part.text)) }
+            let partWords = brand.isEmpty ? [] : QueryText.words(part.text)
+            let namesBrand = !brand.isEmpty && brand.contains { BrandQuery.occurs($0, in: partWords) }
             if namesBrand {
                 weight *= Self.brandWeight
                 brandSentences += 1
@@ -108,7 +109,9 @@ public struct Scorer: Sendable {
         compound += OpinionCue.pull * Double(min(opinions.positive.count, OpinionCue.maxHits) - min(opinions.negative.count, OpinionCue.maxHits))
         for phrase in opinions.negative.prefix(OpinionCue.maxHits) { reasons.append("verdict phrase: '\(phrase)' (negative)") }
         for phrase in opinions.positive.prefix(OpinionCue.maxHits) { reasons.append("verdict phrase: '\(phrase)' (positive)") }
-        let addressee = ComplaintDetector.addressee(words: QueryText.words(input.text), namesBrand: brandSentences > 0)
+        // Only @handles decide the addressee: a text without "@" needs no split.
+        let handles = input.text.utf8.contains(UInt8(ascii: "@")) ? QueryText.words(input.text) : []
+        let addressee = ComplaintDetector.addressee(words: handles, namesBrand: brandSentences > 0)
         var verdict = detector.verdict(findings: findings, compound: compound, addressee: addressee)
         // Praise is not a complaint: a text whose words are clearly positive overall is only a
         // complaint when it carries a strong cue ("great speeds, but I was charged twice").

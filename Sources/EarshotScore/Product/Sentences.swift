@@ -4,30 +4,36 @@
 enum Sentences {
     static func split(_ text: String) -> [String] {
         var sentences: [String] = []
-        var current = ""
+        // Scalar by scalar over indices, slicing each sentence out once (a Character walk costs
+        // grapheme breaking on every step, and appending scalar by scalar costs more).
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
         var previousWasEnd = false
-        for ch in text {
-            if ch.isNewline {
-                flush(&current, into: &sentences)
+        var i = scalars.startIndex
+        while i < scalars.endIndex {
+            let ch = scalars[i]
+            if isNewline(ch) || (previousWasEnd && ch.properties.isWhitespace) {
+                flush(text[start ..< i], into: &sentences)
                 previousWasEnd = false
+                i = scalars.index(after: i)
+                start = i
                 continue
             }
-            if previousWasEnd && ch.isWhitespace {
-                flush(&current, into: &sentences)
-                previousWasEnd = false
-                continue
-            }
-            current.append(ch)
             previousWasEnd = ch == "." || ch == "!" || ch == "?" || (previousWasEnd && (ch == "\"" || ch == ")"))
+            i = scalars.index(after: i)
         }
-        flush(&current, into: &sentences)
+        flush(text[start ..< scalars.endIndex], into: &sentences)
         return sentences
     }
 
-    private static func flush(_ current: inout String, into sentences: inout [String]) {
-        let trimmed = current.trimmingWhitespace()
+    /// What `Character.isNewline` calls a line break: LF, VT, FF, CR, NEL, LS and PS.
+    private static func isNewline(_ s: Unicode.Scalar) -> Bool {
+        (s.value >= 0x0A && s.value <= 0x0D) || s.value == 0x85 || s.value == 0x2028 || s.value == 0x2029
+    }
+
+    private static func flush(_ current: Substring, into sentences: inout [String]) {
+        let trimmed = String(current).trimmingWhitespace()
         if !trimmed.isEmpty { sentences.append(trimmed) }
-        current = ""
     }
 }
 
