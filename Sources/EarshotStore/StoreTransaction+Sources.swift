@@ -34,7 +34,23 @@ extension StoreTransaction {
     /// a URL the fetcher moved (301/308) is kept when the config still names the old one.
     @discardableResult
     public func upsertSource(_ spec: SourceSpec, origin: String, now: Date) throws -> Int64 {
-        if let existing = try source(named: spec.name) {
+        try upsertSource(spec, existing: try source(named: spec.name), origin: origin, now: now)
+    }
+
+    /// Brings the sources of `origin` in line with `specs` (one read of the table, writes only
+    /// for what changed): each is added or updated, and those no longer named are marked removed.
+    public func syncSources(_ specs: [SourceSpec], origin: String, now: Date) throws {
+        let known = Dictionary(try sources(includingRemoved: true).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for spec in specs { try upsertSource(spec, existing: known[spec.name], origin: origin, now: now) }
+        let named = Set(specs.map(\.name))
+        for source in known.values where source.origin == origin && source.removedAt == nil && !named.contains(source.name) {
+            _ = try removeSource(named: source.name, now: now)
+        }
+    }
+
+    @discardableResult
+    private func upsertSource(_ spec: SourceSpec, existing: SourceRecord?, origin: String, now: Date) throws -> Int64 {
+        if let existing {
             let urlChanged = existing.url != spec.url && existing.movedFrom != spec.url
             if !urlChanged, existing.removedAt == nil, existing.kind == spec.kind, existing.query == spec.query,
                existing.isAboutUs == spec.isAboutUs, existing.interval == spec.interval, existing.settings == spec.settings,
@@ -68,13 +84,6 @@ extension StoreTransaction {
         try db.execute(sql: "UPDATE sources SET removed_at = ? WHERE name = ? AND removed_at IS NULL",
                        arguments: [now.timeIntervalSince1970, name])
         return db.changesCount > 0
-    }
-
-    /// Marks removed every source of `origin` whose name is not in `keep` (a source taken out of the config).
-    public func retireSources(origin: String, keeping keep: Set<String>, now: Date) throws {
-        for source in try sources() where source.origin == origin && !keep.contains(source.name) {
-            _ = try removeSource(named: source.name, now: now)
-        }
     }
 
     /// Records a fetch that produced a document (or a 304).

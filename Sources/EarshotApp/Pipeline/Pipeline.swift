@@ -101,8 +101,7 @@ public final class Pipeline {
             }
         }
         try store.write { tx in
-            for spec in specs { try tx.upsertSource(spec, origin: "config", now: now) }
-            try tx.retireSources(origin: "config", keeping: names, now: now)
+            try tx.syncSources(specs, origin: "config", now: now)
         }
     }
 
