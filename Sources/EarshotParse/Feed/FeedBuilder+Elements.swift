@@ -264,6 +264,8 @@ extension FeedBuilder {
 
     /// The first e-mail address in `s` (feedparser's pattern, roughly).
     static func findEmail(_ s: String) -> Range<String.Index>? {
+        // Most author fields are a bare name: no "@", no address, no Character array.
+        guard s.utf8.contains(UInt8(ascii: "@")) else { return nil }
         let chars = Array(s)
         func local(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || "_-.+".contains(c)) }
         func host(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == ".") }

@@ -467,8 +467,10 @@ final class FeedBuilder {
     var guidIsLinkFlag = false
 
     static func fixQueryEntities(_ s: String) -> String {
-        guard s.utf8.contains(UInt8(ascii: "&")) else { return s }
-        if s.utf8.allSatisfy({ $0 < 0x80 }) { return fixQueryEntitiesASCII(s) }
+        var text = s
+        let (hasAmpersand, isASCII) = text.withUTF8 { b in (b.contains(UInt8(ascii: "&")), b.allSatisfy { $0 < 0x80 }) }
+        guard hasAmpersand else { return s }
+        if isASCII { return fixQueryEntitiesASCII(s) }
         // "&name;" → "&name" (query variables mistaken for entity references).
         var out = ""
         var rest = Substring(s)
