@@ -81,8 +81,9 @@ final class FeedBuilder {
     var syFrequency: String?
 
     // State
-    /// See ``handlerName(_:)``.
-    var handlerNames: [String: (name: String, suffix: String, prefixed: Bool, element: FeedElement)] = [:]
+    /// Bumped by ``trackNamespace(_:_:)``, the only writer of ``namespaceMap``: element names made before
+    /// may have another handler name now.
+    var namespaceGeneration = 0
     /// See ``resolvedBase(_:_:)``.
     var baseMemo: (current: String, base: String, result: String)?
     var namespacesInUse: [String: String] = [:]
@@ -113,7 +114,8 @@ final class FeedBuilder {
 
     // MARK: - Events
 
-    func startElement(_ tag: String, _ attrList: [(String, String)]) {
+    func startElement(_ elementName: ElementName, _ attrList: [(String, String)]) {
+        let tag = elementName.tag
         depth += 1
         var attrs: [String: String] = [:]
         var ordered = attrList
@@ -150,18 +152,17 @@ final class FeedBuilder {
             handleData("<" + t + Self.strattrs(ordered) + ">", escape: false)
             return
         }
-        let (name, _, prefixed, element) = handlerName(tag)
-        if !prefixed && !Self.textInputChildren.contains(tag) { intextinput = false }
-        if !prefixed && !Self.imageChildren.contains(tag) { inimage = false }
-        if !start(element, &attrs) {
-            if attrs.isEmpty { push(name, true) }
+        if elementName.leavesTextInput { intextinput = false }
+        if elementName.leavesImage { inimage = false }
+        if !start(elementName.element, &attrs) {
+            if attrs.isEmpty { push(elementName.name, true) }
         }
     }
 
-    func endElement(_ tag: String) {
-        let (name, suffix, _, element) = handlerName(tag)
-        if suffix == "svg" && svgOK > 0 { svgOK -= 1 }
-        if svgOK > 0 || !end(element) { _ = pop(name) }
+    func endElement(_ elementName: ElementName) {
+        let tag = elementName.tag
+        if elementName.suffix == "svg" && svgOK > 0 { svgOK -= 1 }
+        if svgOK > 0 || !end(elementName.element) { _ = pop(elementName.name) }
         if incontent > 0 && !(contentParams.present ? contentParams.type : "xml").hasSuffix("xml") {
             if tag == "xhtml:div" || tag == "div" { return }
             contentParams.type = "application/xhtml+xml"; contentParams.present = true
@@ -184,21 +185,37 @@ final class FeedBuilder {
     static let textInputChildren: Set<String> = ["title", "link", "description", "name"]
     static let imageChildren: Set<String> = ["title", "link", "description", "url", "href", "width", "height"]
 
+    /// A tag with what the handlers need of it, worked out once per distinct tag rather than per event (the
+    /// SAX handler keeps them, see ``FeedSAXHandler/elementName(_:)``).
+    struct ElementName {
+        /// feedparser's `prefix:local`, lowercased (`dc:creator`).
+        let tag: String
+        /// feedparser's handler name: the prefix mapped through ``namespaceMap`` (`dc_creator`).
+        let name: String
+        /// The local part (`creator`).
+        let suffix: String
+        /// The handlers' code for ``name``.
+        let element: FeedElement
+        /// Whether the element ends a `<textinput>` or an `<image>`: it has no prefix and is not one of their
+        /// children.
+        let leavesTextInput: Bool
+        let leavesImage: Bool
+        /// The ``namespaceGeneration`` it was made in.
+        let generation: Int
+    }
+
     /// feedparser's handler name for a tag (`dc:creator` → `dc_creator`, the prefix mapped through
-    /// ``namespaceMap``), its local part, whether it has a prefix, and the handlers' code for the name. Cached:
-    /// ``trackNamespace(_:_:)``, the only writer of the map, empties the cache.
-    func handlerName(_ tag: String) -> (name: String, suffix: String, prefixed: Bool, element: FeedElement) {
-        if let hit = handlerNames[tag] { return hit }
+    /// ``namespaceMap``), its local part, whether it has a prefix, and the handlers' code for the name.
+    func elementName(_ tag: String) -> ElementName {
         var prefix = "", suffix = tag
         if let c = tag.firstIndex(of: ":") { prefix = String(tag[..<c]); suffix = String(tag[tag.index(after: c)...]) }
         prefix = namespaceMap[prefix] ?? prefix
         if !prefix.isEmpty { prefix += "_" }
         let name = prefix + suffix
-        let result = (name, suffix, !prefix.isEmpty, FeedElement(handlerName: name))
-        // More distinct tags than any real feed has: start over rather than grow (hostile documents).
-        if handlerNames.count >= 4096 { handlerNames.removeAll(keepingCapacity: true) }
-        handlerNames[tag] = result
-        return result
+        let prefixed = !prefix.isEmpty
+        return ElementName(tag: tag, name: name, suffix: suffix, element: FeedElement(handlerName: name),
+                           leavesTextInput: !prefixed && !Self.textInputChildren.contains(tag),
+                           leavesImage: !prefixed && !Self.imageChildren.contains(tag), generation: namespaceGeneration)
     }
 
     /// The base URI after an element whose base (its `xml:base`, else the current one) is `base`; the last
@@ -295,7 +312,7 @@ final class FeedBuilder {
         }
         if lower.contains("backend.userland.com/rss") { uri = "http://backend.userland.com/rss"; lower = uri }
         if let canonical = Self.namespaces[lower] {
-            handlerNames.removeAll()
+            namespaceGeneration += 1
             namespaceMap[prefix ?? "\u{0}default"] = canonical
             namespacesInUse[canonical] = uri
         } else {
