@@ -61,7 +61,14 @@ final class FeedBuilder {
         "http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/xml/1998/namespace": "xml",
         "http://podlove.org/simple-chapters": "psc",
     ]
-    static let canBeRelativeURI: Set<String> = ["comments", "docs", "href", "icon", "id", "link", "logo", "url", "wfw_comment", "wfw_commentrss"]
+    /// Whether the text of `element` is a link to resolve (feedparser's `can_be_relative_uri`). A switch: short
+    /// names compare as words, cheaper than hashing for a set on every element.
+    static func canBeRelativeURI(_ element: String) -> Bool {
+        switch element {
+        case "comments", "docs", "href", "icon", "id", "link", "logo", "url", "wfw_comment", "wfw_commentrss": return true
+        default: return false
+        }
+    }
     static let htmlTypes: Set<String> = ["application/xhtml+xml", "text/html"]
 
     // Results
@@ -435,7 +442,7 @@ final class FeedBuilder {
                 output = s
             }
         }
-        if Self.canBeRelativeURI.contains(element) && !output.isEmpty {
+        if !output.isEmpty && Self.canBeRelativeURI(element) {
             if element != "id" || guidIsLinkFlag {
                 output = URLResolver.resolve(baseURI, output)
             }

@@ -19,5 +19,13 @@ final class FeedContext {
     var hasTextInput = false
     var hasLinks = false
 
+    init() {
+        // Room for the fields an entry usually has (title, link, id, dates, author, summary): no rehashing as
+        // they arrive one by one.
+        values.reserveCapacity(8)
+        depthMap.reserveCapacity(8)
+        detailTypes.reserveCapacity(4)
+    }
+
     func setDefault(_ key: String, _ value: String) { if values[key] == nil { values[key] = value } }
 }

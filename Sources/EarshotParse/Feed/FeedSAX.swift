@@ -242,7 +242,8 @@ private let charactersCallback: charactersSAXFunc = { ctx, ch, len in
     let h = handler(ctx)
     if h.stopped { return }
     guard let ch, len > 0 else { return }
-    h.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
+    // libxml2 reports each reference ("&lt;") as a call of its own: single characters are common.
+    if len == 1 { h.text.append(ch[0]) } else { h.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len))) }
 }
 
 private let referenceCallback: referenceSAXFunc = { ctx, name in
