@@ -153,7 +153,7 @@ struct FeedPrepass {
                 release?(UnsafeRawPointer(base + i))
                 checkpoint = i + MappedInput.releaseStep
             }
-            if nextReference < i { nextReference = ByteScan.first(UInt8(ascii: "&"), b, i, n) }
+            if nextReference < i { nextReference = Self.rewrittenReference(b, i, n) }
             if nextDeclaration < i { nextDeclaration = Self.declaration(b, i, n) }
             // The text up to there is copied in one go, a window at most (so the input is released as it goes).
             let j = min(nextReference, nextDeclaration, i + Self.windowSize)
@@ -179,6 +179,35 @@ struct FeedPrepass {
     }
 
     static let escapedAmpersand: [UInt8] = Array("&amp;".utf8)
+
+    /// Where the next "&" in `b[from..<end]` that ``reference(_:_:)`` rewrites is, or `end`: XML's own
+    /// references ("&lt;", "&#233;"), kept as they are, are passed over, so they stay in the run copied.
+    static func rewrittenReference(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int {
+        var k = ByteScan.first(UInt8(ascii: "&"), b, from, end)
+        while k < end, let after = keptReferenceEnd(b, k) {
+            k = ByteScan.first(UInt8(ascii: "&"), b, after, end)
+        }
+        return k
+    }
+
+    /// The end of the reference at `b[i]` ("&") when ``reference(_:_:)`` keeps it as it is: one of XML's five
+    /// names, or a character reference not written "&#X"; nil otherwise.
+    static func keptReferenceEnd(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+        let n = b.count
+        if i + 1 < n, b[i + 1] == UInt8(ascii: "#") {
+            var j = i + 2
+            if j < n, b[j] | 0x20 == UInt8(ascii: "x") { j += 1 }
+            let ds = j
+            while j < n, isWordByte(b[j]) { j += 1 }
+            guard j > ds, j < n, b[j] == UInt8(ascii: ";"), b[i + 2] != UInt8(ascii: "X") else { return nil }
+            return j + 1
+        }
+        var j = i + 1
+        while j < n, j - i < 64, isWordByte(b[j]) || b[j] == UInt8(ascii: "-") || b[j] == UInt8(ascii: ".") { j += 1 }
+        guard j > i + 1, j < n, b[j] == UInt8(ascii: ";"),
+              isXMLPredefined(UnsafeBufferPointer(rebasing: b[(i + 1)..<j])) else { return nil }
+        return j + 1
+    }
 
     /// The reference starting at `b[i]` ("&"), rewritten into ``output``; `i` moves past it.
     mutating func reference(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
