@@ -185,16 +185,16 @@ extension FeedBuilder {
     }
 
     func startLink(_ attrs: inout [String: String]) {
+        // Without an address attribute (an RSS <link>) the text is the link; rel and type do not matter.
+        guard let href = attrs["url"] ?? attrs["uri"] ?? attrs["href"], !href.isEmpty else {
+            push("link", infeed || inentry || insource)
+            return
+        }
         if attrs["rel"] == nil { attrs["rel"] = "alternate" }
         if attrs["type"] == nil { attrs["type"] = attrs["rel"] == "self" ? "application/atom+xml" : "text/html" }
-        let c = context
-        if let href = attrs["url"] ?? attrs["uri"] ?? attrs["href"], !href.isEmpty {
-            let resolved = URLResolver.resolve(baseURI, href)
-            if attrs["rel"] == "alternate", Self.htmlTypes.contains(Self.mapContentType(attrs["type"] ?? "")) {
-                c.values["link"] = resolved
-            }
-        } else {
-            push("link", infeed || inentry || insource)
+        let resolved = URLResolver.resolve(baseURI, href)
+        if attrs["rel"] == "alternate", Self.htmlTypes.contains(Self.mapContentType(attrs["type"] ?? "")) {
+            context.values["link"] = resolved
         }
     }
 

@@ -61,11 +61,16 @@ final class FeedBuilder {
         "http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/xml/1998/namespace": "xml",
         "http://podlove.org/simple-chapters": "psc",
     ]
-    /// Whether the text of `element` is a link to resolve (feedparser's `can_be_relative_uri`). A switch: short
-    /// names compare as words, cheaper than hashing for a set on every element.
+    /// Whether the text of `element` is a link to resolve (feedparser's `can_be_relative_uri`). By length first:
+    /// most elements (title, summary...) are ruled out without comparing strings or hashing one.
     static func canBeRelativeURI(_ element: String) -> Bool {
-        switch element {
-        case "comments", "docs", "href", "icon", "id", "link", "logo", "url", "wfw_comment", "wfw_commentrss": return true
+        switch element.utf8.count {
+        case 2: return element == "id"
+        case 3: return element == "url"
+        case 4: return element == "docs" || element == "href" || element == "icon" || element == "link" || element == "logo"
+        case 8: return element == "comments"
+        case 11: return element == "wfw_comment"
+        case 14: return element == "wfw_commentrss"
         default: return false
         }
     }
@@ -492,8 +497,11 @@ final class FeedBuilder {
 
     static func fixQueryEntities(_ s: String) -> String {
         var text = s
-        let (hasAmpersand, isASCII) = text.withUTF8 { b in (b.contains(UInt8(ascii: "&")), b.allSatisfy { $0 < 0x80 }) }
-        guard hasAmpersand else { return s }
+        let (hasAmpersand, hasSemicolon, isASCII) = text.withUTF8 { b in
+            (b.contains(UInt8(ascii: "&")), b.contains(UInt8(ascii: ";")), b.allSatisfy { $0 < 0x80 })
+        }
+        // Only "&name;" changes: without both characters the text stays as it is (most query strings).
+        guard hasAmpersand && hasSemicolon else { return s }
         if isASCII { return fixQueryEntitiesASCII(s) }
         // "&name;" → "&name" (query variables mistaken for entity references).
         var out = ""
