@@ -87,6 +87,10 @@ final class FeedSAXHandler {
         return value
     }
 
+    /// The open elements' keys and names: an end event closes the element on top (libxml2 names the open
+    /// element in it), whose name is then at hand without a look-up.
+    var openElements: [(key: NameKey, name: FeedBuilder.ElementName)] = []
+
     /// The element's names: looked up once per event by libxml2's addresses, worked out again only when a
     /// namespace declaration changed the builder's prefixes since (see ``FeedBuilder/namespaceGeneration``).
     func elementName(_ key: NameKey) -> FeedBuilder.ElementName {
@@ -131,14 +135,25 @@ final class FeedSAXHandler {
         }
         if !sawRoot { sawRoot = true; rootName = (Self.string(key.local) ?? "").lowercased() }
         for (p, u) in namespaces where !u.isEmpty { builder.trackNamespace(p, u) }
-        builder.startElement(elementName(key), attributes)
+        let name = elementName(key)
+        openElements.append((key, name))
+        builder.startElement(name, attributes)
     }
 
     func endElement(_ key: NameKey) {
         flushText()
         guard !stopped else { return }
         depth -= 1
-        builder.endElement(elementName(key))
+        builder.endElement(closedElementName(key))
+    }
+
+    /// The name of the element an end event closes: the top of ``openElements`` when it is that element and
+    /// no namespace declaration came since; looked up otherwise.
+    func closedElementName(_ key: NameKey) -> FeedBuilder.ElementName {
+        if let top = openElements.popLast(), top.key == key, top.name.generation == builder.namespaceGeneration {
+            return top.name
+        }
+        return elementName(key)
     }
 
     func stop(_ warning: String) {
