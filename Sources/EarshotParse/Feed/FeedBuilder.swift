@@ -106,6 +106,11 @@ final class FeedBuilder {
     var contentParams = ContentParams()
     var summaryKey: String? = nil
     var stack: [Frame] = []
+    /// Frames of closed elements with their buffers emptied but kept: elements reuse them instead of
+    /// allocating and growing new ones (one or two per element otherwise). Bounded in number and in size.
+    var spareFrames: [Frame] = []
+    static let maximumSpareFrames = 64
+    static let maximumSpareCapacity = 64 * 1024
     var baseStack: [String] = []
     var langStack: [String?] = []
     var baseURI: String
@@ -367,7 +372,21 @@ final class FeedBuilder {
     // MARK: - The element stack
 
     func push(_ element: String, _ expectingText: Bool) {
-        stack.append(Frame(element: element, expectingText: expectingText))
+        guard var frame = spareFrames.popLast() else {
+            stack.append(Frame(element: element, expectingText: expectingText))
+            return
+        }
+        frame.element = element
+        frame.expectingText = expectingText
+        stack.append(frame)
+    }
+
+    /// Keeps the buffers of a closed element's frame, emptied, for a later element (see ``spareFrames``).
+    func recycle(_ frame: inout Frame) {
+        guard frame.bytes.capacity <= Self.maximumSpareCapacity, spareFrames.count < Self.maximumSpareFrames else { return }
+        frame.bytes.removeAll(keepingCapacity: true)
+        frame.ends.removeAll(keepingCapacity: true)
+        spareFrames.append(frame)
     }
 
     static func mapContentType(_ t: String) -> String {
@@ -411,7 +430,8 @@ final class FeedBuilder {
     @discardableResult
     func pop(_ element: String, stripWhitespace: Bool = true) -> String? {
         guard let last = stack.last?.element, last == element else { return nil }
-        let top = stack.removeLast()
+        var top = stack.removeLast()
+        defer { recycle(&top) }
         var output: String
         if version == "atom10" && contentParams.present && contentParams.type == "application/xhtml+xml" {
             var pieces = top.pieceStrings
