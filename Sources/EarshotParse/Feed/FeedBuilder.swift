@@ -203,8 +203,9 @@ final class FeedBuilder {
     static let imageChildren: Set<String> = ["title", "link", "description", "url", "href", "width", "height"]
 
     /// A tag with what the handlers need of it, worked out once per distinct tag rather than per event (the
-    /// SAX handler keeps them, see ``FeedSAXHandler/elementName(_:)``).
-    struct ElementName {
+    /// SAX handler keeps them, see ``FeedSAXHandler/elementName(_:)``). A class: passed around on every event,
+    /// one reference to count instead of three strings.
+    final class ElementName {
         /// feedparser's `prefix:local`, lowercased (`dc:creator`).
         let tag: String
         /// feedparser's handler name: the prefix mapped through ``namespaceMap`` (`dc_creator`).
@@ -219,6 +220,12 @@ final class FeedBuilder {
         let leavesImage: Bool
         /// The ``namespaceGeneration`` it was made in.
         let generation: Int
+
+        init(tag: String, name: String, suffix: String, element: FeedElement, leavesTextInput: Bool, leavesImage: Bool,
+             generation: Int) {
+            self.tag = tag; self.name = name; self.suffix = suffix; self.element = element
+            self.leavesTextInput = leavesTextInput; self.leavesImage = leavesImage; self.generation = generation
+        }
     }
 
     /// feedparser's handler name for a tag (`dc:creator` → `dc_creator`, the prefix mapped through
