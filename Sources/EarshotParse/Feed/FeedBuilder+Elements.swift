@@ -41,8 +41,8 @@ extension FeedBuilder {
         case .subtitle, .tagline, .itunesSubtitle: pushContent("subtitle", attrs, "text/plain", true)
         case .rights, .copyright, .dcRights: pushContent("rights", attrs, "text/plain", true)
         case .item, .entry:
-            let e = FeedContext()
             finishEntries()
+            let e = makeEntryContext()
             entries.append(e)
             entryCount += 1
             push("item", false)

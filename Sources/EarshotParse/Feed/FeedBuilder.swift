@@ -372,8 +372,20 @@ final class FeedBuilder {
         for e in entries {
             let entry = FeedMapping.entry(e)
             if let onEntry { onEntry(entry) } else { finishedEntries.append(entry) }
+            e.reset()
+            spareEntry = e
         }
         entries.removeAll()
+    }
+
+    /// A finished entry's context, emptied (see ``FeedContext/reset()``), for the next entry to reuse.
+    var spareEntry: FeedContext?
+
+    /// A context for a new entry: the spare one when there is one.
+    func makeEntryContext() -> FeedContext {
+        guard let e = spareEntry else { return FeedContext() }
+        spareEntry = nil
+        return e
     }
 
     // MARK: - The element stack

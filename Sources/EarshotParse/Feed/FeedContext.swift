@@ -27,5 +27,22 @@ final class FeedContext {
         detailTypes.reserveCapacity(4)
     }
 
+    /// Empties the context for the next entry, keeping the dictionaries' storage (entries follow one another
+    /// with about the same fields). Every stored property goes back to its initial value.
+    func reset() {
+        values.removeAll(keepingCapacity: true)
+        detailTypes.removeAll(keepingCapacity: true)
+        authors = nil
+        authorDetail = nil
+        contents.removeAll(keepingCapacity: true)
+        published = nil
+        updated = nil
+        guidIsLink = false
+        depthMap.removeAll(keepingCapacity: true)
+        hasImage = false
+        hasTextInput = false
+        hasLinks = false
+    }
+
     func setDefault(_ key: String, _ value: String) { if values[key] == nil { values[key] = value } }
 }
