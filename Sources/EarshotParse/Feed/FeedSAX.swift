@@ -254,11 +254,13 @@ private let endElementNs: endElementNsSAX2Func = { ctx, localname, prefix, uri i
 }
 
 private let charactersCallback: charactersSAXFunc = { ctx, ch, len in
-    let h = handler(ctx)
-    if h.stopped { return }
-    guard let ch, len > 0 else { return }
-    // libxml2 reports each reference ("&lt;") as a call of its own: single characters are common.
-    if len == 1 { h.text.append(ch[0]) } else { h.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len))) }
+    guard let ctx, let ch, len > 0 else { return }
+    // The commonest event (libxml2 reports each reference, "&lt;", as a call of its own): the handler is used
+    // without counting a reference to it, the parser keeps it alive throughout.
+    Unmanaged<FeedSAXHandler>.fromOpaque(ctx)._withUnsafeGuaranteedRef { h in
+        if h.stopped { return }
+        if len == 1 { h.text.append(ch[0]) } else { h.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len))) }
+    }
 }
 
 private let referenceCallback: referenceSAXFunc = { ctx, name in
