@@ -22,6 +22,8 @@ public enum DateParser {
     // MARK: - W3CDTF / ISO 8601
 
     static func parseW3CDTF(_ text: String) -> Date? {
+        // Every W3CDTF date starts with a digit of its year: RFC 822 dates ("Tue, ...") end here, without a copy.
+        guard let first = text.utf8.first, first >= 48 && first <= 57 else { return nil }
         let b = Array(text.utf8)
         var i = 0
         func digits(_ n: Int) -> Int? {
@@ -146,20 +148,20 @@ public enum DateParser {
                 while i < b.count, n < maximum, isDigit(b[i]) { v = v * 10 + Int(b[i] - 48); n += 1; i += 1 }
                 return n >= minimum ? v : nil
             }
-            func word() -> String? {   // three ASCII letters, lowercased
+            func word() -> UInt32? {   // three ASCII letters, lowercased, packed (see `month(packed:)`)
                 guard i + 3 <= b.count else { return nil }
-                var lower: [UInt8] = [0, 0, 0]
+                var packed: UInt32 = 0
                 for k in 0..<3 {
                     let c = b[i + k] | 0x20
                     guard c >= 97 && c <= 122 else { return nil }
-                    lower[k] = c
+                    packed = packed << 8 | UInt32(c)
                 }
                 i += 3
-                return String(decoding: lower, as: UTF8.self)
+                return packed
             }
-            guard let weekday = word(), months[weekday] == nil, expect(UInt8(ascii: ",")), expect(0x20),
+            guard let weekday = word(), month(packed: weekday) == nil, expect(UInt8(ascii: ",")), expect(0x20),
                   let day = number(1, 2), expect(0x20),
-                  let monthName = word(), let month = months[monthName], expect(0x20),
+                  let monthName = word(), let month = month(packed: monthName), expect(0x20),
                   let year = number(4, 4), expect(0x20),
                   let hour = number(2, 2), expect(UInt8(ascii: ":")), let minute = number(2, 2), expect(UInt8(ascii: ":")),
                   let second = number(2, 2), expect(0x20) else { return nil }
@@ -167,10 +169,38 @@ public enum DateParser {
             let rest = UnsafeBufferPointer(rebasing: b[i...])
             guard (1...5).contains(rest.count),
                   rest.allSatisfy({ $0 > 0x20 && $0 < 0x80 && $0 != UInt8(ascii: ",") }) else { return nil }
-            let zone = String(decoding: rest, as: UTF8.self).lowercased()
+            let offset = numericZoneOffset(rest) ?? zoneOffset(String(decoding: rest, as: UTF8.self).lowercased())
             return makeDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-                            offset: zoneOffset(zone))
+                            offset: offset)
         }
+    }
+
+    /// The month of a lowercased three-letter name packed big-endian into a word ("jan" is 0x6A616E), as
+    /// ``months`` has it; nil for any other word. Compares words: no String per date.
+    static func month(packed: UInt32) -> Int? {
+        switch packed {
+        case 0x6A616E: return 1    // jan
+        case 0x666562: return 2    // feb
+        case 0x6D6172: return 3    // mar
+        case 0x617072: return 4    // apr
+        case 0x6D6179: return 5    // may
+        case 0x6A756E: return 6    // jun
+        case 0x6A756C: return 7    // jul
+        case 0x617567: return 8    // aug
+        case 0x736570: return 9    // sep
+        case 0x6F6374: return 10   // oct
+        case 0x6E6F76: return 11   // nov
+        case 0x646563: return 12   // dec
+        default: return nil
+        }
+    }
+
+    /// A "+hhmm" or "-hhmm" zone (the commonest), what ``zoneOffset(_:)`` makes of it; nil for other tokens.
+    static func numericZoneOffset(_ z: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard z.count == 5, z[0] == UInt8(ascii: "+") || z[0] == UInt8(ascii: "-"),
+              z[1...].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        let hours = Int(z[1] - 48) * 10 + Int(z[2] - 48), minutes = Int(z[3] - 48) * 10 + Int(z[4] - 48)
+        return (hours * 3600 + minutes * 60) * (z[0] == UInt8(ascii: "-") ? -1 : 1)
     }
 
     // MARK: - Helpers

@@ -41,8 +41,8 @@ extension FeedBuilder {
         case .subtitle, .tagline, .itunesSubtitle: pushContent("subtitle", attrs, "text/plain", true)
         case .rights, .copyright, .dcRights: pushContent("rights", attrs, "text/plain", true)
         case .item, .entry:
-            let e = FeedContext()
             finishEntries()
+            let e = makeEntryContext()
             entries.append(e)
             entryCount += 1
             push("item", false)
@@ -185,16 +185,16 @@ extension FeedBuilder {
     }
 
     func startLink(_ attrs: inout [String: String]) {
+        // Without an address attribute (an RSS <link>) the text is the link; rel and type do not matter.
+        guard let href = attrs["url"] ?? attrs["uri"] ?? attrs["href"], !href.isEmpty else {
+            push("link", infeed || inentry || insource)
+            return
+        }
         if attrs["rel"] == nil { attrs["rel"] = "alternate" }
         if attrs["type"] == nil { attrs["type"] = attrs["rel"] == "self" ? "application/atom+xml" : "text/html" }
-        let c = context
-        if let href = attrs["url"] ?? attrs["uri"] ?? attrs["href"], !href.isEmpty {
-            let resolved = URLResolver.resolve(baseURI, href)
-            if attrs["rel"] == "alternate", Self.htmlTypes.contains(Self.mapContentType(attrs["type"] ?? "")) {
-                c.values["link"] = resolved
-            }
-        } else {
-            push("link", infeed || inentry || insource)
+        let resolved = URLResolver.resolve(baseURI, href)
+        if attrs["rel"] == "alternate", Self.htmlTypes.contains(Self.mapContentType(attrs["type"] ?? "")) {
+            context.values["link"] = resolved
         }
     }
 
@@ -264,6 +264,8 @@ extension FeedBuilder {
 
     /// The first e-mail address in `s` (feedparser's pattern, roughly).
     static func findEmail(_ s: String) -> Range<String.Index>? {
+        // Most author fields are a bare name: no "@", no address, no Character array.
+        guard s.utf8.contains(UInt8(ascii: "@")) else { return nil }
         let chars = Array(s)
         func local(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || "_-.+".contains(c)) }
         func host(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == ".") }

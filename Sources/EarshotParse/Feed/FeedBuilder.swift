@@ -61,7 +61,19 @@ final class FeedBuilder {
         "http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/xml/1998/namespace": "xml",
         "http://podlove.org/simple-chapters": "psc",
     ]
-    static let canBeRelativeURI: Set<String> = ["comments", "docs", "href", "icon", "id", "link", "logo", "url", "wfw_comment", "wfw_commentrss"]
+    /// Whether the text of `element` is a link to resolve (feedparser's `can_be_relative_uri`). By length first:
+    /// most elements (title, summary...) are ruled out without comparing strings or hashing one.
+    static func canBeRelativeURI(_ element: String) -> Bool {
+        switch element.utf8.count {
+        case 2: return element == "id"
+        case 3: return element == "url"
+        case 4: return element == "docs" || element == "href" || element == "icon" || element == "link" || element == "logo"
+        case 8: return element == "comments"
+        case 11: return element == "wfw_comment"
+        case 14: return element == "wfw_commentrss"
+        default: return false
+        }
+    }
     static let htmlTypes: Set<String> = ["application/xhtml+xml", "text/html"]
 
     // Results
@@ -81,8 +93,9 @@ final class FeedBuilder {
     var syFrequency: String?
 
     // State
-    /// See ``handlerName(_:)``.
-    var handlerNames: [String: (name: String, suffix: String, prefixed: Bool, element: FeedElement)] = [:]
+    /// Bumped by ``trackNamespace(_:_:)``, the only writer of ``namespaceMap``: element names made before
+    /// may have another handler name now.
+    var namespaceGeneration = 0
     /// See ``resolvedBase(_:_:)``.
     var baseMemo: (current: String, base: String, result: String)?
     var namespacesInUse: [String: String] = [:]
@@ -93,6 +106,11 @@ final class FeedBuilder {
     var contentParams = ContentParams()
     var summaryKey: String? = nil
     var stack: [Frame] = []
+    /// Frames of closed elements with their buffers emptied but kept: elements reuse them instead of
+    /// allocating and growing new ones (one or two per element otherwise). Bounded in number and in size.
+    var spareFrames: [Frame] = []
+    static let maximumSpareFrames = 64
+    static let maximumSpareCapacity = 64 * 1024
     var baseStack: [String] = []
     var langStack: [String?] = []
     var baseURI: String
@@ -113,7 +131,8 @@ final class FeedBuilder {
 
     // MARK: - Events
 
-    func startElement(_ tag: String, _ attrList: [(String, String)]) {
+    func startElement(_ elementName: ElementName, _ attrList: [(String, String)]) {
+        let tag = elementName.tag
         depth += 1
         var attrs: [String: String] = [:]
         var ordered = attrList
@@ -150,18 +169,17 @@ final class FeedBuilder {
             handleData("<" + t + Self.strattrs(ordered) + ">", escape: false)
             return
         }
-        let (name, _, prefixed, element) = handlerName(tag)
-        if !prefixed && !Self.textInputChildren.contains(tag) { intextinput = false }
-        if !prefixed && !Self.imageChildren.contains(tag) { inimage = false }
-        if !start(element, &attrs) {
-            if attrs.isEmpty { push(name, true) }
+        if elementName.leavesTextInput { intextinput = false }
+        if elementName.leavesImage { inimage = false }
+        if !start(elementName.element, &attrs) {
+            if attrs.isEmpty { push(elementName.name, true) }
         }
     }
 
-    func endElement(_ tag: String) {
-        let (name, suffix, _, element) = handlerName(tag)
-        if suffix == "svg" && svgOK > 0 { svgOK -= 1 }
-        if svgOK > 0 || !end(element) { _ = pop(name) }
+    func endElement(_ elementName: ElementName) {
+        let tag = elementName.tag
+        if elementName.suffix == "svg" && svgOK > 0 { svgOK -= 1 }
+        if svgOK > 0 || !end(elementName.element) { _ = pop(elementName.name) }
         if incontent > 0 && !(contentParams.present ? contentParams.type : "xml").hasSuffix("xml") {
             if tag == "xhtml:div" || tag == "div" { return }
             contentParams.type = "application/xhtml+xml"; contentParams.present = true
@@ -184,21 +202,44 @@ final class FeedBuilder {
     static let textInputChildren: Set<String> = ["title", "link", "description", "name"]
     static let imageChildren: Set<String> = ["title", "link", "description", "url", "href", "width", "height"]
 
+    /// A tag with what the handlers need of it, worked out once per distinct tag rather than per event (the
+    /// SAX handler keeps them, see ``FeedSAXHandler/elementName(_:)``). A class: passed around on every event,
+    /// one reference to count instead of three strings.
+    final class ElementName {
+        /// feedparser's `prefix:local`, lowercased (`dc:creator`).
+        let tag: String
+        /// feedparser's handler name: the prefix mapped through ``namespaceMap`` (`dc_creator`).
+        let name: String
+        /// The local part (`creator`).
+        let suffix: String
+        /// The handlers' code for ``name``.
+        let element: FeedElement
+        /// Whether the element ends a `<textinput>` or an `<image>`: it has no prefix and is not one of their
+        /// children.
+        let leavesTextInput: Bool
+        let leavesImage: Bool
+        /// The ``namespaceGeneration`` it was made in.
+        let generation: Int
+
+        init(tag: String, name: String, suffix: String, element: FeedElement, leavesTextInput: Bool, leavesImage: Bool,
+             generation: Int) {
+            self.tag = tag; self.name = name; self.suffix = suffix; self.element = element
+            self.leavesTextInput = leavesTextInput; self.leavesImage = leavesImage; self.generation = generation
+        }
+    }
+
     /// feedparser's handler name for a tag (`dc:creator` → `dc_creator`, the prefix mapped through
-    /// ``namespaceMap``), its local part, whether it has a prefix, and the handlers' code for the name. Cached:
-    /// ``trackNamespace(_:_:)``, the only writer of the map, empties the cache.
-    func handlerName(_ tag: String) -> (name: String, suffix: String, prefixed: Bool, element: FeedElement) {
-        if let hit = handlerNames[tag] { return hit }
+    /// ``namespaceMap``), its local part, whether it has a prefix, and the handlers' code for the name.
+    func elementName(_ tag: String) -> ElementName {
         var prefix = "", suffix = tag
         if let c = tag.firstIndex(of: ":") { prefix = String(tag[..<c]); suffix = String(tag[tag.index(after: c)...]) }
         prefix = namespaceMap[prefix] ?? prefix
         if !prefix.isEmpty { prefix += "_" }
         let name = prefix + suffix
-        let result = (name, suffix, !prefix.isEmpty, FeedElement(handlerName: name))
-        // More distinct tags than any real feed has: start over rather than grow (hostile documents).
-        if handlerNames.count >= 4096 { handlerNames.removeAll(keepingCapacity: true) }
-        handlerNames[tag] = result
-        return result
+        let prefixed = !prefix.isEmpty
+        return ElementName(tag: tag, name: name, suffix: suffix, element: FeedElement(handlerName: name),
+                           leavesTextInput: !prefixed && !Self.textInputChildren.contains(tag),
+                           leavesImage: !prefixed && !Self.imageChildren.contains(tag), generation: namespaceGeneration)
     }
 
     /// The base URI after an element whose base (its `xml:base`, else the current one) is `base`; the last
@@ -295,7 +336,7 @@ final class FeedBuilder {
         }
         if lower.contains("backend.userland.com/rss") { uri = "http://backend.userland.com/rss"; lower = uri }
         if let canonical = Self.namespaces[lower] {
-            handlerNames.removeAll()
+            namespaceGeneration += 1
             namespaceMap[prefix ?? "\u{0}default"] = canonical
             namespacesInUse[canonical] = uri
         } else {
@@ -331,14 +372,40 @@ final class FeedBuilder {
         for e in entries {
             let entry = FeedMapping.entry(e)
             if let onEntry { onEntry(entry) } else { finishedEntries.append(entry) }
+            e.reset()
+            spareEntry = e
         }
         entries.removeAll()
+    }
+
+    /// A finished entry's context, emptied (see ``FeedContext/reset()``), for the next entry to reuse.
+    var spareEntry: FeedContext?
+
+    /// A context for a new entry: the spare one when there is one.
+    func makeEntryContext() -> FeedContext {
+        guard let e = spareEntry else { return FeedContext() }
+        spareEntry = nil
+        return e
     }
 
     // MARK: - The element stack
 
     func push(_ element: String, _ expectingText: Bool) {
-        stack.append(Frame(element: element, expectingText: expectingText))
+        guard var frame = spareFrames.popLast() else {
+            stack.append(Frame(element: element, expectingText: expectingText))
+            return
+        }
+        frame.element = element
+        frame.expectingText = expectingText
+        stack.append(frame)
+    }
+
+    /// Keeps the buffers of a closed element's frame, emptied, for a later element (see ``spareFrames``).
+    func recycle(_ frame: inout Frame) {
+        guard frame.bytes.capacity <= Self.maximumSpareCapacity, spareFrames.count < Self.maximumSpareFrames else { return }
+        frame.bytes.removeAll(keepingCapacity: true)
+        frame.ends.removeAll(keepingCapacity: true)
+        spareFrames.append(frame)
     }
 
     static func mapContentType(_ t: String) -> String {
@@ -382,7 +449,8 @@ final class FeedBuilder {
     @discardableResult
     func pop(_ element: String, stripWhitespace: Bool = true) -> String? {
         guard let last = stack.last?.element, last == element else { return nil }
-        let top = stack.removeLast()
+        var top = stack.removeLast()
+        defer { recycle(&top) }
         var output: String
         if version == "atom10" && contentParams.present && contentParams.type == "application/xhtml+xml" {
             var pieces = top.pieceStrings
@@ -418,7 +486,7 @@ final class FeedBuilder {
                 output = s
             }
         }
-        if Self.canBeRelativeURI.contains(element) && !output.isEmpty {
+        if !output.isEmpty && Self.canBeRelativeURI(element) {
             if element != "id" || guidIsLinkFlag {
                 output = URLResolver.resolve(baseURI, output)
             }
@@ -467,8 +535,13 @@ final class FeedBuilder {
     var guidIsLinkFlag = false
 
     static func fixQueryEntities(_ s: String) -> String {
-        guard s.utf8.contains(UInt8(ascii: "&")) else { return s }
-        if s.utf8.allSatisfy({ $0 < 0x80 }) { return fixQueryEntitiesASCII(s) }
+        var text = s
+        let (hasAmpersand, hasSemicolon, isASCII) = text.withUTF8 { b in
+            (b.contains(UInt8(ascii: "&")), b.contains(UInt8(ascii: ";")), b.allSatisfy { $0 < 0x80 })
+        }
+        // Only "&name;" changes: without both characters the text stays as it is (most query strings).
+        guard hasAmpersand && hasSemicolon else { return s }
+        if isASCII { return fixQueryEntitiesASCII(s) }
         // "&name;" → "&name" (query variables mistaken for entity references).
         var out = ""
         var rest = Substring(s)

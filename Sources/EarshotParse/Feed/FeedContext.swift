@@ -19,5 +19,30 @@ final class FeedContext {
     var hasTextInput = false
     var hasLinks = false
 
+    init() {
+        // Room for the fields an entry usually has (title, link, id, dates, author, summary): no rehashing as
+        // they arrive one by one.
+        values.reserveCapacity(8)
+        depthMap.reserveCapacity(8)
+        detailTypes.reserveCapacity(4)
+    }
+
+    /// Empties the context for the next entry, keeping the dictionaries' storage (entries follow one another
+    /// with about the same fields). Every stored property goes back to its initial value.
+    func reset() {
+        values.removeAll(keepingCapacity: true)
+        detailTypes.removeAll(keepingCapacity: true)
+        authors = nil
+        authorDetail = nil
+        contents.removeAll(keepingCapacity: true)
+        published = nil
+        updated = nil
+        guidIsLink = false
+        depthMap.removeAll(keepingCapacity: true)
+        hasImage = false
+        hasTextInput = false
+        hasLinks = false
+    }
+
     func setDefault(_ key: String, _ value: String) { if values[key] == nil { values[key] = value } }
 }

@@ -1,7 +1,7 @@
 /// The elements ``FeedBuilder`` has start or end handlers for, by feedparser's handler name (`dc_creator` for
-/// `dc:creator`, see ``FeedBuilder/handlerName(_:)``): the handlers switch on this small integer instead of
-/// comparing the name with string after string. The name is mapped once per distinct tag (the handler-name
-/// cache keeps the result).
+/// `dc:creator`, see ``FeedBuilder/elementName(_:)``): the handlers switch on this small integer instead of
+/// comparing the name with string after string. The name is mapped once per distinct tag (the SAX handler's
+/// name cache keeps the result, see ``FeedSAXHandler/elementName(_:)``).
 enum FeedElement: UInt8 {
     /// An element without a handler of its own.
     case other

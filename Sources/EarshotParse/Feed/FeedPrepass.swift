@@ -144,15 +144,19 @@ struct FeedPrepass {
         var i = start
         output.reserveCapacity(Self.windowSize + 4096)
         var checkpoint = release == nil ? Int.max : start + MappedInput.releaseStep
+        // Where the next "&" and the next "<!" are (found with memchr, vectorized in libc; looked for again
+        // once passed): only references, CDATA sections and comments need more than a copy.
+        var nextReference = start - 1, nextDeclaration = start - 1
         while i < n && !stopped {
             if i >= checkpoint, let base = b.baseAddress {
                 // Bytes before `i` are in the sink or in `output` (a copy): the input behind may go.
                 release?(UnsafeRawPointer(base + i))
                 checkpoint = i + MappedInput.releaseStep
             }
-            // A run of plain text up to the next "<" or "&" is copied in one go.
-            var j = i
-            while j < n, b[j] != UInt8(ascii: "<"), b[j] != UInt8(ascii: "&") { j += 1 }
+            if nextReference < i { nextReference = Self.rewrittenReference(b, i, n) }
+            if nextDeclaration < i { nextDeclaration = Self.declaration(b, i, n) }
+            // The text up to there is copied in one go, a window at most (so the input is released as it goes).
+            let j = min(nextReference, nextDeclaration, i + Self.windowSize)
             if j > i { copy(b, i..<j, sink); i = j; continue }
             let c = b[i]
             if c == UInt8(ascii: "<") {
@@ -175,6 +179,35 @@ struct FeedPrepass {
     }
 
     static let escapedAmpersand: [UInt8] = Array("&amp;".utf8)
+
+    /// Where the next "&" in `b[from..<end]` that ``reference(_:_:)`` rewrites is, or `end`: XML's own
+    /// references ("&lt;", "&#233;"), kept as they are, are passed over, so they stay in the run copied.
+    static func rewrittenReference(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int {
+        var k = ByteScan.first(UInt8(ascii: "&"), b, from, end)
+        while k < end, let after = keptReferenceEnd(b, k) {
+            k = ByteScan.first(UInt8(ascii: "&"), b, after, end)
+        }
+        return k
+    }
+
+    /// The end of the reference at `b[i]` ("&") when ``reference(_:_:)`` keeps it as it is: one of XML's five
+    /// names, or a character reference not written "&#X"; nil otherwise.
+    static func keptReferenceEnd(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+        let n = b.count
+        if i + 1 < n, b[i + 1] == UInt8(ascii: "#") {
+            var j = i + 2
+            if j < n, b[j] | 0x20 == UInt8(ascii: "x") { j += 1 }
+            let ds = j
+            while j < n, isWordByte(b[j]) { j += 1 }
+            guard j > ds, j < n, b[j] == UInt8(ascii: ";"), b[i + 2] != UInt8(ascii: "X") else { return nil }
+            return j + 1
+        }
+        var j = i + 1
+        while j < n, j - i < 64, isWordByte(b[j]) || b[j] == UInt8(ascii: "-") || b[j] == UInt8(ascii: ".") { j += 1 }
+        guard j > i + 1, j < n, b[j] == UInt8(ascii: ";"),
+              isXMLPredefined(UnsafeBufferPointer(rebasing: b[(i + 1)..<j])) else { return nil }
+        return j + 1
+    }
 
     /// The reference starting at `b[i]` ("&"), rewritten into ``output``; `i` moves past it.
     mutating func reference(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
@@ -264,15 +297,29 @@ struct FeedPrepass {
 
     func find(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ s: StaticString) -> Int? {
         let p = UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)
+        let last = b.count - p.count   // the last place a match can start
         var i = from
-        while i + p.count <= b.count {
-            if b[i] == p[0] {
-                var ok = true
-                for k in 1..<p.count where b[i + k] != p[k] { ok = false; break }
-                if ok { return i }
-            }
+        while i <= last {
+            // To the next candidate first byte with memchr.
+            i = ByteScan.first(p[0], b, i, last + 1)
+            guard i <= last else { return nil }
+            var ok = true
+            for k in 1..<p.count where b[i + k] != p[k] { ok = false; break }
+            if ok { return i }
             i += 1
         }
         return nil
+    }
+
+    /// Where the next "<!" (a CDATA section, a comment or another declaration) starts in `b[from..<end]`, or
+    /// `end`: memchr finds each "!", rare in text, and the byte before it decides.
+    static func declaration(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int {
+        var k = from + 1
+        while k < end {
+            k = ByteScan.first(UInt8(ascii: "!"), b, k, end)
+            if k < end && b[k - 1] == UInt8(ascii: "<") { return k - 1 }
+            k += 1
+        }
+        return end
     }
 }

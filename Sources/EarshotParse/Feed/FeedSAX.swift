@@ -50,42 +50,54 @@ final class FeedSAXHandler {
         let uri: UnsafePointer<xmlChar>?
     }
 
-    struct InternedName {
+    /// A cached mapping of a name, with the URI it was made for.
+    struct Interned<Value> {
         /// The URI's bytes with a trailing NUL, to confirm a hit.
         let uri: [xmlChar]?
-        let name: String
+        let value: Value
     }
 
-    /// Element names already mapped (feedparser's `prefix:local`, lowercased), by libxml2's addresses.
-    var tagNames: [NameKey: InternedName] = [:]
+    /// Element names already mapped (feedparser's `prefix:local`, lowercased, and the builder's handler for
+    /// it), by libxml2's addresses.
+    var tagNames: [NameKey: Interned<FeedBuilder.ElementName>] = [:]
     /// Attribute names already mapped, likewise.
-    var attributeNames: [NameKey: InternedName] = [:]
+    var attributeNames: [NameKey: Interned<String>] = [:]
     /// More distinct names than any real feed has; past it the caches start over (hostile documents).
     static let maximumInternedNames = 4096
 
-    /// The mapped name for `key` from `cache`, computing it with `make` on a miss.
+    /// The mapped value for `key` from `cache`, computing it with `make` on a miss or when `isCurrent` says
+    /// the cached one is out of date.
     @inline(__always)
-    static func interned(_ key: NameKey, in cache: inout [NameKey: InternedName], _ make: () -> String) -> String {
-        if let hit = cache[key] {
+    static func interned<Value>(_ key: NameKey, in cache: inout [NameKey: Interned<Value>],
+                                isCurrent: (Value) -> Bool = { _ in true }, _ make: () -> Value) -> Value {
+        if let hit = cache[key], isCurrent(hit.value) {
             let sameURI: Bool
             switch (hit.uri, key.uri) {
             case (nil, nil): sameURI = true
             case let (stored?, current?): sameURI = stored.withUnsafeBufferPointer { strcmp($0.baseAddress!, current) == 0 }
             default: sameURI = false
             }
-            if sameURI { return hit.name }
+            if sameURI { return hit.value }
         }
-        let name = make()
+        let value = make()
         if cache.count >= maximumInternedNames { cache.removeAll(keepingCapacity: true) }
         var uriBytes: [xmlChar]? = nil
         if let uri = key.uri { uriBytes = Array(UnsafeBufferPointer(start: uri, count: strlen(uri) + 1)) }
-        cache[key] = InternedName(uri: uriBytes, name: name)
-        return name
+        cache[key] = Interned(uri: uriBytes, value: value)
+        return value
     }
 
-    func tagName(_ key: NameKey) -> String {
-        Self.interned(key, in: &tagNames) {
-            Self.tagName(localname: Self.string(key.local) ?? "", prefix: Self.string(key.prefix), uri: Self.string(key.uri))
+    /// The open elements' keys and names: an end event closes the element on top (libxml2 names the open
+    /// element in it), whose name is then at hand without a look-up.
+    var openElements: [(key: NameKey, name: FeedBuilder.ElementName)] = []
+
+    /// The element's names: looked up once per event by libxml2's addresses, worked out again only when a
+    /// namespace declaration changed the builder's prefixes since (see ``FeedBuilder/namespaceGeneration``).
+    func elementName(_ key: NameKey) -> FeedBuilder.ElementName {
+        let generation = builder.namespaceGeneration
+        return Self.interned(key, in: &tagNames, isCurrent: { $0.generation == generation }) {
+            builder.elementName(Self.tagName(localname: Self.string(key.local) ?? "", prefix: Self.string(key.prefix),
+                                             uri: Self.string(key.uri)))
         }
     }
 
@@ -123,14 +135,25 @@ final class FeedSAXHandler {
         }
         if !sawRoot { sawRoot = true; rootName = (Self.string(key.local) ?? "").lowercased() }
         for (p, u) in namespaces where !u.isEmpty { builder.trackNamespace(p, u) }
-        builder.startElement(tagName(key), attributes)
+        let name = elementName(key)
+        openElements.append((key, name))
+        builder.startElement(name, attributes)
     }
 
     func endElement(_ key: NameKey) {
         flushText()
         guard !stopped else { return }
         depth -= 1
-        builder.endElement(tagName(key))
+        builder.endElement(closedElementName(key))
+    }
+
+    /// The name of the element an end event closes: the top of ``openElements`` when it is that element and
+    /// no namespace declaration came since; looked up otherwise.
+    func closedElementName(_ key: NameKey) -> FeedBuilder.ElementName {
+        if let top = openElements.popLast(), top.key == key, top.name.generation == builder.namespaceGeneration {
+            return top.name
+        }
+        return elementName(key)
     }
 
     func stop(_ warning: String) {
@@ -231,10 +254,13 @@ private let endElementNs: endElementNsSAX2Func = { ctx, localname, prefix, uri i
 }
 
 private let charactersCallback: charactersSAXFunc = { ctx, ch, len in
-    let h = handler(ctx)
-    if h.stopped { return }
-    guard let ch, len > 0 else { return }
-    h.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len)))
+    guard let ctx, let ch, len > 0 else { return }
+    // The commonest event (libxml2 reports each reference, "&lt;", as a call of its own): the handler is used
+    // without counting a reference to it, the parser keeps it alive throughout.
+    Unmanaged<FeedSAXHandler>.fromOpaque(ctx)._withUnsafeGuaranteedRef { h in
+        if h.stopped { return }
+        if len == 1 { h.text.append(ch[0]) } else { h.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len))) }
+    }
 }
 
 private let referenceCallback: referenceSAXFunc = { ctx, name in

@@ -35,6 +35,26 @@ public enum HTMLEntities {
         }
         return t
     }()
+    /// The entries of ``table`` whose name (with its ";") has at most eight bytes, by the name packed into a
+    /// word (see ``packedName(_:_:_:)``): the common references ("&ldquo;", "&copy;") are looked up without
+    /// making a String.
+    static let shortNames: [UInt64: [UInt8]] = {
+        var t: [UInt64: [UInt8]] = [:]
+        for (name, value) in table where name.utf8.count <= 8 {
+            let bytes = Array(name.utf8)
+            t[bytes.withUnsafeBufferPointer { packedName($0, 0, $0.count) }] = value
+        }
+        return t
+    }()
+
+    /// `bytes[start..<end]` (at most eight bytes) packed into a word, the first byte lowest. Names have no zero
+    /// byte, so different names give different words.
+    @inline(__always) static func packedName(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        var word: UInt64 = 0
+        for k in start..<end { word |= UInt64(bytes[k]) << (8 * UInt64(k - start)) }
+        return word
+    }
+
     static let html4Names: Set<String> = Set(HTMLEntityData.html4Names.split(separator: " ").map(String.init))
     static let longestName = 32
 
@@ -112,8 +132,14 @@ public enum HTMLEntities {
                 if c0 == 0x61, c1 == 0x70, c2 == 0x6F, c3 == 0x73 { out.append(0x27); return j + 1 }   // apos
                 if c0 == 0x6E, c1 == 0x62, c2 == 0x73, c3 == 0x70 { out.append(0xC2); out.append(0xA0); return j + 1 }   // nbsp
             }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self) + ";"
-            if let t = table[name] { out.append(contentsOf: t); return j + 1 }
+            if len + 1 <= 8 {
+                // The name and its ";" (every entry of `table` that short is in `shortNames`).
+                let key = packedName(bytes, i, j + 1)
+                if let t = shortNames[key] { out.append(contentsOf: t); return j + 1 }
+            } else {
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self) + ";"
+                if let t = table[name] { out.append(contentsOf: t); return j + 1 }
+            }
         }
         // Legacy names without a semicolon: the longest prefix that is one.
         var k = j

@@ -1,10 +1,11 @@
 /// Turns feed text into plain text: markup stripped (scripts and styles dropped, block elements and `<br>`
 /// become a space), character and entity references decoded, whitespace collapsed, trimmed; empty → nil.
 public enum TextCleaner {
-    static let blockElements: Set<TagKey> = ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-                                             "tr", "td", "th", "table", "blockquote", "pre", "hr", "section",
-                                             "article", "header", "footer", "dd", "dt", "dl"]
-    static let droppedElements: Set<TagKey> = ["script", "style"]
+    /// Arrays, not sets: comparing a tag's two words with a few dozen keys is cheaper than hashing it.
+    static let blockElements: [TagKey] = ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                                          "tr", "td", "th", "table", "blockquote", "pre", "hr", "section",
+                                          "article", "header", "footer", "dd", "dt", "dl"]
+    static let droppedElements: [TagKey] = ["script", "style"]
 
     /// An HTML tag name, lowercased, packed into two words: no allocation per tag. Names longer than 16
     /// bytes (none that matters here is) all get one key that matches no known name.
@@ -127,7 +128,7 @@ public enum TextCleaner {
             }
             flush(i)
             if blockElements.contains(name) { out.append(0x20) }
-            if !isEnd && droppedElements.contains(name) && b[j - 1] != UInt8(ascii: "/") { skipUntil = name }
+            if !isEnd && b[j - 1] != UInt8(ascii: "/") && droppedElements.contains(name) { skipUntil = name }
             i = j + 1; textStart = i
         }
         flush(n)

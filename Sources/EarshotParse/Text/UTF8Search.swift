@@ -6,20 +6,22 @@ import Foundation
 extension String {
     /// The byte offset of the first occurrence of `needle` in the UTF-8 of `self`, or nil.
     func utf8Offset(of needle: String) -> Int? {
-        let n = Array(needle.utf8)
-        guard let first = n.first else { return 0 }
-        var s = self
-        return s.withUTF8 { hay -> Int? in
-            var i = 0
-            while i + n.count <= hay.count {
-                if hay[i] == first {
-                    var k = 1
-                    while k < n.count, hay[i + k] == n[k] { k += 1 }
-                    if k == n.count { return i }
+        var s = self, needle = needle
+        // Both in place (no array for the needle: the needles are literals, searched for often).
+        return needle.withUTF8 { n -> Int? in
+            guard let first = n.first else { return 0 }
+            return s.withUTF8 { hay -> Int? in
+                var i = 0
+                while i + n.count <= hay.count {
+                    if hay[i] == first {
+                        var k = 1
+                        while k < n.count, hay[i + k] == n[k] { k += 1 }
+                        if k == n.count { return i }
+                    }
+                    i += 1
                 }
-                i += 1
+                return nil
             }
-            return nil
         }
     }
 

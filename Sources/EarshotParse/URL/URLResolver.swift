@@ -89,12 +89,13 @@ public enum URLResolver {
 
     /// feedparser's _urljoin: extra slashes after "scheme://" removed, then urljoin.
     public static func resolve(_ base: String, _ uri: String) -> String {
+        // Without a slash right after "://" (nearly every link) there is nothing to remove: no Character scan.
+        guard let offset = uri.utf8Offset(of: "://"),
+              uri.utf8.dropFirst(offset + 3).first == UInt8(ascii: "/") else { return join(base, uri) }
         var fixed = uri
-        let separator = fixed.utf8Offset(of: "://").map { offset -> Range<String.Index> in
-            let start = fixed.utf8.index(fixed.startIndex, offsetBy: offset)
-            return start..<fixed.utf8.index(start, offsetBy: 3)
-        }
-        if let r = separator, let first = fixed.first, first.isASCII, first.isLetter,
+        let start = fixed.utf8.index(fixed.startIndex, offsetBy: offset)
+        let r = start..<fixed.utf8.index(start, offsetBy: 3)
+        if let first = fixed.first, first.isASCII, first.isLetter,
            fixed[..<r.lowerBound].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ("+"..."." ~= $0)) }) {
             var after = fixed[r.upperBound...]
             while after.hasPrefix("/") { after = after.dropFirst() }
