@@ -27,12 +27,6 @@ struct ResponseHeaders {
         fields.append((name, String(decoding: UnsafeBufferPointer(rebasing: line[valueStart...]), as: UTF8.self)))
     }
 
-    /// The same, from a string (tests, and callers that already hold one).
-    mutating func add(line: String) {
-        var line = line
-        line.withUTF8 { add(line: UnsafeRawBufferPointer($0)) }
-    }
-
     private static let statusPrefix = Array("HTTP/".utf8)
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
 

@@ -22,22 +22,19 @@ public final class LoopbackSMTPServer: @unchecked Sendable {
     }
 
     public let port: Int
-    private let listener: Int32
+    private let listener: LoopbackListener
     private let lock = NSLock()
-    private var stopped = false
     private var stored: [Message] = []
     private var failuresLeft: Int
-    private var openConnections = Set<Int32>()
-    private let acceptDone = DispatchSemaphore(value: 0)
 
     /// - Parameter failFirst: answer the first `failFirst` MAIL FROM commands with 451 (a
     ///   temporary failure), to test retries.
     public init(failFirst: Int = 0) throws {
-        (listener, port) = try LoopbackSocket.listen()
+        let (fd, port) = try LoopbackSocket.listen()
+        self.port = port
+        listener = LoopbackListener(fd: fd)
         failuresLeft = failFirst
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "earshot-smtp-accept"
-        thread.start()
+        listener.start(name: "earshot-smtp-accept") { [self] fd in session(fd) }
     }
 
     /// `smtp://127.0.0.1:PORT`.
@@ -46,37 +43,8 @@ public final class LoopbackSMTPServer: @unchecked Sendable {
     /// Messages accepted so far.
     public var messages: [Message] { lock.withLock { stored } }
 
-    public func stop() {
-        let first: Bool = lock.withLock {
-            if stopped { return false }
-            stopped = true
-            for fd in openConnections { shutdown(fd, Int32(SHUT_RDWR)) }
-            return true
-        }
-        guard first else { return }
-        acceptDone.wait()
-        close(listener)
-    }
-
-    private var isStopped: Bool { lock.withLock { stopped } }
-
-    private func acceptLoop() {
-        defer { acceptDone.signal() }
-        while !isStopped {
-            guard let fd = LoopbackSocket.accept(listener, timeoutMilliseconds: 100) else { continue }
-            let admitted: Bool = lock.withLock {
-                if stopped { return false }
-                openConnections.insert(fd); return true
-            }
-            guard admitted else { close(fd); break }
-            let thread = Thread { [self] in
-                session(fd)
-                lock.withLock { _ = openConnections.remove(fd) }
-                close(fd)
-            }
-            thread.start()
-        }
-    }
+    /// Stops accepting and closes every connection. Idempotent.
+    public func stop() { listener.stop() }
 
     /// One SMTP conversation.
     private func session(_ fd: Int32) {

@@ -8,67 +8,30 @@ import Glibc
 /// server stops it.
 final class ServerCore: @unchecked Sendable {
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
-    let listener: Int32
+    let listener: LoopbackListener
     /// How long an idle keep-alive connection is kept before the server closes it.
     let idleTimeout: TimeInterval = 5
 
     private let lock = NSLock()
-    private var stopped = false
-    private var openConnections = Set<Int32>()
     private var log: [HTTPRequest] = []
     private var pathCounts: [String: Int] = [:]
     private var inFlight = 0
     private var maxInFlight = 0
-    private var connectionsAccepted = 0
-    private let acceptDone = DispatchSemaphore(value: 0)
 
     init(listener: Int32, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
-        self.listener = listener
+        self.listener = LoopbackListener(fd: listener)
         self.handler = handler
     }
 
-    var isStopped: Bool { lock.withLock { stopped } }
+    var isStopped: Bool { listener.isStopped }
 
-    /// Starts the accept loop on its own thread.
+    /// Starts the accept loop on its own thread; a connection thread per client.
     func start() {
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "earshot-serve-accept"
-        thread.start()
-    }
-
-    private func acceptLoop() {
-        defer { acceptDone.signal() }
-        // Poll in short slices (100 ms) so `stop()` is noticed quickly without closing the
-        // listening socket under a blocked `accept`.
-        while !isStopped {
-            guard let fd = LoopbackSocket.accept(listener, timeoutMilliseconds: 100) else { continue }
-            let admitted: Bool = lock.withLock {
-                if stopped { return false }
-                openConnections.insert(fd); connectionsAccepted += 1; return true
-            }
-            guard admitted else { close(fd); break }
-            let thread = Thread { [self] in
-                HTTPConnection(fd: fd, core: self).run()
-                lock.withLock { _ = openConnections.remove(fd) }
-                close(fd)
-            }
-            thread.name = "earshot-serve-conn"
-            thread.start()
-        }
+        listener.start(name: "earshot-serve-accept") { [self] fd in HTTPConnection(fd: fd, core: self).run() }
     }
 
     /// Stops accepting, wakes every connection thread, and closes the listener. Idempotent.
-    func stop() {
-        let first: Bool = lock.withLock {
-            if stopped { return false }
-            stopped = true
-            for fd in openConnections { shutdown(fd, Int32(SHUT_RDWR)) }
-            return true
-        }
-        guard first else { return }
-        acceptDone.wait()
-        close(listener)
-    }
+    func stop() { listener.stop() }
 
     /// Sleeps `seconds` in short slices, returning early (false) when the server stops.
     func sleep(_ seconds: TimeInterval) -> Bool {
@@ -103,9 +66,10 @@ final class ServerCore: @unchecked Sendable {
     var counts: [String: Int] { lock.withLock { pathCounts } }
     var maxConcurrent: Int { lock.withLock { maxInFlight } }
     var current: Int { lock.withLock { inFlight } }
-    var accepted: Int { lock.withLock { connectionsAccepted } }
+    var accepted: Int { listener.accepted }
 
     func resetStatistics() {
-        lock.withLock { log = []; pathCounts = [:]; maxInFlight = inFlight; connectionsAccepted = 0 }
+        lock.withLock { log = []; pathCounts = [:]; maxInFlight = inFlight }
+        listener.resetAccepted()
     }
 }

@@ -86,19 +86,12 @@ extension StoreTransaction {
         return db.changesCount > 0
     }
 
-    /// Records a fetch that produced a document (or a 304).
-    public func recordFetchSuccess(sourceID: Int64, etag: String?, lastModified: String?, nextDue: Date,
-                                   movedTo: String?, unhealthy: String?, now: Date) throws {
-        let t = now.timeIntervalSince1970
-        try db.cachedStatement(sql: """
-            UPDATE sources SET etag = ?, last_modified = ?, next_due = ?, failures = 0, last_fetch_at = ?,
-                last_success_at = ?, gone_since = NULL, unhealthy = ?,
-                moved_from = CASE WHEN ? IS NOT NULL THEN url ELSE moved_from END,
-                moved_at = CASE WHEN ? IS NOT NULL THEN ? ELSE moved_at END,
-                url = COALESCE(?, url)
-            WHERE id = ?
-            """).execute(arguments: [etag, lastModified, nextDue.timeIntervalSince1970, t, t, unhealthy,
-                                     movedTo, movedTo, t, movedTo, sourceID])
+    /// Records a 304: the validators (the server's, or the ones sent) and the schedule; the
+    /// document known is still good, so the source's run of failures ends.
+    public func recordNotModified(sourceID: Int64, etag: String?, lastModified: String?, nextDue: Date,
+                                  movedTo: String?, now: Date) throws {
+        try recordFetched(sourceID: sourceID, etag: etag, lastModified: lastModified, nextDue: nextDue, movedTo: movedTo, now: now)
+        try db.cachedStatement(sql: "UPDATE sources SET failures = 0, gone_since = NULL WHERE id = ?").execute(arguments: [sourceID])
     }
 
     /// Records a fetch that brought a document now waiting in `fetched_documents`: the validators

@@ -195,19 +195,20 @@ public final class Pipeline {
     /// row costs only its own source).
     func record(_ batch: [(SourceRecord, FetchResult)], now: Date, into summary: inout RunSummary) {
         guard !batch.isEmpty else { return }
-        var writes: [(source: SourceRecord, write: (StoreTransaction) throws -> Void)] = []
+        // Each write, with the count it added (taken back, and counted failed, if it cannot be stored).
+        var writes: [(source: SourceRecord, counted: WritableKeyPath<RunSummary, Int>, write: (StoreTransaction) throws -> Void)] = []
         for (source, result) in batch {
             switch result.outcome {
             case .failed(let error):
-                writes.append((source, failure(source, message: error.description, error: error, into: &summary)))
+                writes.append((source, \.sourcesFailed, failure(source, message: error.description, error: error, into: &summary)))
             case .notModified(let response):
                 summary.sourcesNotModified += 1
                 let nextDue = now.addingTimeInterval(max(source.interval, response.maxAge ?? 0))
                 logger.debug("not modified", metadata: ["source": "\(source.name)"])
-                writes.append((source, { tx in
-                    try tx.recordFetchSuccess(sourceID: source.id, etag: response.etag ?? source.etag,
-                                              lastModified: response.lastModified ?? source.lastModified, nextDue: nextDue,
-                                              movedTo: response.permanentRedirect, unhealthy: source.unhealthy, now: now)
+                writes.append((source, \.sourcesNotModified, { tx in
+                    try tx.recordNotModified(sourceID: source.id, etag: response.etag ?? source.etag,
+                                             lastModified: response.lastModified ?? source.lastModified, nextDue: nextDue,
+                                             movedTo: response.permanentRedirect, now: now)
                 }))
             case .fetched(let response):
                 summary.sourcesFetched += 1
@@ -215,7 +216,7 @@ public final class Pipeline {
                 if let moved = response.permanentRedirect {
                     logger.notice("source moved permanently", metadata: ["source": "\(source.name)", "to": "\(moved)"])
                 }
-                writes.append((source, { tx in
+                writes.append((source, \.sourcesFetched, { tx in
                     try tx.addFetchedDocument(sourceID: source.id, url: response.finalURL, charset: response.charset,
                                               body: response.body, at: now)
                     try tx.recordFetched(sourceID: source.id, etag: response.etag, lastModified: response.lastModified,
@@ -231,6 +232,7 @@ public final class Pipeline {
                 do {
                     try store.write { tx in try item.write(tx) }
                 } catch {
+                    summary[keyPath: item.counted] -= 1
                     summary.sourcesFailed += 1
                     summary.failures.append("\(item.source.name): store: \(error)")
                     logger.error("cannot store the fetch result", metadata: ["source": "\(item.source.name)", "error": "\(error)"])

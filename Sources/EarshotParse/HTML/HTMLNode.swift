@@ -81,19 +81,23 @@ struct HTMLNode {
         return value.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init)
     }
 
-    /// The descendant elements in document order, iteratively (hostile pages nest deeper than the stack allows).
-    ///
-    /// - Parameter skipping: when it returns true for an element, that element is reported but its subtree is not.
-    func descendantElements(maximumDepth: Int, skipping: (HTMLNode) -> Bool = { _ in false }) -> [HTMLNode] {
-        var out: [HTMLNode] = []
+    /// What a walk over descendant elements does after visiting one.
+    enum Walk { case descend, skip, stop }
+
+    /// Visits the descendant elements in document order with their depth (1 for children),
+    /// iteratively (hostile pages nest deeper than the stack allows). `visit` says whether to
+    /// walk into the element's children, skip them, or stop.
+    func walkElements(_ visit: (HTMLNode, Int) -> Walk) {
         var node = pointer.pointee.children
         var depth = 1
         while let current = node {
             var descend = false
             if current.pointee.type == XML_ELEMENT_NODE {
-                let element = HTMLNode(current)
-                out.append(element)
-                descend = current.pointee.children != nil && depth < maximumDepth && !skipping(element)
+                switch visit(HTMLNode(current), depth) {
+                case .stop: return
+                case .descend: descend = current.pointee.children != nil
+                case .skip: break
+                }
             }
             if descend {
                 node = current.pointee.children
@@ -108,6 +112,17 @@ struct HTMLNode {
                 depth -= 1
                 climbing = up
             }
+        }
+    }
+
+    /// The descendant elements in document order, at most `maximumDepth` deep.
+    ///
+    /// - Parameter skipping: when it returns true for an element, that element is reported but its subtree is not.
+    func descendantElements(maximumDepth: Int, skipping: (HTMLNode) -> Bool = { _ in false }) -> [HTMLNode] {
+        var out: [HTMLNode] = []
+        walkElements { element, depth in
+            out.append(element)
+            return depth < maximumDepth && !skipping(element) ? .descend : .skip
         }
         return out
     }

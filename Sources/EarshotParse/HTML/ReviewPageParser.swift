@@ -156,24 +156,12 @@ public enum ReviewPageParser {
 
     /// True when some element lies deeper than `limit` (walked iteratively: the page may nest a million divs).
     static func exceedsDepth(_ root: HTMLNode, _ limit: Int) -> Bool {
-        var node = root.pointer.pointee.children
-        var depth = 1
-        while let current = node {
-            if current.pointee.type == XML_ELEMENT_NODE, current.pointee.children != nil {
-                if depth >= limit { return true }
-                node = current.pointee.children
-                depth += 1
-                continue
-            }
-            var climbing = current
-            node = nil
-            while true {
-                if let next = climbing.pointee.next { node = next; break }
-                guard let up = climbing.pointee.parent, up != root.pointer else { break }
-                depth -= 1
-                climbing = up
-            }
+        var exceeds = false
+        root.walkElements { element, depth in
+            guard element.pointer.pointee.children != nil else { return .skip }
+            if depth >= limit { exceeds = true; return .stop }
+            return .descend
         }
-        return false
+        return exceeds
     }
 }

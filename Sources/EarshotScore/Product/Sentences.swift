@@ -32,13 +32,13 @@ enum Sentences {
     }
 
     private static func flush(_ current: Substring, into sentences: inout [String]) {
-        let trimmed = String(current).trimmingWhitespace()
+        let trimmed = current.trimmingWhitespace()
         if !trimmed.isEmpty { sentences.append(trimmed) }
     }
 }
 
-extension String {
-    /// The string without leading and trailing whitespace (no Foundation needed).
+extension StringProtocol {
+    /// The text without leading and trailing whitespace (no Foundation needed).
     func trimmingWhitespace() -> String {
         guard let first = firstIndex(where: { !$0.isWhitespace }),
               let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
