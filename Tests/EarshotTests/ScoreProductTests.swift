@@ -43,6 +43,32 @@ import Testing
         #expect(Scorer.laughter(in: ["hah", "hash", "lolly"]) == nil)
     }
 
+    @Test func aNegatedVerdictWordIsNotAComplaint() throws {
+        guard let s = score("I tried the new recipe and I was not disappointed! The puffs were light and took an hour.") else { return }
+        #expect(!s.isComplaint, "\(s.reasons)")
+        #expect(s.label == .positive, "\(s.compound) \(s.reasons)")
+        #expect(s.reasons.contains("verdict phrase: 'not disappointed' (positive)"))
+        guard let t = score("I was disappointed, the recipe failed and took an hour.") else { return }
+        #expect(t.reasons.contains("complaint cue: 'disappointed' (service)"), "the plain word still counts: \(t.reasons)")
+    }
+
+    @Test func courtesyDoesNotHideAComplaint() throws {
+        // VADER alone reads "please help ... thanks" as positive (compound 0.6).
+        guard let s = score("@AcmeHelp please help, my tablet stops working every time I charge it. Thanks!") else { return }
+        #expect(s.isComplaint, "\(s.reasons)")
+        // The courtesy words still count for the label's sentiment of a plain thank-you.
+        guard let t = score("@AcmeHelp thanks so much for the help, much appreciated") else { return }
+        #expect(!t.isComplaint && t.label == .positive, "\(t.reasons)")
+    }
+
+    @Test func reviewIdiomsDecideTheVerdict() throws {
+        guard let praise = score("I can't recommend this book highly enough. Every chapter taught me something.") else { return }
+        #expect(praise.reasons.contains("verdict phrase: 'can't recommend ... enough' (positive)"), "\(praise.reasons)")
+        #expect(praise.label == .positive)
+        guard let pan = score("This seemed too long and too drawn out") else { return }
+        #expect(pan.label == .negative, "\(pan.compound) \(pan.reasons)")
+    }
+
     @Test func questionsAboutARefundAreWeak() throws {
         guard let s = score("any idea when the refund arrives?") else { return }
         // An information question with one weak money cue is not yet a complaint...

@@ -42,7 +42,19 @@ struct ComplaintDetector: Sendable {
         cuesByFirstWord = index
     }
 
-    private static let negators: Set<String> = ["no", "not", "never", "without", "zero", "nothing", "none", "any"]
+    /// Words that negate a cue within the three words before it ("no problems", "I was not
+    /// disappointed", "you won't be disappointed", "it never broke").
+    static let negators: Set<String> = [
+        "no", "not", "never", "without", "zero", "nothing", "none", "any", "cannot",
+        "don't", "doesn't", "didn't", "won't", "wasn't", "isn't", "aren't", "weren't", "haven't", "hasn't",
+        "hadn't", "wouldn't", "couldn't", "shouldn't", "can't", "dont", "doesnt", "didnt", "wont", "wasnt",
+        "isnt", "arent", "werent", "havent", "hasnt", "wouldnt", "couldnt", "cant",
+    ]
+
+    /// Whether a negator stands within the three words before word `i`.
+    static func isNegated(_ words: [String], at i: Int) -> Bool {
+        words[max(0, i - 3) ..< i].contains { negators.contains($0) }
+    }
     private static let infoQuestionStarts: [[String]] = [
         ["how", "do"], ["how", "can"], ["how", "to"], ["can", "i"], ["can", "you"], ["could", "you"], ["is", "there"],
         ["is", "it"], ["do", "you"], ["does", "anyone"], ["any", "idea"], ["where", "can"], ["what", "is"],
@@ -96,7 +108,7 @@ struct ComplaintDetector: Sendable {
                 if matches && (best == nil || cue.words.count > best!.words.count) { best = cue }
             }
             guard let cue = best else { i += 1; continue }
-            let negated = cue.isNegatable && words[max(0, i - 3) ..< i].contains { Self.negators.contains($0) }
+            let negated = cue.isNegatable && Self.isNegated(words, at: i)
             if !negated {
                 var weight = cue.weight
                 // An information question names trouble to ask about it ("is there an outage

@@ -24,6 +24,15 @@ enum OpinionCue {
         "i expected", "was hoping", "hoping for", "supposed to be", "look elsewhere", "buy something else",
         "there are better", "not for me", "didn't like", "did not like", "not worth it", "what a shame", "sadly",
         "wish i had", "wish i hadn't", "flimsy", "broken", "returned",
+        // what reviewers say of a book, film or product that failed them
+        "not as good as", "least favorite", "least favourite", "outdated", "out of date", "dated", "repetitive",
+        "repetitious", "predictable", "shallow", "superficial", "simplistic", "contrived", "little substance",
+        "no substance", "nothing special", "nothing new", "so so", "so-so", "rehash", "filler", "drags", "dragged",
+        "plodding", "plods", "couldn't finish", "could not finish", "gave up on", "stopped reading", "waste of time",
+        "too long", "too short", "too slow", "too predictable", "too simple", "too simplistic", "too complicated",
+        "too expensive", "too small", "too big", "too little", "too thin", "too shallow", "too dry", "too technical",
+        "too basic", "too repetitive", "too contrived", "too drawn out", "too difficult", "too heavy", "too weak",
+        "too wordy", "too preachy", "too vague", "too general", "too many", "drawn out", "not even", "merely",
     ].map { CueText.words($0) }
 
     static let positive: [[String]] = [
@@ -41,13 +50,41 @@ enum OpinionCue {
         return index
     }()
 
+    /// Negative phrases that a negation before them turns positive ("not disappointed", "never
+    /// boring", "you won't be disappointed"); phrases with their own negation ("don't buy") and
+    /// advice ("avoid") are not among them.
+    private static let turnable: Set<[String]> = Set([
+        "disappointed", "disappointing", "disappointment", "boring", "poorly", "mediocre", "junk", "useless",
+        "misleading", "poor", "lacking", "bland", "dull", "tedious", "annoying", "pointless", "flimsy", "broken",
+        "overrated", "predictable", "repetitive", "shallow", "superficial", "contrived", "dated", "outdated", "drags",
+        "waste of time", "too long", "too slow", "too expensive", "too technical", "too basic", "too complicated",
+    ].map { CueText.words($0) })
+
+    /// Ends the reported phrase of an understatement ("can't recommend ... enough").
+    static let understatementMark = " ... enough"
+
+    /// "I can't recommend it highly enough": a negated recommendation that is praise.
+    private static func isPraiseByUnderstatement(_ words: [String], at i: Int, phrase: [String]) -> Bool {
+        guard phrase.last == "recommend", phrase.count == 2 else { return false }
+        let after = words[(i + phrase.count) ..< min(words.count, i + phrase.count + 5)]
+        return after.contains("enough")
+    }
+
     /// The phrases of each side found in `words` (each phrase once, in order of appearance).
     static func matches(in words: [String]) -> (negative: [String], positive: [String]) {
         var neg: [String] = [], pos: [String] = []
         for (i, word) in words.enumerated() {
-            for (phrase, isNegative) in byFirstWord[word] ?? [] where i + phrase.count <= words.count {
+            for (phrase, negativePhrase) in byFirstWord[word] ?? [] where i + phrase.count <= words.count {
                 guard words[i ..< i + phrase.count].elementsEqual(phrase) else { continue }
-                let text = phrase.joined(separator: " ")
+                var text = phrase.joined(separator: " ")
+                var isNegative = negativePhrase
+                if isNegative && turnable.contains(phrase) && ComplaintDetector.isNegated(words, at: i) {
+                    isNegative = false
+                    text = "not " + text
+                } else if isNegative && isPraiseByUnderstatement(words, at: i, phrase: phrase) {
+                    isNegative = false
+                    text += Self.understatementMark
+                }
                 if isNegative {
                     if !neg.contains(text) { neg.append(text) }
                 } else if !pos.contains(text) {

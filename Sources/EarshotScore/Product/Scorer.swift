@@ -8,6 +8,8 @@
 ///   above 80% it is positive unless the text is a complaint; in between the text decides.
 public struct Scorer: Sendable {
     private let analyzer: VaderAnalyzer
+    /// VADER without courtesy's valence, for judging complaints (see ``courtesyWords``).
+    private let plainAnalyzer: VaderAnalyzer
     private let catalog: AspectCatalog
     private let detector = ComplaintDetector()
 
@@ -31,6 +33,12 @@ public struct Scorer: Sendable {
     /// VADER's whole-text compound from which a text reads as praise (VADER's own "clearly
     /// positive" zone starts near 0.5).
     static let praiseCompound = 0.5
+    /// Courtesy in a message to a company ("please help", "thanks", "kindly", "dear") is how
+    /// customers ask, not what they feel; VADER scores these words positive, which made polite
+    /// complaints look like praise. The complaint decision reads the text without them.
+    /// (Thanks are kept: in a thank-you they are the sentiment.)
+    static let courtesyWords: Set<String> = ["please", "pls", "plz", "kindly", "dear", "help",
+                                             "hope", "hoping", "hi", "hello", "hey"]
     /// Words this positive, also where they name the brand, are thanks or praise even with a
     /// strong failure or waiting cue in them.
     static let strongPraiseCompound = 0.75
@@ -38,6 +46,9 @@ public struct Scorer: Sendable {
 
     public init(lexicon: Lexicon, aspects: AspectCatalog = .builtIn) {
         analyzer = VaderAnalyzer(lexicon: lexicon)
+        var plain = lexicon
+        for word in Self.courtesyWords where plain.valence(of: word) != nil { plain.override(word: word, valence: 0) }
+        plainAnalyzer = VaderAnalyzer(lexicon: plain)
         catalog = aspects
     }
 
@@ -87,7 +98,8 @@ public struct Scorer: Sendable {
         // for); a longer one takes the weighted mean of its opinionated sentences.
         var compound = whole.compound
         // (A tweet-length text of a few short sentences is what VADER was built and validated on.)
-        if (parts.count > 2 && input.text.utf8.count > Self.shortTextBytes) || brandSentences > 0 || input.title != nil {
+        let targeted = (parts.count > 2 && input.text.utf8.count > Self.shortTextBytes) || brandSentences > 0 || input.title != nil
+        if targeted {
             let opinionated = sentenceScores.filter { abs($0.compound) >= SentimentLabel.threshold }
             // Negativity bias: in a long text, a negative sentence says more about the verdict
             // than a positive one (reviewers soften criticism with praise, not the reverse).
@@ -95,7 +107,7 @@ public struct Scorer: Sendable {
             let totalWeight = weights.reduce(0, +)
             compound = totalWeight > 0 ? zip(opinionated, weights).reduce(0) { $0 + $1.0.compound * $1.1 } / totalWeight : 0
             // Only a positive drift is recentred: a neutral text stays neutral.
-            if parts.count > 2 && compound > 0 { compound = max(0, compound - Self.longTextBias) }
+            if parts.count > 2 && compound > 0 { compound = compound - Self.longTextBias }
             if brandSentences > 0 {
                 reasons.append("targeted: \(brandSentences) of \(parts.count) sentences name the brand (weight x\(Int(Self.brandWeight)))")
             }
@@ -104,15 +116,23 @@ public struct Scorer: Sendable {
             reasons.append("lexicon: '\(c.word)' (\(Self.format(c.valence)))")
         }
 
+        // What the words say without courtesy, for the complaint decision only.
+        let courteous = allWords.contains { Self.courtesyWords.contains($0) }
+        let plainWhole = courteous ? plainAnalyzer.polarityScores(input.text).compound : whole.compound
+        let decisionCompound = targeted ? compound : plainWhole
+
         findings += detector.emphasisFindings(in: input.text)
         let opinions = OpinionCue.matches(in: allWords)
-        compound += OpinionCue.pull * Double(min(opinions.positive.count, OpinionCue.maxHits) - min(opinions.negative.count, OpinionCue.maxHits))
+        // VADER reads "can't recommend it highly enough" as a negated recommendation: turn it back.
+        if compound < 0 && opinions.positive.contains(where: { $0.hasSuffix(OpinionCue.understatementMark) }) { compound = -compound }
+        let opinionPull = OpinionCue.pull * Double(min(opinions.positive.count, OpinionCue.maxHits) - min(opinions.negative.count, OpinionCue.maxHits))
+        compound += opinionPull
         for phrase in opinions.negative.prefix(OpinionCue.maxHits) { reasons.append("verdict phrase: '\(phrase)' (negative)") }
         for phrase in opinions.positive.prefix(OpinionCue.maxHits) { reasons.append("verdict phrase: '\(phrase)' (positive)") }
         // Only @handles decide the addressee: a text without "@" needs no split.
         let handles = input.text.utf8.contains(UInt8(ascii: "@")) ? QueryText.words(input.text) : []
         let addressee = ComplaintDetector.addressee(words: handles, namesBrand: brandSentences > 0)
-        var verdict = detector.verdict(findings: findings, compound: compound, addressee: addressee)
+        var verdict = detector.verdict(findings: findings, compound: decisionCompound + opinionPull, addressee: addressee)
         // Praise is not a complaint: a text whose words are clearly positive overall is only a
         // complaint when it carries a strong cue ("great speeds, but I was charged twice").
         let hasStrongCue = verdict.findings.contains { $0.weight >= 1 }
@@ -122,15 +142,15 @@ public struct Scorer: Sendable {
             // Money and leaving cues still count ("charged twice lol").
             verdict.isComplaint = false
             reasons.append("not a complaint: laughter ('\(laugh)') marks banter")
-        } else if verdict.isComplaint && !hasStrongCue && whole.compound >= Self.praiseCompound {
+        } else if verdict.isComplaint && !hasStrongCue && plainWhole >= Self.praiseCompound {
             verdict.isComplaint = false
-            reasons.append("not a complaint: only weak cues in clearly positive words (\(Self.format(whole.compound)))")
-        } else if verdict.isComplaint && !hasMoneyOrLeaving && whole.compound >= Self.strongPraiseCompound
+            reasons.append("not a complaint: only weak cues in clearly positive words (\(Self.format(plainWhole)))")
+        } else if verdict.isComplaint && !hasMoneyOrLeaving && plainWhole >= Self.strongPraiseCompound
                     && compound >= Self.strongPraiseTargeted {
             // "The outage was fixed in an hour, brilliant service, thank you": a failure named in
             // thanks. Money and leaving cues still count ("love it, but charged twice").
             verdict.isComplaint = false
-            reasons.append("not a complaint: the trouble is named in thanks or praise (\(Self.format(whole.compound)))")
+            reasons.append("not a complaint: the trouble is named in thanks or praise (\(Self.format(plainWhole)))")
         }
         for f in verdict.findings.prefix(6) {
             reasons.append("complaint cue: '\(f.phrase)' (\(f.kind.rawValue)\(f.weight < 1 ? ", weak" : ""))")
