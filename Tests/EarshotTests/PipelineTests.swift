@@ -148,6 +148,41 @@ struct PipelineTests {
         #expect(try h.counts().mentions == 80)
     }
 
+    /// More sources than one write batch holds: batches are written on the writer thread while
+    /// transfers go on, and every body and validator arrives, once, in the store.
+    @Test func aFetchOfManyBatchesKeepsEveryDocumentOnce() throws {
+        let count = Pipeline.batchCount * 2 + 7
+        let server = try LoopbackHTTPServer { request in
+            let name = request.path.dropFirst()
+            if request.headers["if-none-match"] == "\"\(name)\"" { return HTTPResponse(status: 304) }
+            let feed = "<rss version=\"2.0\"><channel><title>\(name)</title><item><guid>\(name)-1</guid><title>Acme</title></item></channel></rss>"
+            return HTTPResponse(status: 200, headers: [("Content-Type", "application/rss+xml"), ("ETag", "\"\(name)\"")],
+                                body: Data(feed.utf8))
+        }
+        defer { server.stop() }
+        let folder = TestPaths.temporaryFolder("earshot-batches")
+        var yaml = "brand: Acme\nquery: acme\nstore: \(folder.appendingPathComponent("earshot.sqlite").path)\nfetch:\n  per_host: 16\nsources:\n"
+        for i in 0 ..< count { yaml += "  - name: s\(i)\n    url: \(server.baseURL)/s\(i)\n" }
+        let config = try Config.parse(yaml, file: folder.appendingPathComponent("earshot.yaml").path)
+        let store = try Store(path: config.storePath)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let pipeline = try Pipeline(config: config, store: store, loadLexicon: { throw CancellationError() },
+                                    clock: .fixed(Self.now), logger: logger)
+        try pipeline.syncSources()
+
+        let first = try pipeline.run(.all, process: false)
+        #expect(first.sourcesFetched == count)
+        #expect(first.sourcesFailed == 0, "\(first.failures)")
+        #expect(try store.read { try $0.fetchedDocumentCount() } == count)
+        let sources = try store.read { try $0.sources() }
+        #expect(sources.filter { $0.etag == "\"\($0.name)\"" }.count == count, "each source keeps its own validator")
+
+        let again = try pipeline.run(.all, process: false)
+        #expect(again.sourcesNotModified == count)
+        #expect(try store.read { try $0.fetchedDocumentCount() } == count, "a 304 adds and loses nothing")
+    }
+
     @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
     func aDocumentThatIsNotAFeedFailsItsSourceAndIsFetchedWholeNextTime() throws {
         let h = try Harness()
