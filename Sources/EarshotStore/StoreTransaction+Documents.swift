@@ -44,6 +44,15 @@ extension StoreTransaction {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM fetched_documents") ?? 0
     }
 
+    /// Documents waiting to be processed, by source id (sources with none are absent).
+    public func fetchedDocumentCountsBySource() throws -> [Int64: Int] {
+        var counts: [Int64: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT source_id, count(*) FROM fetched_documents GROUP BY source_id") {
+            counts[row[0]] = row[1]
+        }
+        return counts
+    }
+
     /// Done with a document: its mentions are stored (or it could not be parsed).
     public func deleteFetchedDocument(id: Int64) throws {
         try db.execute(sql: "DELETE FROM fetched_documents WHERE id = ?", arguments: [id])

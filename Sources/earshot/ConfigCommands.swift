@@ -46,12 +46,13 @@ struct Sources: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
             try guarded {
-                let sources = try global.openStore().read { try $0.sources() }
+                let (sources, waiting) = try global.openStore().read { (try $0.sources(), try $0.fetchedDocumentCountsBySource()) }
                 if json {
                     printJSON(sources.map { s -> [String: Any] in
                         ["name": s.name, "url": s.url, "kind": s.kind, "origin": s.origin, "state": state(s),
                          "failures": s.failures, "last_error": s.lastError ?? NSNull(), "next_due": iso(s.nextDue),
-                         "last_success": iso(s.lastSuccessAt), "moved_from": s.movedFrom ?? NSNull()]
+                         "last_success": iso(s.lastSuccessAt), "moved_from": s.movedFrom ?? NSNull(),
+                         "documents_waiting": waiting[s.id] ?? 0]
                     })
                     return
                 }
@@ -61,6 +62,7 @@ struct Sources: ParsableCommand {
                     if let e = s.lastError, s.failures > 0 { line += "\n    \(s.failures) failure(s): \(e)" }
                     if let m = s.movedFrom { line += "\n    moved from \(m)" }
                     if let u = s.unhealthy { line += "\n    unhealthy: \(u)" }
+                    if let n = waiting[s.id] { line += "\n    \(n) fetched document\(n == 1 ? "" : "s") waiting for `earshot run`" }
                     print(line)
                 }
             }

@@ -93,6 +93,24 @@ struct CommandLineTests {
         #expect(two["cases"] as? Int == one["cases"] as? Int)
     }
 
+    @Test func sourcesListShowsTheDocumentsWaitingAfterAFetch() throws {
+        let folder = TestPaths.temporaryFolder("earshot-cli")
+        let feed = folder.appendingPathComponent("feed.xml")
+        try "<rss version=\"2.0\"><channel><title>Local</title><item><guid>1</guid><title>Acme</title></item></channel></rss>"
+            .write(to: feed, atomically: true, encoding: .utf8)
+        let config = folder.appendingPathComponent("earshot.yaml")
+        try "brand: Acme\nquery: acme\nsources:\n  - name: local\n    url: \(feed.absoluteString)\n  - name: other\n    url: \(feed.absoluteString)?x\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        let fetch = try runEarshot(["fetch", "--source", "local", "--config", config.path])
+        #expect(fetch.status == 0, "\(fetch.stderr)")
+        let list = try runEarshot(["sources", "list", "--json", "--config", config.path])
+        let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        let waiting = Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as? String ?? "", $0["documents_waiting"] as? Int ?? -1) })
+        #expect(waiting == ["local": 1, "other": 0], "\(list.stdout)")
+        let text = try runEarshot(["sources", "list", "--config", config.path])
+        #expect(text.stdout.contains("1 fetched document waiting for `earshot run`"))
+    }
+
     @Test func anUnknownStoreForCasesSaysWhatToDo() throws {
         let folder = TestPaths.temporaryFolder("earshot-cli")
         let result = try runEarshot(["cases", "list", "--config", folder.appendingPathComponent("none.yaml").path])
