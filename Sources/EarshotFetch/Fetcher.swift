@@ -33,6 +33,7 @@ public final class Fetcher: @unchecked Sendable {
         multi = curl_multi_init()
         queues = HostQueues(globalLimit: options.globalLimit, perHostLimit: options.perHostLimit,
                             perHostDelay: options.perHostDelay)
+        for case let (host, .rules(rules)) in robots { if let delay = rules.crawlDelay { queues.requireDelay(delay, host: host) } }
         // HTTP/2 multiplexing where the server offers it; connection limits as a backstop.
         _ = earshot_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         _ = earshot_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.perHostLimit)
@@ -64,6 +65,7 @@ public final class Fetcher: @unchecked Sendable {
         robots = robots.filter { if case .rules = $0.value { return true }; return false }
         queues = HostQueues(globalLimit: options.globalLimit, perHostLimit: options.perHostLimit,
                             perHostDelay: options.perHostDelay)
+        for case let (host, .rules(rules)) in robots { if let delay = rules.crawlDelay { queues.requireDelay(delay, host: host) } }
         remaining = requests.count
         parked = [:]
         withoutActuallyEscaping(onResult) { onResult in
@@ -237,7 +239,9 @@ public final class Fetcher: @unchecked Sendable {
     private func robotsFinished(host: String, outcome: FetchOutcome) {
         switch outcome {
         case .fetched(let r):
-            robots[host] = .rules(RobotsRules(parsing: String(decoding: r.body, as: UTF8.self)))
+            let rules = RobotsRules(parsing: String(decoding: r.body, as: UTF8.self))
+            robots[host] = .rules(rules)
+            if let delay = rules.crawlDelay { queues.requireDelay(delay, host: host) }
         case .notModified:
             robots[host] = .rules(.allowAll)
         case .failed(let e):

@@ -14,6 +14,8 @@ struct HostQueues {
     let perHostLimit: Int
     let perHostDelay: TimeInterval
     private var hosts: [String: Host] = [:]
+    /// Longer delays some hosts ask for (robots.txt Crawl-delay).
+    private var hostDelays: [String: TimeInterval] = [:]
     /// Host keys in first-seen order, visited round-robin so one big host cannot starve others.
     private var order: [String] = []
     private var cursor = 0
@@ -32,7 +34,14 @@ struct HostQueues {
 
     /// Local files are not a remote host to be polite to: only the global limit applies.
     private func limit(for host: String) -> Int { host == "file://" ? globalLimit : perHostLimit }
-    private func delay(for host: String) -> TimeInterval { host == "file://" ? 0 : perHostDelay }
+    private func delay(for host: String) -> TimeInterval {
+        host == "file://" ? 0 : max(perHostDelay, hostDelays[host] ?? 0)
+    }
+
+    /// At least `seconds` between two starts to `host` from now on (a site's Crawl-delay).
+    mutating func requireDelay(_ seconds: TimeInterval, host: String) {
+        hostDelays[host] = max(seconds, hostDelays[host] ?? 0)
+    }
 
     /// The next job allowed to start now, marked as in flight; nil when none may.
     mutating func next(now: Date) -> (FetchJob, String)? {
