@@ -17,11 +17,53 @@ public struct Alert: Sendable {
         self.key = key; self.event = event; self.subject = subject; self.text = text; self.fields = fields; self.thread = thread
     }
 
+    /// The payload as one JSON object with sorted keys (the fields object too). Written directly:
+    /// every value is a string, and JSONSerialization cost a tenth of processing a document.
     public func payloadJSON() -> String {
-        let object: [String: Any] = ["idempotency_key": key, "event": event, "subject": subject, "text": text,
-                                     "thread": thread, "fields": fields]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        var out = "{\"event\":"
+        Self.appendQuoted(event, to: &out)
+        out += ",\"fields\":{"
+        for (i, name) in fields.keys.sorted().enumerated() {
+            if i > 0 { out += "," }
+            Self.appendQuoted(name, to: &out)
+            out += ":"
+            Self.appendQuoted(fields[name]!, to: &out)
+        }
+        out += "},\"idempotency_key\":"
+        Self.appendQuoted(key, to: &out)
+        out += ",\"subject\":"
+        Self.appendQuoted(subject, to: &out)
+        out += ",\"text\":"
+        Self.appendQuoted(text, to: &out)
+        out += ",\"thread\":"
+        Self.appendQuoted(thread, to: &out)
+        out += "}"
+        return out
+    }
+
+    /// Appends `s` as a JSON string: quotes, backslashes and control characters escaped (RFC 8259).
+    static func appendQuoted(_ s: String, to out: inout String) {
+        out += "\""
+        var plain = s.unicodeScalars.startIndex
+        let scalars = s.unicodeScalars
+        for i in scalars.indices {
+            let c = scalars[i]
+            guard c == "\"" || c == "\\" || c.value < 0x20 else { continue }
+            out.unicodeScalars.append(contentsOf: scalars[plain ..< i])
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                let hex = String(c.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+            plain = scalars.index(after: i)
+        }
+        out.unicodeScalars.append(contentsOf: scalars[plain...])
+        out += "\""
     }
 
     public static func decode(_ payload: String) -> [String: Any] {

@@ -64,6 +64,22 @@ struct TriageOutboxTests {
 
     // MARK: - Webhook
 
+    @Test func thePayloadIsJSONWhateverTheTextHolds() throws {
+        let awkward = "Quote \" backslash \\ slash / tab \t newline \n bell \u{07} nul \u{00} é 😀 \u{2028}"
+        let alert = Alert(key: "case-1-opened", event: "opened", subject: awkward, text: "line 1\nline 2",
+                          fields: ["zeta": awkward, "alpha": "", "case": "1"], thread: "case-1")
+        let json = alert.payloadJSON()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["subject"] as? String == awkward)
+        #expect(object["text"] as? String == "line 1\nline 2")
+        #expect(object["idempotency_key"] as? String == "case-1-opened")
+        #expect(object["thread"] as? String == "case-1")
+        #expect(object["event"] as? String == "opened")
+        #expect(object["fields"] as? [String: String] == ["zeta": awkward, "alpha": "", "case": "1"])
+        #expect(json.hasPrefix("{\"event\":\"opened\",\"fields\":{\"alpha\":\"\",\"case\":\"1\",\"zeta\":"), "keys sorted: \(json)")
+        #expect(!json.contains("\n"), "one line, for JSON-lines channels")
+    }
+
     @Test func hmacMatchesTheRFC4231Vectors() {
         // RFC 4231 test cases 2 and 6 (a key longer than the block size is hashed first).
         #expect(HMACSHA256.hex(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
