@@ -38,11 +38,11 @@ extension StoreTransaction {
 
     public func openCase(_ c: NewCase, actor: String, now: Date) throws -> Int64 {
         let t = now.timeIntervalSince1970
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO cases (kind, status, severity, title, customer, source_id, url, aspect, rule, opened_at,
                                first_published_at, ack_due_at, updated_at)
             VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [c.kind, c.severity, c.title, c.customer, c.sourceID, c.url, c.aspect, c.rule, t,
+            """).execute(arguments: [c.kind, c.severity, c.title, c.customer, c.sourceID, c.url, c.aspect, c.rule, t,
                              c.firstPublishedAt.timeIntervalSince1970, c.ackDueAt?.timeIntervalSince1970, t])
         let id = db.lastInsertedRowID
         try appendEvent(caseID: id, kind: "opened", actor: actor, detail: c.title, at: now)
@@ -50,7 +50,7 @@ extension StoreTransaction {
     }
 
     public func caseRecord(id: Int64) throws -> CaseRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id]).map(CaseRecord.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]).map(CaseRecord.init(row:))
     }
 
     public func cases(_ filter: CaseFilter = CaseFilter()) throws -> [CaseRecord] {
@@ -64,109 +64,109 @@ extension StoreTransaction {
         if let s = filter.assignee { clauses.append("assignee = ?"); args += [s] }
         if let s = filter.kind { clauses.append("kind = ?"); args += [s] }
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: "SELECT * FROM cases\(whereSQL) ORDER BY id", arguments: args).map(CaseRecord.init(row:))
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cases\(whereSQL) ORDER BY id"), arguments: args).map(CaseRecord.init(row:))
     }
 
     /// The open incident of this customer on this source, or about this URL.
     ///
     /// Two lookups rather than one `OR`, so that each uses its index (this runs once per mention).
     public func openIncident(sourceID: Int64, customer: String?, url: String?) throws -> CaseRecord? {
-        if let customer, let found = try Row.fetchOne(db, sql: """
+        if let customer, let found = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM cases WHERE source_id = ? AND customer = ? AND kind = 'incident' AND status IN ('open', 'acknowledged')
             ORDER BY id LIMIT 1
-            """, arguments: [sourceID, customer]) {
+            """), arguments: [sourceID, customer]) {
             return CaseRecord(row: found)
         }
         guard let url else { return nil }
-        return try Row.fetchOne(db, sql: """
+        return try Row.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM cases WHERE url = ? AND kind = 'incident' AND status IN ('open', 'acknowledged') ORDER BY id LIMIT 1
-            """, arguments: [url]).map(CaseRecord.init(row:))
+            """), arguments: [url]).map(CaseRecord.init(row:))
     }
 
     /// The incident of this customer resolved at or after `since` (to reopen instead of opening anew).
     public func recentlyResolvedIncident(sourceID: Int64, customer: String?, url: String?, since: Date) throws -> CaseRecord? {
         var found: [CaseRecord] = []
         if let customer {
-            found += try Row.fetchAll(db, sql: """
+            found += try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM cases WHERE source_id = ? AND customer = ? AND kind = 'incident' AND status IN ('resolved', 'closed')
                   AND resolved_at >= ?
-                """, arguments: [sourceID, customer, since.timeIntervalSince1970]).map(CaseRecord.init(row:))
+                """), arguments: [sourceID, customer, since.timeIntervalSince1970]).map(CaseRecord.init(row:))
         }
         if let url {
-            found += try Row.fetchAll(db, sql: """
+            found += try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM cases WHERE url = ? AND kind = 'incident' AND status IN ('resolved', 'closed') AND resolved_at >= ?
-                """, arguments: [url, since.timeIntervalSince1970]).map(CaseRecord.init(row:))
+                """), arguments: [url, since.timeIntervalSince1970]).map(CaseRecord.init(row:))
         }
         return found.max { ($0.resolvedAt ?? .distantPast) < ($1.resolvedAt ?? .distantPast) }
     }
 
     /// How many distinct customers a problem's incidents have.
     public func customerCount(ofProblem problemID: Int64) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT customer) FROM cases WHERE problem_id = ?", arguments: [problemID]) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(DISTINCT customer) FROM cases WHERE problem_id = ?"), arguments: [problemID]) ?? 0
     }
 
     /// (published_at, author) of the negative mentions of `aspect` in [from, to), oldest first.
     public func negativeAuthors(aspect: String, from: Date, to: Date) throws -> [(Date, String)] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT sc.published_at AS at, COALESCE(m.author, 'mention ' || m.id) AS author
             FROM scores sc JOIN mentions m ON m.id = sc.mention_id
             WHERE sc.label = 'negative' AND sc.published_at >= ? AND sc.published_at < ? AND (',' || sc.aspects || ',') LIKE ?
             ORDER BY sc.published_at
-            """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"]).map {
+            """), arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"]).map {
             (Date(timeIntervalSince1970: $0["at"]), $0["author"])
         }
     }
 
     /// Open incidents, not yet part of a problem, holding a negative mention of `aspect` published in [from, to).
     public func unlinkedIncidents(aspect: String, from: Date, to: Date) throws -> [CaseRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM cases WHERE id IN (
                 SELECT cm.case_id FROM case_mentions cm JOIN scores sc ON sc.mention_id = cm.mention_id
                 WHERE sc.label = 'negative' AND sc.published_at >= ? AND sc.published_at < ? AND (',' || sc.aspects || ',') LIKE ?)
               AND kind = 'incident' AND status IN ('open', 'acknowledged') AND problem_id IS NULL
             ORDER BY id
-            """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"]).map(CaseRecord.init(row:))
+            """), arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"]).map(CaseRecord.init(row:))
     }
 
     /// The open problem case of an aspect.
     public func openProblem(aspect: String) throws -> CaseRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE kind = 'problem' AND aspect = ? AND status IN ('open', 'acknowledged') ORDER BY id LIMIT 1",
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE kind = 'problem' AND aspect = ? AND status IN ('open', 'acknowledged') ORDER BY id LIMIT 1"),
                          arguments: [aspect]).map(CaseRecord.init(row:))
     }
 
     /// Links a mention to a case; false when it was already linked.
     @discardableResult
     public func attachMention(caseID: Int64, mentionID: Int64, now: Date) throws -> Bool {
-        try db.execute(sql: "INSERT OR IGNORE INTO case_mentions (case_id, mention_id, added_at) VALUES (?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_mentions (case_id, mention_id, added_at) VALUES (?, ?, ?)").execute(
                        arguments: [caseID, mentionID, now.timeIntervalSince1970])
         return db.changesCount > 0
     }
 
     public func casesOfMention(_ mentionID: Int64) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: "SELECT case_id FROM case_mentions WHERE mention_id = ?", arguments: [mentionID])
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT case_id FROM case_mentions WHERE mention_id = ?"), arguments: [mentionID])
     }
 
     public func mentionIDs(ofCase caseID: Int64) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: "SELECT mention_id FROM case_mentions WHERE case_id = ? ORDER BY added_at, mention_id", arguments: [caseID])
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT mention_id FROM case_mentions WHERE case_id = ? ORDER BY added_at, mention_id"), arguments: [caseID])
     }
 
     public func linkIncident(_ incidentID: Int64, toProblem problemID: Int64) throws {
-        try db.execute(sql: "UPDATE cases SET problem_id = ? WHERE id = ? AND problem_id IS NULL", arguments: [problemID, incidentID])
+        try db.cachedStatement(sql: "UPDATE cases SET problem_id = ? WHERE id = ? AND problem_id IS NULL").execute(arguments: [problemID, incidentID])
     }
 
     public func incidents(ofProblem problemID: Int64) throws -> [CaseRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM cases WHERE problem_id = ? ORDER BY id", arguments: [problemID]).map(CaseRecord.init(row:))
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cases WHERE problem_id = ? ORDER BY id"), arguments: [problemID]).map(CaseRecord.init(row:))
     }
 
     /// Appends to a case's history. Events are never updated or deleted.
     public func appendEvent(caseID: Int64, kind: String, actor: String, detail: String?, at: Date) throws {
-        try db.execute(sql: "INSERT INTO case_events (case_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO case_events (case_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)").execute(
                        arguments: [caseID, at.timeIntervalSince1970, actor, kind, detail])
-        try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [at.timeIntervalSince1970, caseID])
+        try db.cachedStatement(sql: "UPDATE cases SET updated_at = ? WHERE id = ?").execute(arguments: [at.timeIntervalSince1970, caseID])
     }
 
     public func events(ofCase caseID: Int64) throws -> [CaseEvent] {
-        try Row.fetchAll(db, sql: "SELECT * FROM case_events WHERE case_id = ? ORDER BY at, id", arguments: [caseID]).map(CaseEvent.init(row:))
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM case_events WHERE case_id = ? ORDER BY at, id"), arguments: [caseID]).map(CaseEvent.init(row:))
     }
 
     /// Sets named columns of a case (the lifecycle commands and the triage rules use it with an event).
@@ -180,22 +180,22 @@ extension StoreTransaction {
         let sets = keys.map { "\($0) = ?" }.joined(separator: ", ")
         var args = StatementArguments(keys.map { assignments[$0]! })
         args += [id]
-        try db.execute(sql: "UPDATE cases SET \(sets) WHERE id = ?", arguments: args)
+        try db.cachedStatement(sql: "UPDATE cases SET \(sets) WHERE id = ?").execute(arguments: args)
     }
 
     /// Open cases whose acknowledgement deadline has passed and that were not escalated yet.
     public func overdueUnescalatedCases(at now: Date) throws -> [CaseRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM cases WHERE status = 'open' AND escalated_at IS NULL AND ack_due_at IS NOT NULL AND ack_due_at <= ?
             ORDER BY id
-            """, arguments: [now.timeIntervalSince1970]).map(CaseRecord.init(row:))
+            """), arguments: [now.timeIntervalSince1970]).map(CaseRecord.init(row:))
     }
 
     /// Resolved cases whose follow-up is due and not yet announced.
     public func dueFollowUps(at now: Date) throws -> [CaseRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM cases WHERE status = 'resolved' AND followed_up_at IS NULL AND follow_up_due_at IS NOT NULL
               AND follow_up_due_at <= ? ORDER BY id
-            """, arguments: [now.timeIntervalSince1970]).map(CaseRecord.init(row:))
+            """), arguments: [now.timeIntervalSince1970]).map(CaseRecord.init(row:))
     }
 }

@@ -5,26 +5,26 @@ extension StoreTransaction {
     /// Stores an item once: a known key with the same text and rating changes nothing; an edited
     /// text or rating updates the row in place and remembers the previous rating.
     public func upsertMention(_ m: NewMention) throws -> MentionUpsert {
-        if let row = try Row.fetchOne(db, sql: "SELECT id, body, rating, title FROM mentions WHERE source_id = ? AND item_key = ?",
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, body, rating, title FROM mentions WHERE source_id = ? AND item_key = ?"),
                                       arguments: [m.sourceID, m.itemKey]) {
             let id: Int64 = row["id"]
             let oldBody: String = row["body"]
             let oldRating: Double? = row["rating"]
             let oldTitle: String? = row["title"]
             if oldBody == m.body && oldRating == m.rating && oldTitle == m.title { return .unchanged(id) }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE mentions SET body = ?, title = ?, rating = ?, best_rating = ?, worst_rating = ?, edited_at = ?,
                     previous_rating = CASE WHEN rating IS NOT ? THEN rating ELSE previous_rating END
                 WHERE id = ?
-                """, arguments: [m.body, m.title, m.rating, m.bestRating, m.worstRating, m.fetchedAt.timeIntervalSince1970,
+                """).execute(arguments: [m.body, m.title, m.rating, m.bestRating, m.worstRating, m.fetchedAt.timeIntervalSince1970,
                                  m.rating, id])
             return .updated(id, previousRating: oldRating == m.rating ? nil : oldRating)
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO mentions (source_id, item_key, fingerprint, url, title, author, body, published_at, fetched_at,
                                   rating, best_rating, worst_rating)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [m.sourceID, m.itemKey, m.fingerprint, m.url, m.title, m.author, m.body,
+            """).execute(arguments: [m.sourceID, m.itemKey, m.fingerprint, m.url, m.title, m.author, m.body,
                              m.publishedAt.timeIntervalSince1970, m.fetchedAt.timeIntervalSince1970,
                              m.rating, m.bestRating, m.worstRating])
         return .inserted(db.lastInsertedRowID)
@@ -32,10 +32,10 @@ extension StoreTransaction {
 
     /// Stores (or replaces) the score of a mention.
     public func saveScore(mentionID: Int64, publishedAt: Date, _ s: ScoreRecord) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO scores (mention_id, compound, pos, neu, neg, label, complaint, aspects, reasons, decided_by, published_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [mentionID, s.compound, s.pos, s.neu, s.neg, s.label, s.isComplaint,
+            """).execute(arguments: [mentionID, s.compound, s.pos, s.neu, s.neg, s.label, s.isComplaint,
                              s.aspects.joined(separator: ","), Store.encodeList(s.reasons), s.decidedBy,
                              publishedAt.timeIntervalSince1970])
     }
@@ -47,7 +47,7 @@ extension StoreTransaction {
         """
 
     public func mention(id: Int64) throws -> MentionRecord? {
-        try Row.fetchOne(db, sql: Self.mentionSelect + " WHERE m.id = ?", arguments: [id]).map(MentionRecord.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: Self.mentionSelect + " WHERE m.id = ?"), arguments: [id]).map(MentionRecord.init(row:))
     }
 
     /// Mentions published in [from, to), newest first, optionally of one label.
@@ -57,16 +57,16 @@ extension StoreTransaction {
         if let label { sql += " AND sc.label = ?"; args += [label] }
         sql += " ORDER BY m.published_at DESC LIMIT ?"
         args += [limit]
-        return try Row.fetchAll(db, sql: sql, arguments: args).map(MentionRecord.init(row:))
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args).map(MentionRecord.init(row:))
     }
 
     public func mentionCount() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mentions") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM mentions")) ?? 0
     }
 
     /// Negative mentions published in [from, to).
     public func negativeCount(from: Date, to: Date) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scores WHERE label = 'negative' AND published_at >= ? AND published_at < ?",
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM scores WHERE label = 'negative' AND published_at >= ? AND published_at < ?"),
                          arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970]) ?? 0
     }
 }
@@ -74,7 +74,7 @@ extension StoreTransaction {
 extension StoreTransaction {
     /// Whether an item of this source is already stored.
     public func isKnown(sourceID: Int64, itemKey: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mentions WHERE source_id = ? AND item_key = ?)",
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM mentions WHERE source_id = ? AND item_key = ?)"),
                           arguments: [sourceID, itemKey]) ?? false
     }
 }

@@ -6,23 +6,23 @@ extension StoreTransaction {
     /// The (key, channel) pair is unique: the same alert is never queued twice.
     @discardableResult
     public func enqueueAlert(key: String, channel: String, subject: String, payload: String, now: Date) throws -> Bool {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO outbox (idempotency_key, channel, subject, payload, next_attempt_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [key, channel, subject, payload, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            """).execute(arguments: [key, channel, subject, payload, now.timeIntervalSince1970, now.timeIntervalSince1970])
         return db.changesCount > 0
     }
 
     public func dueAlerts(at now: Date, limit: Int = 500) throws -> [OutboxRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"),
                          arguments: [now.timeIntervalSince1970, limit]).map(OutboxRecord.init(row:))
     }
 
     public func alerts(state: String? = nil) throws -> [OutboxRecord] {
         if let state {
-            return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id", arguments: [state]).map(OutboxRecord.init(row:))
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id"), arguments: [state]).map(OutboxRecord.init(row:))
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map(OutboxRecord.init(row:))
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox ORDER BY id")).map(OutboxRecord.init(row:))
     }
 
     /// Marks a due alert as being sent, just before the network call, in a transaction of its own
@@ -30,32 +30,32 @@ extension StoreTransaction {
     /// was read (the claim it carried is the one compared). A pending row that still carries a
     /// claim when the next delivery reads it was cut off mid-send: it may have arrived.
     public func claimAlert(_ alert: OutboxRecord, at: Date) throws -> Bool {
-        try db.execute(sql: "UPDATE outbox SET claimed_at = ? WHERE id = ? AND state = 'pending' AND claimed_at IS ?",
+        try db.cachedStatement(sql: "UPDATE outbox SET claimed_at = ? WHERE id = ? AND state = 'pending' AND claimed_at IS ?").execute(
                        arguments: [at.timeIntervalSince1970, alert.id, alert.claimedAt?.timeIntervalSince1970])
         return db.changesCount > 0
     }
 
     public func markAlertSent(id: Int64, now: Date) throws {
-        try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+        try db.cachedStatement(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").execute(
                        arguments: [now.timeIntervalSince1970, id])
     }
 
     /// Records a failed attempt; after `maxAttempts` the alert is dead.
     public func markAlertFailed(id: Int64, error: String, nextAttempt: Date, maxAttempts: Int) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_at = NULL,
                 state = CASE WHEN attempts + 1 >= ? THEN 'dead' ELSE 'pending' END
             WHERE id = ?
-            """, arguments: [error, nextAttempt.timeIntervalSince1970, maxAttempts, id])
+            """).execute(arguments: [error, nextAttempt.timeIntervalSince1970, maxAttempts, id])
     }
 
     /// Makes dead alerts pending again (all, or one id); returns how many.
     public func retryDeadAlerts(id: Int64?, now: Date) throws -> Int {
         if let id {
-            try db.execute(sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'dead'",
+            try db.cachedStatement(sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'dead'").execute(
                            arguments: [now.timeIntervalSince1970, id])
         } else {
-            try db.execute(sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE state = 'dead'",
+            try db.cachedStatement(sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE state = 'dead'").execute(
                            arguments: [now.timeIntervalSince1970])
         }
         return db.changesCount
@@ -63,24 +63,24 @@ extension StoreTransaction {
 
     /// Whether a digest for this period key was already sent; marks it when `mark` is true.
     public func digestSent(periodKey: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM digests_sent WHERE period_key = ?)", arguments: [periodKey]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM digests_sent WHERE period_key = ?)"), arguments: [periodKey]) ?? false
     }
 
     public func markDigestSent(periodKey: String, now: Date) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO digests_sent (period_key, sent_at) VALUES (?, ?)",
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO digests_sent (period_key, sent_at) VALUES (?, ?)").execute(
                        arguments: [periodKey, now.timeIntervalSince1970])
     }
 
     /// Starts a run's record. Runs still marked running were killed: the caller holds the run
     /// lock, so no other run is going on.
     public func startRun(now: Date) throws -> Int64 {
-        try db.execute(sql: "UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-        try db.execute(sql: "INSERT INTO runs (started_at, status) VALUES (?, 'running')", arguments: [now.timeIntervalSince1970])
+        try db.cachedStatement(sql: "UPDATE runs SET status = 'interrupted' WHERE status = 'running'").execute()
+        try db.cachedStatement(sql: "INSERT INTO runs (started_at, status) VALUES (?, 'running')").execute(arguments: [now.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 
     public func finishRun(_ id: Int64, status: String, summary: String, now: Date) throws {
-        try db.execute(sql: "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
+        try db.cachedStatement(sql: "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?").execute(
                        arguments: [now.timeIntervalSince1970, status, summary, id])
     }
 }

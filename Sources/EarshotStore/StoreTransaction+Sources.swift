@@ -10,7 +10,7 @@ extension StoreTransaction {
     /// All sources not removed, by name.
     public func sources(includingRemoved: Bool = false) throws -> [SourceRecord] {
         let filter = includingRemoved ? "" : "WHERE removed_at IS NULL"
-        return try Row.fetchAll(db, sql: "SELECT \(SourceRecord.columns) FROM sources \(filter) ORDER BY name").map(SourceRecord.init(row:))
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT \(SourceRecord.columns) FROM sources \(filter) ORDER BY name")).map(SourceRecord.init(row:))
     }
 
     public func source(named name: String) throws -> SourceRecord? {
@@ -18,14 +18,14 @@ extension StoreTransaction {
     }
 
     public func source(id: Int64) throws -> SourceRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(SourceRecord.columns) FROM sources WHERE id = ?", arguments: [id]).map(SourceRecord.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SourceRecord.columns) FROM sources WHERE id = ?"), arguments: [id]).map(SourceRecord.init(row:))
     }
 
     /// Sources whose next fetch time has come, not paused, not removed.
     public func dueSources(at now: Date) throws -> [SourceRecord] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT \(SourceRecord.columns) FROM sources WHERE removed_at IS NULL AND paused_at IS NULL AND next_due <= ? ORDER BY next_due, name
-            """, arguments: [now.timeIntervalSince1970]).map(SourceRecord.init(row:))
+            """), arguments: [now.timeIntervalSince1970]).map(SourceRecord.init(row:))
     }
 
     /// Adds a source or updates what its origin says of it; keeps its fetch history.
@@ -57,7 +57,7 @@ extension StoreTransaction {
                existing.origin == origin {
                 return existing.id  // as it was: no write (a config of thousands of sources is synced every run)
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE sources SET kind = ?, query = ?, about_us = ?, interval_s = ?, settings = ?, origin = ?,
                     removed_at = NULL,
                     url = CASE WHEN ? THEN ? ELSE url END,
@@ -66,22 +66,22 @@ extension StoreTransaction {
                     moved_from = CASE WHEN ? THEN NULL ELSE moved_from END,
                     next_due = CASE WHEN ? THEN 0 ELSE next_due END
                 WHERE id = ?
-                """, arguments: [spec.kind, spec.query, spec.isAboutUs, spec.interval, spec.settings, origin,
+                """).execute(arguments: [spec.kind, spec.query, spec.isAboutUs, spec.interval, spec.settings, origin,
                                  urlChanged, spec.url, urlChanged, urlChanged, urlChanged,
                                  urlChanged || existing.removedAt != nil, existing.id])
             return existing.id
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO sources (name, url, kind, origin, query, about_us, interval_s, settings, next_due, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
-            """, arguments: [spec.name, spec.url, spec.kind, origin, spec.query, spec.isAboutUs, spec.interval,
+            """).execute(arguments: [spec.name, spec.url, spec.kind, origin, spec.query, spec.isAboutUs, spec.interval,
                              spec.settings, now.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 
     /// Marks a source removed. Its mentions and cases stay: nothing is ever deleted.
     public func removeSource(named name: String, now: Date) throws -> Bool {
-        try db.execute(sql: "UPDATE sources SET removed_at = ? WHERE name = ? AND removed_at IS NULL",
+        try db.cachedStatement(sql: "UPDATE sources SET removed_at = ? WHERE name = ? AND removed_at IS NULL").execute(
                        arguments: [now.timeIntervalSince1970, name])
         return db.changesCount > 0
     }
@@ -112,23 +112,23 @@ extension StoreTransaction {
     /// Records a failed fetch; the caller has decided the next due time and whether to pause.
     public func recordFetchFailure(sourceID: Int64, error: String, nextDue: Date, pause: Bool, gone: Bool, now: Date) throws {
         let t = now.timeIntervalSince1970
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE sources SET failures = failures + 1, last_error = ?, last_error_at = ?, last_fetch_at = ?,
                 next_due = ?, paused_at = CASE WHEN ? THEN ? ELSE paused_at END,
                 gone_since = CASE WHEN ? THEN COALESCE(gone_since, ?) ELSE NULL END
             WHERE id = ?
-            """, arguments: [error, t, t, nextDue.timeIntervalSince1970, pause, t, gone, t, sourceID])
+            """).execute(arguments: [error, t, t, nextDue.timeIntervalSince1970, pause, t, gone, t, sourceID])
     }
 
     /// Makes a paused source due again (after the operator fixed it).
     public func resumeSource(named name: String) throws -> Bool {
-        try db.execute(sql: "UPDATE sources SET paused_at = NULL, failures = 0, next_due = 0 WHERE name = ?", arguments: [name])
+        try db.cachedStatement(sql: "UPDATE sources SET paused_at = NULL, failures = 0, next_due = 0 WHERE name = ?").execute(arguments: [name])
         return db.changesCount > 0
     }
 
     /// Stores a review page's aggregate rating as seen at this fetch.
     public func recordAggregateRating(sourceID: Int64, value: Double, best: Double?, worst: Double?, count: Int?, at: Date) throws {
-        try db.execute(sql: "INSERT INTO aggregate_ratings (source_id, at, value, best, worst, count) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO aggregate_ratings (source_id, at, value, best, worst, count) VALUES (?, ?, ?, ?, ?, ?)").execute(
                        arguments: [sourceID, at.timeIntervalSince1970, value, best, worst, count])
     }
 }
