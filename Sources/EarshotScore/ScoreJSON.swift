@@ -1,9 +1,9 @@
-/// Minimal JSON writing for the score contract, into a byte buffer (no Foundation encoder:
-/// the CLI prints one line per input text and this is on the hot path).
-enum ScoreJSON {
+/// Minimal JSON writing into a byte buffer (no Foundation encoder): the score contract's lines
+/// (one per input text, on the hot path) and the alert payloads triage writes for every case event.
+public enum ScoreJSON {
     /// Appends `"key":` (the key is a known-safe ASCII literal).
     @inline(__always)
-    static func appendKey(_ key: StaticString, to out: inout [UInt8], first: Bool = false) {
+    public static func appendKey(_ key: StaticString, to out: inout [UInt8], first: Bool = false) {
         if !first { out.append(UInt8(ascii: ",")) }
         out.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { out.append(contentsOf: $0) }
@@ -11,7 +11,7 @@ enum ScoreJSON {
     }
 
     /// Appends a JSON string literal, escaping quotes, backslashes and control characters.
-    static func appendString(_ s: String, to out: inout [UInt8]) {
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {

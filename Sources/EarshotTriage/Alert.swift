@@ -1,3 +1,4 @@
+import EarshotScore
 import Foundation
 
 /// An alert as queued in the outbox: a subject line, a plain text, and structured fields.
@@ -20,50 +21,28 @@ public struct Alert: Sendable {
     /// The payload as one JSON object with sorted keys (the fields object too). Written directly:
     /// every value is a string, and JSONSerialization cost a tenth of processing a document.
     public func payloadJSON() -> String {
-        var out = "{\"event\":"
-        Self.appendQuoted(event, to: &out)
-        out += ",\"fields\":{"
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        ScoreJSON.appendKey("event", to: &out, first: true)
+        ScoreJSON.appendString(event, to: &out)
+        ScoreJSON.appendKey("fields", to: &out)
+        out.append(UInt8(ascii: "{"))
         for (i, name) in fields.keys.sorted().enumerated() {
-            if i > 0 { out += "," }
-            Self.appendQuoted(name, to: &out)
-            out += ":"
-            Self.appendQuoted(fields[name]!, to: &out)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            ScoreJSON.appendString(name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            ScoreJSON.appendString(fields[name]!, to: &out)
         }
-        out += "},\"idempotency_key\":"
-        Self.appendQuoted(key, to: &out)
-        out += ",\"subject\":"
-        Self.appendQuoted(subject, to: &out)
-        out += ",\"text\":"
-        Self.appendQuoted(text, to: &out)
-        out += ",\"thread\":"
-        Self.appendQuoted(thread, to: &out)
-        out += "}"
-        return out
-    }
-
-    /// Appends `s` as a JSON string: quotes, backslashes and control characters escaped (RFC 8259).
-    static func appendQuoted(_ s: String, to out: inout String) {
-        out += "\""
-        var plain = s.unicodeScalars.startIndex
-        let scalars = s.unicodeScalars
-        for i in scalars.indices {
-            let c = scalars[i]
-            guard c == "\"" || c == "\\" || c.value < 0x20 else { continue }
-            out.unicodeScalars.append(contentsOf: scalars[plain ..< i])
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            }
-            plain = scalars.index(after: i)
-        }
-        out.unicodeScalars.append(contentsOf: scalars[plain...])
-        out += "\""
+        out.append(UInt8(ascii: "}"))
+        ScoreJSON.appendKey("idempotency_key", to: &out)
+        ScoreJSON.appendString(key, to: &out)
+        ScoreJSON.appendKey("subject", to: &out)
+        ScoreJSON.appendString(subject, to: &out)
+        ScoreJSON.appendKey("text", to: &out)
+        ScoreJSON.appendString(text, to: &out)
+        ScoreJSON.appendKey("thread", to: &out)
+        ScoreJSON.appendString(thread, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode(_ payload: String) -> [String: Any] {
