@@ -9,7 +9,9 @@ final class FeedContext {
     /// Authors in document order; each a name/email/href dictionary.
     var authors: [[String: String]]? = nil
     var authorDetail: [String: String]? = nil
-    var contents: [(type: String, value: String)] = []
+    /// The summary (`description`, `summary`...) and the contents, kept as read: only ever cleaned.
+    var summary: FeedText?
+    var contents: [(type: String, value: FeedText)] = []
     var published: Date?? = nil
     var updated: Date?? = nil
     var guidIsLink = false
@@ -34,6 +36,7 @@ final class FeedContext {
         detailTypes.removeAll(keepingCapacity: true)
         authors = nil
         authorDetail = nil
+        summary = nil
         contents.removeAll(keepingCapacity: true)
         published = nil
         updated = nil
@@ -45,4 +48,34 @@ final class FeedContext {
     }
 
     func setDefault(_ key: String, _ value: String) { if values[key] == nil { values[key] = value } }
+}
+
+/// An element's text for a value that is only ever cleaned (an entry's summary and content, see
+/// ``TextCleaner``): as the UTF-8 bytes it was read as when they are valid, so that the raw text, often most
+/// of a feed, is never made a String (which checks it as UTF-8 once more); otherwise a String.
+enum FeedText {
+    case string(String)
+    /// Valid UTF-8 (so it reads as a String of the same bytes would).
+    case utf8([UInt8])
+
+    var string: String {
+        switch self {
+        case .string(let s): return s
+        case .utf8(let bytes): return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    var isEmpty: Bool {
+        switch self {
+        case .string(let s): return s.isEmpty
+        case .utf8(let bytes): return bytes.isEmpty
+        }
+    }
+
+    func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch self {
+        case .string(var s): return s.withUTF8(body)
+        case .utf8(let bytes): return bytes.withUnsafeBufferPointer(body)
+        }
+    }
 }

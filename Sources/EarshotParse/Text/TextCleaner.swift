@@ -31,18 +31,23 @@ public enum TextCleaner {
     /// Plain text of an HTML fragment.
     public static func clean(html: String) -> String? {
         var source = html
-        var out: [UInt8] = []
-        source.withUTF8 { bytes in
-            out.reserveCapacity(bytes.count)
-            stripMarkup(bytes, into: &out)
-        }
-        return out.withUnsafeBufferPointer(collapsed)
+        return source.withUTF8 { clean(utf8: $0, isHTML: true) }
     }
 
     /// Plain text of text that is not markup: whitespace collapsed and trimmed only.
     public static func clean(text: String) -> String? {
-        var text = text
-        return text.withUTF8(collapsed)
+        var source = text
+        return source.withUTF8 { clean(utf8: $0, isHTML: false) }
+    }
+
+    /// `clean(html:)` or `clean(text:)` on the UTF-8 of a String (or bytes that are valid UTF-8, which read
+    /// the same).
+    static func clean(utf8 bytes: UnsafeBufferPointer<UInt8>, isHTML: Bool) -> String? {
+        guard isHTML else { return collapsed(bytes) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        stripMarkup(bytes, into: &out)
+        return out.withUnsafeBufferPointer(collapsed)
     }
 
     /// `clean(html:)` or `clean(text:)` by MIME type.
@@ -232,7 +237,12 @@ public enum TextCleaner {
     /// feedparser's guess whether nominally plain text is HTML: a close tag or an entity reference, all tags
     /// in the sanitizer's safe list, all named entities defined in HTML 4.
     public static func looksLikeHTML(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+        var text = s
+        return text.withUTF8(looksLikeHTML)
+    }
+
+    /// ``looksLikeHTML(_:)`` on the UTF-8 of a String.
+    static func looksLikeHTML(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = b.count
         func isWord(_ c: UInt8) -> Bool { (c | 0x20 >= 97 && c | 0x20 <= 122) || (c >= 48 && c <= 57) || c == 95 || c >= 0x80 }
         var hasClose = false, hasEntity = false
