@@ -262,6 +262,33 @@ final class FeedBuilder {
         text.withUTF8 { handleData($0, escape: escape) }
     }
 
+    /// The document's text for the open element (UTF-8 bytes, not necessarily valid), as libxml2 reports it:
+    /// appended at once, the piece it makes ended by ``endText()`` at the next element event, so that text is
+    /// copied once on its way to the element (see ``handleData(_:escape:)``).
+    func appendText(_ text: UnsafeBufferPointer<UInt8>) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].bytes.append(contentsOf: text)
+    }
+
+    func appendText(_ byte: UInt8) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].bytes.append(byte)
+    }
+
+    /// Makes the text appended since the last piece one piece, escaped as ``handleData(_:escape:)`` escapes.
+    func endText() {
+        guard !stack.isEmpty else { return }
+        let top = stack.count - 1
+        let start = stack[top].ends.last ?? 0
+        guard stack[top].bytes.count > start else { return }
+        if contentParams.present && contentParams.type == "application/xhtml+xml" {
+            let text = Array(stack[top].bytes[start...])
+            stack[top].bytes.removeSubrange(start...)
+            text.withUnsafeBufferPointer { Self.xmlEscape($0, into: &stack[top].bytes) }
+        }
+        stack[top].ends.append(stack[top].bytes.count)
+    }
+
     /// Text (UTF-8 bytes, not necessarily valid) for the open element, as one piece.
     func handleData(_ text: UnsafeBufferPointer<UInt8>, escape: Bool = true) {
         guard !stack.isEmpty, !text.isEmpty else { return }

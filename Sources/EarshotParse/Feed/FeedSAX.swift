@@ -20,18 +20,15 @@ final class FeedSAXHandler {
     var expandedBytes = 0
     static let maximumExpansion = 1 << 20
     var entityLimitHit = false
-    /// Text accumulated between element events, decoded once.
-    var text: [UInt8] = []
 
     init(builder: FeedBuilder, maximumDepth: Int) {
         self.builder = builder
         self.maximumDepth = maximumDepth
     }
 
+    /// Ends the piece of text the open element got since the last element event (see ``FeedBuilder/endText()``).
     func flushText() {
-        guard !text.isEmpty else { return }
-        text.withUnsafeBufferPointer { builder.handleData($0) }
-        text.removeAll(keepingCapacity: true)
+        builder.endText()
     }
 
     static func string(_ p: UnsafePointer<xmlChar>?) -> String? {
@@ -167,11 +164,8 @@ final class FeedSAXHandler {
     /// An entity reference libxml2 did not resolve: a declared internal entity (expanded here, bounded) or an
     /// HTML named entity (feedparser decodes those too); anything else is kept as text.
     func reference(_ name: String) {
-        if let value = expand(name, level: 0) {
-            text.append(contentsOf: value.utf8)
-        } else {
-            text.append(contentsOf: ("&" + name + ";").utf8)
-        }
+        var value = expand(name, level: 0) ?? "&" + name + ";"
+        value.withUTF8 { builder.appendText($0) }
     }
 
     func expand(_ name: String, level: Int) -> String? {
@@ -259,7 +253,7 @@ private let charactersCallback: charactersSAXFunc = { ctx, ch, len in
     // without counting a reference to it, the parser keeps it alive throughout.
     Unmanaged<FeedSAXHandler>.fromOpaque(ctx)._withUnsafeGuaranteedRef { h in
         if h.stopped { return }
-        if len == 1 { h.text.append(ch[0]) } else { h.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len))) }
+        if len == 1 { h.builder.appendText(ch[0]) } else { h.builder.appendText(UnsafeBufferPointer(start: ch, count: Int(len))) }
     }
 }
 
