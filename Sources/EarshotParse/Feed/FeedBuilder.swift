@@ -530,7 +530,7 @@ final class FeedBuilder {
                 output = .string(URLResolver.resolve(baseURI, output.string))
             }
         }
-        if !version.hasPrefix("atom") && contentParams.present && contentParams.type == "text/plain" {
+        if contentParams.present && contentParams.type == "text/plain" && !version.hasPrefix("atom") {
             if output.withUTF8(TextCleaner.looksLikeHTML) { contentParams.type = "text/html" }
         }
         if utf8Document { output = Self.repairDoubleEncoding(output) }
