@@ -4,7 +4,7 @@ import Foundation
 /// `_FeedParserMixin` so that results match feedparser's (the conformance corpus was made with it).
 final class FeedBuilder {
     /// An open element: its text as UTF-8 bytes, the pieces (text runs, markup) end to end, with where each
-    /// piece ends; the text becomes a String once, when the element closes.
+    /// piece ends; the text becomes a String (or stays bytes, see ``FeedText``) once, when the element closes.
     struct Frame {
         var element: String
         var expectingText: Bool

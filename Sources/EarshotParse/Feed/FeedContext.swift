@@ -21,7 +21,7 @@ final class FeedContext {
     var hasTextInput = false
     var hasLinks = false
 
-    /// Empties the context for the next entry, keeping the dictionaries' storage (entries follow one another
+    /// Empties the context for the next entry, keeping the fields' storage (entries follow one another
     /// with about the same fields). Every stored property goes back to its initial value.
     func reset() {
         values.removeAll()
