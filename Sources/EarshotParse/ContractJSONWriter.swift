@@ -86,57 +86,70 @@ public struct ContractJSONWriter {
 enum JSONBytes {
     /// `"kind":...,"title":...,"link":...,"subtitle":...,"language":...,"updated":...` (no braces).
     static func head(_ d: ParsedDocument, into out: inout [UInt8]) {
-        out.append(contentsOf: "\"kind\":".utf8); string(d.kind.rawValue, into: &out)
-        out.append(contentsOf: ",\"title\":".utf8); optional(d.title, into: &out)
-        out.append(contentsOf: ",\"link\":".utf8); optional(d.link, into: &out)
-        out.append(contentsOf: ",\"subtitle\":".utf8); optional(d.subtitle, into: &out)
-        out.append(contentsOf: ",\"language\":".utf8); optional(d.language, into: &out)
-        out.append(contentsOf: ",\"updated\":".utf8); date(d.updated, into: &out)
+        literal("\"kind\":", into: &out); string(d.kind.rawValue, into: &out)
+        literal(",\"title\":", into: &out); optional(d.title, into: &out)
+        literal(",\"link\":", into: &out); optional(d.link, into: &out)
+        literal(",\"subtitle\":", into: &out); optional(d.subtitle, into: &out)
+        literal(",\"language\":", into: &out); optional(d.language, into: &out)
+        literal(",\"updated\":", into: &out); date(d.updated, into: &out)
     }
 
     /// One entry object.
     static func entry(_ e: ParsedEntry, into out: inout [UInt8]) {
-        out.append(contentsOf: "{\"id\":".utf8); optional(e.id, into: &out)
-        out.append(contentsOf: ",\"title\":".utf8); optional(e.title, into: &out)
-        out.append(contentsOf: ",\"link\":".utf8); optional(e.link, into: &out)
-        out.append(contentsOf: ",\"author\":".utf8); optional(e.author, into: &out)
-        out.append(contentsOf: ",\"published\":".utf8); date(e.published, into: &out)
-        out.append(contentsOf: ",\"updated\":".utf8); date(e.updated, into: &out)
-        out.append(contentsOf: ",\"summary\":".utf8); optional(e.summary, into: &out)
-        out.append(contentsOf: ",\"content\":".utf8); optional(e.content, into: &out)
-        out.append(contentsOf: ",\"rating\":".utf8); out.append(contentsOf: JSONText.number(e.rating).utf8)
-        out.append(contentsOf: ",\"best_rating\":".utf8); out.append(contentsOf: JSONText.number(e.bestRating).utf8)
-        out.append(contentsOf: ",\"worst_rating\":".utf8); out.append(contentsOf: JSONText.number(e.worstRating).utf8)
+        literal("{\"id\":", into: &out); optional(e.id, into: &out)
+        literal(",\"title\":", into: &out); optional(e.title, into: &out)
+        literal(",\"link\":", into: &out); optional(e.link, into: &out)
+        literal(",\"author\":", into: &out); optional(e.author, into: &out)
+        literal(",\"published\":", into: &out); date(e.published, into: &out)
+        literal(",\"updated\":", into: &out); date(e.updated, into: &out)
+        literal(",\"summary\":", into: &out); optional(e.summary, into: &out)
+        literal(",\"content\":", into: &out); optional(e.content, into: &out)
+        literal(",\"rating\":", into: &out); number(e.rating, into: &out)
+        literal(",\"best_rating\":", into: &out); number(e.bestRating, into: &out)
+        literal(",\"worst_rating\":", into: &out); number(e.worstRating, into: &out)
         out.append(UInt8(ascii: "}"))
     }
 
+    /// Fixed text, copied from the literal's bytes (no String to go through).
+    static func literal(_ s: StaticString, into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
     static func optional(_ s: String?, into out: inout [UInt8]) {
-        if let s { string(s, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let s { string(s, into: &out) } else { literal("null", into: &out) }
+    }
+
+    /// ``JSONText/number(_:)``'s text.
+    static func number(_ d: Double?, into out: inout [UInt8]) {
+        if let d { out.append(contentsOf: JSONText.number(d).utf8) } else { literal("null", into: &out) }
     }
 
     /// `"YYYY-MM-DDTHH:MM:SSZ"` (UTC) or null, as ``ContractDate/format(_:)`` writes it.
     static func date(_ d: Date?, into out: inout [UInt8]) {
-        guard let d else { out.append(contentsOf: "null".utf8); return }
+        guard let d else { literal("null", into: &out); return }
         var t = time_t(d.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&t, &parts)
         func digits(_ v: Int32, _ width: Int) {
-            // Zero-padded to `width`; wider values (years past 9999) in full, as ContractDate does.
-            let s = Array(String(v).utf8)
-            if s.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - s.count)) }
-            out.append(contentsOf: s)
-        }
-        func two(_ v: Int32) {
-            guard v >= 0 && v < 100 else { digits(v, 2); return }
-            out.append(UInt8(ascii: "0") + UInt8(v / 10)); out.append(UInt8(ascii: "0") + UInt8(v % 10))
+            // Zero-padded to `width`; values that do not fit (years past 9999) in full, as ContractDate does.
+            var limit: Int32 = 1
+            for _ in 0..<width { limit *= 10 }
+            guard v >= 0 && v < limit else {
+                let s = Array(String(v).utf8)
+                if s.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - s.count)) }
+                out.append(contentsOf: s)
+                return
+            }
+            var divisor = limit / 10
+            while divisor > 0 { out.append(UInt8(ascii: "0") + UInt8(v / divisor % 10)); divisor /= 10 }
         }
         out.append(UInt8(ascii: "\""))
         digits(parts.tm_year + 1900, 4); out.append(UInt8(ascii: "-"))
-        two(parts.tm_mon + 1); out.append(UInt8(ascii: "-"))
-        two(parts.tm_mday); out.append(UInt8(ascii: "T"))
-        two(parts.tm_hour); out.append(UInt8(ascii: ":"))
-        two(parts.tm_min); out.append(UInt8(ascii: ":"))
-        two(parts.tm_sec); out.append(contentsOf: "Z\"".utf8)
+        digits(parts.tm_mon + 1, 2); out.append(UInt8(ascii: "-"))
+        digits(parts.tm_mday, 2); out.append(UInt8(ascii: "T"))
+        digits(parts.tm_hour, 2); out.append(UInt8(ascii: ":"))
+        digits(parts.tm_min, 2); out.append(UInt8(ascii: ":"))
+        digits(parts.tm_sec, 2); literal("Z\"", into: &out)
     }
 
     /// Whether any of the eight bytes in `word` is below 0x20, a quote or a backslash. Bit tricks on the

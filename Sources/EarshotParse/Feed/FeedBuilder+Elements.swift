@@ -65,7 +65,7 @@ extension FeedBuilder {
             if svgOK > 0 { return false }
             pushContent("title", attrs, "text/plain", infeed || inentry || insource)
         case .description, .dcDescription, .mediaDescription:
-            if context.values["summary"] != nil && !hasContent {
+            if context.summary != nil && !hasContent {
                 summaryKey = "content"; startContent(attrs)
             } else {
                 pushContent("description", attrs, "text/html", infeed || inentry || insource)
@@ -74,7 +74,7 @@ extension FeedBuilder {
         case .info, .feedburnerBrowserfriendly: pushContent("info", attrs, "text/plain", true)
         case .generator: push("generator", true)
         case .summary, .itunesSummary:
-            if context.values["summary"] != nil && !hasContent {
+            if context.summary != nil && !hasContent {
                 summaryKey = "content"; startContent(attrs)
             } else {
                 summaryKey = "summary"; pushContent("summary", attrs, "text/plain", true)
@@ -210,8 +210,8 @@ extension FeedBuilder {
         let value = popContent("content")
         if copyToSummary, let value {
             let c = context
-            if c.values["summary"] == nil {
-                c.values["summary"] = value
+            if c.summary == nil {
+                c.summary = value
                 if c.detailTypes["summary"] == nil { c.detailTypes["summary-from-content"] = type }
             }
         }

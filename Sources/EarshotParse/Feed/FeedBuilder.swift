@@ -4,7 +4,7 @@ import Foundation
 /// `_FeedParserMixin` so that results match feedparser's (the conformance corpus was made with it).
 final class FeedBuilder {
     /// An open element: its text as UTF-8 bytes, the pieces (text runs, markup) end to end, with where each
-    /// piece ends; the text becomes a String once, when the element closes.
+    /// piece ends; the text becomes a String (or stays bytes, see ``FeedText``) once, when the element closes.
     struct Frame {
         var element: String
         var expectingText: Bool
@@ -262,6 +262,33 @@ final class FeedBuilder {
         text.withUTF8 { handleData($0, escape: escape) }
     }
 
+    /// The document's text for the open element (UTF-8 bytes, not necessarily valid), as libxml2 reports it:
+    /// appended at once, the piece it makes ended by ``endText()`` at the next element event, so that text is
+    /// copied once on its way to the element (see ``handleData(_:escape:)``).
+    func appendText(_ text: UnsafeBufferPointer<UInt8>) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].bytes.append(contentsOf: text)
+    }
+
+    func appendText(_ byte: UInt8) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].bytes.append(byte)
+    }
+
+    /// Makes the text appended since the last piece one piece, escaped as ``handleData(_:escape:)`` escapes.
+    func endText() {
+        guard !stack.isEmpty else { return }
+        let top = stack.count - 1
+        let start = stack[top].ends.last ?? 0
+        guard stack[top].bytes.count > start else { return }
+        if contentParams.present && contentParams.type == "application/xhtml+xml" {
+            let text = Array(stack[top].bytes[start...])
+            stack[top].bytes.removeSubrange(start...)
+            text.withUnsafeBufferPointer { Self.xmlEscape($0, into: &stack[top].bytes) }
+        }
+        stack[top].ends.append(stack[top].bytes.count)
+    }
+
     /// Text (UTF-8 bytes, not necessarily valid) for the open element, as one piece.
     func handleData(_ text: UnsafeBufferPointer<UInt8>, escape: Bool = true) {
         guard !stack.isEmpty, !text.isEmpty else { return }
@@ -431,8 +458,8 @@ final class FeedBuilder {
     }
 
     @discardableResult
-    func popContent(_ tag: String) -> String? {
-        let value = pop(tag)
+    func popContent(_ tag: String) -> FeedText? {
+        let value = popText(tag)
         incontent -= 1
         contentParams = ContentParams()
         return value
@@ -446,12 +473,20 @@ final class FeedBuilder {
         return feed
     }
 
+    /// ``popText(_:stripWhitespace:)``, the text as a String.
     @discardableResult
     func pop(_ element: String, stripWhitespace: Bool = true) -> String? {
+        popText(element, stripWhitespace: stripWhitespace)?.string
+    }
+
+    /// Closes `element` when it is the open one: its text is stored where feedparser's rules put it, and
+    /// returned. An entry's summary and content stay bytes (see ``FeedText``); other text is a String.
+    @discardableResult
+    func popText(_ element: String, stripWhitespace: Bool = true) -> FeedText? {
         guard let last = stack.last?.element, last == element else { return nil }
         var top = stack.removeLast()
         defer { recycle(&top) }
-        var output: String
+        var output: FeedText
         if version == "atom10" && contentParams.present && contentParams.type == "application/xhtml+xml" {
             var pieces = top.pieceStrings
             while pieces.count > 1, pieces.last!.trimmingSpaces().isEmpty { pieces.removeLast() }
@@ -465,34 +500,38 @@ final class FeedBuilder {
                 }
                 if !broke { pieces = Array(pieces.dropFirst().dropLast()) }
             }
-            output = pieces.joined()
-            if stripWhitespace { output = output.trimmingSpaces() }
+            let joined = pieces.joined()
+            output = .string(stripWhitespace ? joined.trimmingSpaces() : joined)
         } else {
-            output = top.bytes.withUnsafeBufferPointer { b -> String in
+            let keepsBytes = top.expectingText && inentry && !insource
+                && (element == "description" || element == "summary" || element == "content")
+            output = top.bytes.withUnsafeBufferPointer { b -> FeedText in
                 if !Self.piecesJoinCleanly(b, top.ends) {
                     let joined = top.pieceStrings.joined()
-                    return stripWhitespace ? joined.trimmingSpaces() : joined
+                    return .string(stripWhitespace ? joined.trimmingSpaces() : joined)
                 }
-                let range = stripWhitespace ? Self.trimmedRange(b) : 0..<b.count
-                return String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
+                let text = UnsafeBufferPointer(rebasing: b[stripWhitespace ? Self.trimmedRange(b) : 0..<b.count])
+                // Bytes that are not valid UTF-8 become the String they decode to (U+FFFD for what is invalid).
+                if keepsBytes && FeedEncoding.validUTF8(text) { return .utf8(Array(text)) }
+                return .string(String(decoding: text, as: UTF8.self))
             }
         }
         if !top.expectingText { return output }
 
         if contentParams.present && contentParams.base64 {
-            let compact = output.filter { !$0.isWhitespace }
+            let compact = output.string.filter { !$0.isWhitespace }
             if let data = Data(base64Encoded: compact + String(repeating: "=", count: (4 - compact.count % 4) % 4)),
                let s = String(data: data, encoding: .utf8) {
-                output = s
+                output = .string(s)
             }
         }
-        if !output.isEmpty && Self.canBeRelativeURI(element) {
+        if Self.canBeRelativeURI(element) && !output.isEmpty {
             if element != "id" || guidIsLinkFlag {
-                output = URLResolver.resolve(baseURI, output)
+                output = .string(URLResolver.resolve(baseURI, output.string))
             }
         }
-        if !version.hasPrefix("atom") && contentParams.present && contentParams.type == "text/plain" {
-            if TextCleaner.looksLikeHTML(output) { contentParams.type = "text/html" }
+        if contentParams.present && contentParams.type == "text/plain" && !version.hasPrefix("atom") {
+            if output.withUTF8(TextCleaner.looksLikeHTML) { contentParams.type = "text/html" }
         }
         if utf8Document { output = Self.repairDoubleEncoding(output) }
         output = Self.mapWindows1252(output)
@@ -506,7 +545,7 @@ final class FeedBuilder {
                 entry.contents.append((type, output))
             } else if element == "link" {
                 if !inimage {
-                    var v = output.replacingUTF8("&amp;", with: "&")
+                    var v = output.string.replacingUTF8("&amp;", with: "&")
                     v = Self.fixQueryEntities(v)
                     entry.values["link"] = v
                 }
@@ -515,18 +554,18 @@ final class FeedBuilder {
                 let old = entry.depthMap[key]
                 if old == nil || depth <= old! {
                     entry.depthMap[key] = depth
-                    entry.values[key] = output
+                    if key == "summary" { entry.summary = output } else { entry.values[key] = output.string }
                 }
                 if incontent > 0 { entry.detailTypes[key] = type }
             }
         } else if infeed || insource {
             let ctx = context
             let key = element == "description" ? "subtitle" : element
-            ctx.values[key] = output
             if key == "link" {
-                ctx.values[key] = Self.fixQueryEntities(output)
-            } else if incontent > 0 {
-                ctx.detailTypes[key] = type
+                ctx.values[key] = Self.fixQueryEntities(output.string)
+            } else {
+                if key == "summary" { ctx.summary = output } else { ctx.values[key] = output.string }
+                if incontent > 0 { ctx.detailTypes[key] = type }
             }
         }
         return output
@@ -581,66 +620,81 @@ final class FeedBuilder {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// ``repairDoubleEncoding(_:)`` for text kept as bytes: checked on the bytes, made a String only to repair.
+    static func repairDoubleEncoding(_ text: FeedText) -> FeedText {
+        guard case .utf8 = text else { return .string(repairDoubleEncoding(text.string)) }
+        return text.withUTF8(isDoubleEncoded) ? .string(repairDoubleEncoding(text.string)) : text
+    }
+
     /// feedparser: text that is UTF-8 read as Latin-1 is decoded again.
     static func repairDoubleEncoding(_ s: String) -> String {
-        // Qualifies: every scalar below U+0100, some at U+0080 or above, and those scalars taken as bytes
-        // (Latin-1) are valid UTF-8. In UTF-8 such scalars are ASCII bytes or 0xC2/0xC3 and one continuation
-        // byte; a lead byte from 0xC4 up is a scalar above U+00FF. The check runs on the fly; the repaired
-        // copy is made only for text that qualifies (rare).
         var text = s
-        let qualifies = text.withUTF8 { b -> Bool in
-            guard let base = b.baseAddress else { return false }
-            var sawHigh = false
-            var pending = 0   // continuation bytes the Latin-1 reading still expects
-            var i = 0
-            while i < b.count {
-                // Eight ASCII bytes at once, when no multi-byte sequence is open.
-                if pending == 0, i + 8 <= b.count,
-                   UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    i += 8; continue
-                }
-                let byte = b[i]
-                let latin1: UInt8
-                if byte < 0x80 { latin1 = byte; i += 1 }
-                else if byte == 0xC2 || byte == 0xC3, i + 1 < b.count { latin1 = (byte & 0x03) << 6 | (b[i + 1] & 0x3F); i += 2; sawHigh = true }
-                else { return false }
-                // Validate the Latin-1 bytes as UTF-8 (their values are below 0x100).
-                if pending > 0 {
-                    guard latin1 & 0xC0 == 0x80 else { return false }
-                    pending -= 1
-                } else if latin1 >= 0x80 {
-                    switch latin1 {
-                    case 0xC2...0xDF: pending = 1
-                    case 0xE0...0xEF: pending = 2
-                    case 0xF0...0xF4: pending = 3
-                    default: return false
-                    }
-                }
-            }
-            return sawHigh && pending == 0
-        }
-        guard qualifies else { return s }
-        // Rare: rebuild and check strictly (overlong forms, surrogates) as before.
+        // The repaired copy is made only for text that qualifies (rare).
+        guard text.withUTF8(isDoubleEncoded) else { return s }
+        // Rebuilt and checked strictly (overlong forms, surrogates).
         let bytes = s.unicodeScalars.map { UInt8($0.value) }
         guard FeedEncoding.validUTF8(bytes) else { return s }
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func mapWindows1252(_ s: String) -> String {
-        // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8.
-        var text = s
-        let found = text.withUTF8 { b -> Bool in
-            guard let base = b.baseAddress else { return false }
-            var i = 0
-            // memchr finds each 0xC2 (vectorized in libc); most text has none.
-            while i + 1 < b.count, let p = memchr(base + i, 0xC2, b.count - 1 - i) {
-                i = UnsafeRawPointer(p) - UnsafeRawPointer(base)
-                if b[i + 1] >= 0x80 && b[i + 1] <= 0x9F { return true }
-                i += 1
+    /// Whether the text (valid UTF-8) qualifies for ``repairDoubleEncoding(_:)``: every scalar below U+0100,
+    /// some at U+0080 or above, and those scalars taken as bytes (Latin-1) are valid UTF-8. In UTF-8 such
+    /// scalars are ASCII bytes or 0xC2/0xC3 and one continuation byte; a lead byte from 0xC4 up is a scalar
+    /// above U+00FF. Checked on the fly, without the Latin-1 bytes.
+    static func isDoubleEncoded(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return false }
+        var sawHigh = false
+        var pending = 0   // continuation bytes the Latin-1 reading still expects
+        var i = 0
+        while i < b.count {
+            // Eight ASCII bytes at once, when no multi-byte sequence is open.
+            if pending == 0, i + 8 <= b.count,
+               UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8; continue
             }
-            return false
+            let byte = b[i]
+            let latin1: UInt8
+            if byte < 0x80 { latin1 = byte; i += 1 }
+            else if byte == 0xC2 || byte == 0xC3, i + 1 < b.count { latin1 = (byte & 0x03) << 6 | (b[i + 1] & 0x3F); i += 2; sawHigh = true }
+            else { return false }
+            // Validate the Latin-1 bytes as UTF-8 (their values are below 0x100).
+            if pending > 0 {
+                guard latin1 & 0xC0 == 0x80 else { return false }
+                pending -= 1
+            } else if latin1 >= 0x80 {
+                switch latin1 {
+                case 0xC2...0xDF: pending = 1
+                case 0xE0...0xEF: pending = 2
+                case 0xF0...0xF4: pending = 3
+                default: return false
+                }
+            }
         }
-        guard found else { return s }
+        return sawHigh && pending == 0
+    }
+
+    /// ``mapWindows1252(_:)`` for text kept as bytes: checked on the bytes, made a String only to map.
+    static func mapWindows1252(_ text: FeedText) -> FeedText {
+        guard case .utf8 = text else { return .string(mapWindows1252(text.string)) }
+        return text.withUTF8(hasC1Controls) ? .string(mapWindows1252(text.string)) : text
+    }
+
+    /// Whether the text has a scalar from U+0080 to U+009F: 0xC2 0x80–0x9F in UTF-8.
+    static func hasC1Controls(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return false }
+        var i = 0
+        // memchr finds each 0xC2 (vectorized in libc); most text has none.
+        while i + 1 < b.count, let p = memchr(base + i, 0xC2, b.count - 1 - i) {
+            i = UnsafeRawPointer(p) - UnsafeRawPointer(base)
+            if b[i + 1] >= 0x80 && b[i + 1] <= 0x9F { return true }
+            i += 1
+        }
+        return false
+    }
+
+    static func mapWindows1252(_ s: String) -> String {
+        var text = s
+        guard text.withUTF8(hasC1Controls) else { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             if u.value >= 0x80 && u.value <= 0x9F, let m = HTMLEntities.cp1252[Int(u.value - 0x80)], let r = Unicode.Scalar(m) {

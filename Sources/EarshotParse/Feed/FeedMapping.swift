@@ -8,6 +8,10 @@ enum FeedMapping {
         TextCleaner.clean(ctx.values[key], isHTML: isHTML(ctx.detailTypes[key] ?? fallbackType))
     }
 
+    static func clean(_ text: FeedText?, isHTML: Bool) -> String? {
+        text?.withUTF8 { TextCleaner.clean(utf8: $0, isHTML: isHTML) }
+    }
+
     static func document(_ b: FeedBuilder, warnings: [String]) -> ParsedDocument {
         let kind: ParsedDocument.Kind = b.version.hasPrefix("atom") ? .atom
             : (b.version == "rss090" || b.version == "rss10") ? .rdf : .rss
@@ -36,8 +40,8 @@ enum FeedMapping {
         }
         entry.published = e.published ?? nil
         entry.updated = e.updated ?? nil
-        entry.summary = text(e, "summary", fallbackType: e.detailTypes["summary-from-content"])
-        if let c = e.contents.first { entry.content = TextCleaner.clean(c.value, isHTML: isHTML(c.type)) }
+        entry.summary = clean(e.summary, isHTML: isHTML(e.detailTypes["summary"] ?? e.detailTypes["summary-from-content"]))
+        if let c = e.contents.first { entry.content = clean(c.value, isHTML: isHTML(c.type)) }
         return entry
     }
 

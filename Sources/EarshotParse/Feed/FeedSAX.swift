@@ -20,18 +20,15 @@ final class FeedSAXHandler {
     var expandedBytes = 0
     static let maximumExpansion = 1 << 20
     var entityLimitHit = false
-    /// Text accumulated between element events, decoded once.
-    var text: [UInt8] = []
 
     init(builder: FeedBuilder, maximumDepth: Int) {
         self.builder = builder
         self.maximumDepth = maximumDepth
     }
 
+    /// Ends the piece of text the open element got since the last element event (see ``FeedBuilder/endText()``).
     func flushText() {
-        guard !text.isEmpty else { return }
-        text.withUnsafeBufferPointer { builder.handleData($0) }
-        text.removeAll(keepingCapacity: true)
+        builder.endText()
     }
 
     static func string(_ p: UnsafePointer<xmlChar>?) -> String? {
@@ -55,6 +52,15 @@ final class FeedSAXHandler {
         /// The URI's bytes with a trailing NUL, to confirm a hit.
         let uri: [xmlChar]?
         let value: Value
+
+        /// Whether the mapping was made for `uri` (compared by content).
+        func isFor(_ uri: UnsafePointer<xmlChar>?) -> Bool {
+            switch (self.uri, uri) {
+            case (nil, nil): return true
+            case let (stored?, current?): return stored.withUnsafeBufferPointer { strcmp($0.baseAddress!, current) == 0 }
+            default: return false
+            }
+        }
     }
 
     /// Element names already mapped (feedparser's `prefix:local`, lowercased, and the builder's handler for
@@ -65,27 +71,24 @@ final class FeedSAXHandler {
     /// More distinct names than any real feed has; past it the caches start over (hostile documents).
     static let maximumInternedNames = 4096
 
-    /// The mapped value for `key` from `cache`, computing it with `make` on a miss or when `isCurrent` says
-    /// the cached one is out of date.
+    /// The mapping for `key` from `cache`, made with `make` on a miss or when `isCurrent` says the cached one
+    /// is out of date.
     @inline(__always)
     static func interned<Value>(_ key: NameKey, in cache: inout [NameKey: Interned<Value>],
-                                isCurrent: (Value) -> Bool = { _ in true }, _ make: () -> Value) -> Value {
-        if let hit = cache[key], isCurrent(hit.value) {
-            let sameURI: Bool
-            switch (hit.uri, key.uri) {
-            case (nil, nil): sameURI = true
-            case let (stored?, current?): sameURI = stored.withUnsafeBufferPointer { strcmp($0.baseAddress!, current) == 0 }
-            default: sameURI = false
-            }
-            if sameURI { return hit.value }
-        }
+                                isCurrent: (Value) -> Bool = { _ in true }, _ make: () -> Value) -> Interned<Value> {
+        if let hit = cache[key], isCurrent(hit.value), hit.isFor(key.uri) { return hit }
         let value = make()
         if cache.count >= maximumInternedNames { cache.removeAll(keepingCapacity: true) }
         var uriBytes: [xmlChar]? = nil
         if let uri = key.uri { uriBytes = Array(UnsafeBufferPointer(start: uri, count: strlen(uri) + 1)) }
-        cache[key] = Interned(uri: uriBytes, value: value)
-        return value
+        let mapping = Interned(uri: uriBytes, value: value)
+        cache[key] = mapping
+        return mapping
     }
+
+    /// The element names last looked up, each in a slot picked by its local name's address: the dozen names
+    /// that entries repeat are found there without hashing their key.
+    var recentTagNames = [(key: NameKey, name: Interned<FeedBuilder.ElementName>)?](repeating: nil, count: 32)
 
     /// The open elements' keys and names: an end event closes the element on top (libxml2 names the open
     /// element in it), whose name is then at hand without a look-up.
@@ -95,10 +98,17 @@ final class FeedSAXHandler {
     /// namespace declaration changed the builder's prefixes since (see ``FeedBuilder/namespaceGeneration``).
     func elementName(_ key: NameKey) -> FeedBuilder.ElementName {
         let generation = builder.namespaceGeneration
-        return Self.interned(key, in: &tagNames, isCurrent: { $0.generation == generation }) {
+        let slot = Int(bitPattern: key.local) & (recentTagNames.count - 1)
+        if let recent = recentTagNames[slot], recent.key == key, recent.name.value.generation == generation,
+           recent.name.isFor(key.uri) {
+            return recent.name.value
+        }
+        let name = Self.interned(key, in: &tagNames, isCurrent: { $0.generation == generation }) {
             builder.elementName(Self.tagName(localname: Self.string(key.local) ?? "", prefix: Self.string(key.prefix),
                                              uri: Self.string(key.uri)))
         }
+        recentTagNames[slot] = (key, name)
+        return name.value
     }
 
     func attributeName(_ key: NameKey) -> String {
@@ -111,7 +121,7 @@ final class FeedSAXHandler {
             else if let p = FeedBuilder.namespaces[lowerNS], !p.isEmpty { name = p + ":" + local }
             else if let p = prefix, !p.isEmpty { name = p + ":" + local }
             return name.lowercased()
-        }
+        }.value
     }
 
     static func tagName(localname: String, prefix: String?, uri: String?) -> String {
@@ -167,11 +177,8 @@ final class FeedSAXHandler {
     /// An entity reference libxml2 did not resolve: a declared internal entity (expanded here, bounded) or an
     /// HTML named entity (feedparser decodes those too); anything else is kept as text.
     func reference(_ name: String) {
-        if let value = expand(name, level: 0) {
-            text.append(contentsOf: value.utf8)
-        } else {
-            text.append(contentsOf: ("&" + name + ";").utf8)
-        }
+        var value = expand(name, level: 0) ?? "&" + name + ";"
+        value.withUTF8 { builder.appendText($0) }
     }
 
     func expand(_ name: String, level: Int) -> String? {
@@ -259,7 +266,7 @@ private let charactersCallback: charactersSAXFunc = { ctx, ch, len in
     // without counting a reference to it, the parser keeps it alive throughout.
     Unmanaged<FeedSAXHandler>.fromOpaque(ctx)._withUnsafeGuaranteedRef { h in
         if h.stopped { return }
-        if len == 1 { h.text.append(ch[0]) } else { h.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: Int(len))) }
+        if len == 1 { h.builder.appendText(ch[0]) } else { h.builder.appendText(UnsafeBufferPointer(start: ch, count: Int(len))) }
     }
 }
 

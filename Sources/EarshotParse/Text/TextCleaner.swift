@@ -31,18 +31,23 @@ public enum TextCleaner {
     /// Plain text of an HTML fragment.
     public static func clean(html: String) -> String? {
         var source = html
-        var out: [UInt8] = []
-        source.withUTF8 { bytes in
-            out.reserveCapacity(bytes.count)
-            stripMarkup(bytes, into: &out)
-        }
-        return collapseInPlace(&out)
+        return source.withUTF8 { clean(utf8: $0, isHTML: true) }
     }
 
     /// Plain text of text that is not markup: whitespace collapsed and trimmed only.
     public static func clean(text: String) -> String? {
-        var bytes = Array(text.utf8)
-        return collapseInPlace(&bytes)
+        var source = text
+        return source.withUTF8 { clean(utf8: $0, isHTML: false) }
+    }
+
+    /// `clean(html:)` or `clean(text:)` on the UTF-8 of a String (or bytes that are valid UTF-8, which read
+    /// the same).
+    static func clean(utf8 bytes: UnsafeBufferPointer<UInt8>, isHTML: Bool) -> String? {
+        guard isHTML else { return collapsed(bytes) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        stripMarkup(bytes, into: &out)
+        return out.withUnsafeBufferPointer(collapsed)
     }
 
     /// `clean(html:)` or `clean(text:)` by MIME type.
@@ -164,38 +169,80 @@ public enum TextCleaner {
         }
     }
 
-    /// Collapses whitespace runs to one space and trims, rewriting `bytes` in place (the result is never
-    /// longer, so the write position never passes the read position); nil when nothing is left. Works on the
+    /// The text with whitespace runs collapsed to one space and trimmed; nil when nothing is left. Works on the
     /// UTF-8 bytes: whitespace characters always start at a byte a decoder starts at, so invalid bytes around
-    /// them decode to U+FFFD exactly as they would from a String.
-    static func collapseInPlace(_ bytes: inout [UInt8]) -> String? {
-        let length = bytes.withUnsafeMutableBufferPointer { b -> Int in
-            let read = UnsafeBufferPointer(b)
-            var write = 0
-            var pendingSpace = false
-            var any = false
+    /// them decode to U+FFFD exactly as they would from a String. The result is written straight into the
+    /// String's storage (never longer than the input), which then checks it as UTF-8 once.
+    static func collapsed(_ read: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let source = read.baseAddress else { return nil }
+        let n = read.count
+        let text = String(unsafeUninitializedCapacity: n) { b -> Int in
+            guard let base = b.baseAddress else { return 0 }
             var i = 0
-            while i < b.count {
-                let c = read[i]
-                // Printable ASCII (most text) is never whitespace.
-                let width = c > 0x20 && c < 0x80 ? 0 : spaceLength(read, i)
-                if width > 0 { pendingSpace = any; i += width; continue }
-                if pendingSpace { b[write] = 0x20; write += 1; pendingSpace = false }
-                b[write] = b[i]
-                write += 1
-                any = true
-                i += 1
+            // Leading whitespace goes; from here on a space at `i` always follows text that was written.
+            while i < n, case let width = spaceLength(read, i), width > 0 { i += width }
+            var write = 0
+            while i < n {
+                // Most text is printable ASCII or letters with single spaces: up to eight bytes of it stay as they
+                // are. All eight are stored (`write` ≤ `i`, so they fit); those past the k kept are written over
+                // by what follows, or are past the end.
+                if i + 8 <= n {
+                    let word = UnsafeRawPointer(source).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let k = plainPrefix(UInt64(littleEndian: word))
+                    if k > 0 {
+                        UnsafeMutableRawPointer(base).storeBytes(of: word, toByteOffset: write, as: UInt64.self)
+                        write += k; i += k
+                        continue
+                    }
+                }
+                let width = spaceLength(read, i)
+                if width == 0 {
+                    b[write] = read[i]; write += 1; i += 1
+                    continue
+                }
+                // A whitespace run: one space for it, none at the end.
+                i += width
+                while i < n, case let width = spaceLength(read, i), width > 0 { i += width }
+                if i < n { b[write] = 0x20; write += 1 }
             }
-            return any ? write : 0
+            return write
         }
-        guard length > 0 else { return nil }
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[..<length]), as: UTF8.self) }
+        return text.isEmpty ? nil : text
+    }
+
+    /// How many of the eight bytes in `word` (the first in the lowest byte), from the first, ``collapsed(_:)`` keeps
+    /// unchanged when they follow text: bytes that cannot start a whitespace character (see
+    /// ``spaceLength(_:_:)``), and spaces with such a byte on either side (the byte after the last one counted is
+    /// unknown, so a space there is not counted).
+    ///
+    /// Word-wide bit tests: `(x - n·0x01…) & ~x & 0x80…` flags the bytes of x below n (n ≤ 0x80) exactly up
+    /// to the first one (a borrow may flag bytes after it), so its lowest flag finds the first such byte;
+    /// `~(((x & 0x7F…) + 0x7F…) | x | 0x7F…)` flags exactly the zero bytes of x.
+    @inline(__always) static func plainPrefix(_ word: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080, lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        @inline(__always) func firstZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        // Controls (0x09–0x0D and 0x1C–0x1F are whitespace) and the lead bytes of whitespace characters: 0xC2,
+        // 0xE1–0xE3 (0xE0 too, for one test; it is then looked at on its own and kept).
+        let other = ((word &- ones &* 0x20) & ~word & highs) | firstZero(word ^ (ones &* 0xC2))
+            | firstZero((word & (ones &* 0xFC)) ^ (ones &* 0xE0))
+        let x = word ^ (ones &* 0x20)
+        let spaces = ~(((x & lows) &+ lows) | x | lows)
+        // The first of two spaces in a row starts a run.
+        let stop = other | (spaces & (spaces >> 8))
+        var count = stop == 0 ? 8 : stop.trailingZeroBitCount / 8
+        if count > 0 && (spaces >> UInt64(8 * count - 8)) & 0x80 != 0 { count -= 1 }
+        return count
     }
 
     /// feedparser's guess whether nominally plain text is HTML: a close tag or an entity reference, all tags
     /// in the sanitizer's safe list, all named entities defined in HTML 4.
     public static func looksLikeHTML(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+        var text = s
+        return text.withUTF8(looksLikeHTML)
+    }
+
+    /// ``looksLikeHTML(_:)`` on the UTF-8 of a String.
+    static func looksLikeHTML(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = b.count
         func isWord(_ c: UInt8) -> Bool { (c | 0x20 >= 97 && c | 0x20 <= 122) || (c >= 48 && c <= 57) || c == 95 || c >= 0x80 }
         var hasClose = false, hasEntity = false
