@@ -33,7 +33,6 @@ public final class Fetcher: @unchecked Sendable {
         multi = curl_multi_init()
         queues = HostQueues(globalLimit: options.globalLimit, perHostLimit: options.perHostLimit,
                             perHostDelay: options.perHostDelay)
-        for case let (host, .rules(rules)) in robots { if let delay = rules.crawlDelay { queues.requireDelay(delay, host: host) } }
         // HTTP/2 multiplexing where the server offers it; connection limits as a backstop.
         _ = earshot_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         _ = earshot_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.perHostLimit)
@@ -65,6 +64,7 @@ public final class Fetcher: @unchecked Sendable {
         robots = robots.filter { if case .rules = $0.value { return true }; return false }
         queues = HostQueues(globalLimit: options.globalLimit, perHostLimit: options.perHostLimit,
                             perHostDelay: options.perHostDelay)
+        // Crawl-delays are kept with the hosts' cached robots.txt rules.
         for case let (host, .rules(rules)) in robots { if let delay = rules.crawlDelay { queues.requireDelay(delay, host: host) } }
         remaining = requests.count
         parked = [:]

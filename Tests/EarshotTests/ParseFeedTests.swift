@@ -15,6 +15,15 @@ import Testing
         try FeedParser.parse(Data(xml.utf8), url: url, charset: nil, options: options)
     }
 
+    /// The byte-level month switch is a copy of the month table made for speed: they must agree.
+    @Test func packedMonthsAgreeWithTheMonthTable() {
+        for (name, month) in DateParser.months {
+            let packed = name.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            #expect(DateParser.month(packed: packed) == month, "\(name)")
+        }
+        #expect(DateParser.month(packed: 0x6D6F6E) == nil, "mon is a weekday")
+    }
+
     @Test func rss2() throws {
         let doc = try parse("rss2-basic.xml", url: "https://acme.example/feed")
         #expect(doc.kind == .rss)

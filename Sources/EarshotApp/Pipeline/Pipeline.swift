@@ -178,20 +178,19 @@ public final class Pipeline {
         // `written` until `finish()`; memory holds at most the batch filling and the one written.
         let writer = OrderedWorker(label: "earshot.fetch-writer")
         var written = summary
+        func write(_ full: [(SourceRecord, FetchResult)]) { writer.submit { self.record(full, now: now, into: &written) } }
         fetcher.fetchEach(requests) { index, result in
             done += 1
             progress?("fetched \(done)/\(requests.count): \(result.request.key)")
             batch.append((sources[index], result))
             if case .fetched(let response) = result.outcome { batchBytes += response.body.count }
             if batch.count >= Self.batchCount || batchBytes >= Self.batchBytes {
-                let full = batch
-                writer.submit { self.record(full, now: now, into: &written) }
+                write(batch)
                 batch.removeAll(keepingCapacity: true)
                 batchBytes = 0
             }
         }
-        let last = batch
-        writer.submit { self.record(last, now: now, into: &written) }
+        write(batch)
         writer.finish()
         summary = written
     }

@@ -38,22 +38,21 @@ struct ComplaintCue: Sendable {
                           "still no refund", "no refund", "stole", "stealing", "fraud", "waste of money",
                           "not worth the money", "save your money"])
         add(.money, 0.5, ["refund", "refunded", "charged", "charge", "billing issue", "fee", "fees"])
-        add(.failure, 1.0, ["stopped working", "stops working", "stop working", "no longer working", "no longer works", "not working", "doesn't work", "does not work", "don't work",
-                            "didn't work", "won't work", "isn't working", "wasn't working", "never works",
-                            "never arrived", "hasn't arrived", "has not arrived", "didn't arrive", "not arrived",
-                            "never came", "never showed", "didn't show up", "never delivered", "not delivered",
-                            "wasn't delivered", "can't log in", "cannot log in", "can't login", "can't sign in",
-                            "unable to log", "unable to", "can't access", "cannot access", "keeps dropping",
-                            "keeps crashing", "keeps freezing", "keeps failing", "keeps saying", "keeps telling",
-                            "crashes",
-                            "wrong item", "wrong order", "missing item", "missing items", "malfunction",
-                            "malfunctioning", "outage", "no signal", "no service", "no internet", "no wifi",
-                            "stranded", "cancelled my", "canceled my", "lost my", "fell apart", "died",
-                            "stopped", "won't let me", "wont let me", "doesn't let me", "error message",
-                            "not fixed", "fix this", "fix it", "sort it out", "sort this out", "returned it",
-                            "return it", "sent it back", "poorly made", "poor quality", "piece of junk", "junk",
-                            "garbage", "useless", "unusable", "worthless", "stuck", "unsafe", "dangerous",
-                            "where is my", "where's my", "what happened to my", "lose my business",
+        add(.failure, 1.0, ["stopped working", "stops working", "stop working", "no longer working", "no longer works",
+                            "not working", "doesn't work", "does not work", "don't work", "didn't work", "won't work",
+                            "isn't working", "wasn't working", "never works", "never arrived", "hasn't arrived",
+                            "has not arrived", "didn't arrive", "not arrived", "never came", "never showed",
+                            "didn't show up", "never delivered", "not delivered", "wasn't delivered", "can't log in",
+                            "cannot log in", "can't login", "can't sign in", "unable to log", "unable to",
+                            "can't access", "cannot access", "keeps dropping", "keeps crashing", "keeps freezing",
+                            "keeps failing", "keeps saying", "keeps telling", "crashes", "wrong item", "wrong order",
+                            "missing item", "missing items", "malfunction", "malfunctioning", "outage", "no signal",
+                            "no service", "no internet", "no wifi", "stranded", "cancelled my", "canceled my",
+                            "lost my", "fell apart", "died", "stopped", "won't let me", "wont let me",
+                            "doesn't let me", "error message", "not fixed", "fix this", "fix it", "sort it out",
+                            "sort this out", "returned it", "return it", "sent it back", "poorly made", "poor quality",
+                            "piece of junk", "junk", "garbage", "useless", "unusable", "worthless", "stuck", "unsafe",
+                            "dangerous", "where is my", "where's my", "what happened to my", "lose my business",
                             "#nothappy", "not happy", "wtf", "smh", "no way to"])
         // Words naming a bad state: "it never broke", "nothing was damaged" are not complaints.
         add(.failure, 1.0, negatable: true, ["broken", "broke", "crashed", "faulty", "defective", "damaged"])
@@ -68,16 +67,18 @@ struct ComplaintCue: Sendable {
                             "lost my business", "won't be back", "will not be back", "not coming back",
                             "don't buy", "do not buy", "don't waste", "do not waste", "avoid", "stay away"])
         add(.service, 1.0, ["customer service is", "terrible service", "poor service", "bad service", "worst service",
-                            "awful service", "horrible service", "worst customer", "poor customer", "useless", "joke", "#fail",
-                            "fail", "#poorcustomerservice", "#badservice", "#customerservice", "fed up", "sick of", "tired of",
-                            "not happy", "unhappy", "not impressed", "worst", "please stop", "stop sending", "not available",
-                            "out of stock", "sold out", "check engine", "held hostage"])
+                            "awful service", "horrible service", "worst customer", "poor customer", "useless", "joke",
+                            "#fail", "fail", "#poorcustomerservice", "#badservice", "#customerservice", "fed up",
+                            "sick of", "tired of", "not happy", "unhappy", "not impressed", "worst", "please stop",
+                            "stop sending", "not available", "out of stock", "sold out", "check engine",
+                            "held hostage"])
         // Verdict words a negation turns round: "not disappointed", "you won't be let down".
-        add(.service, 1.0, negatable: true, ["rude", "unhelpful", "unacceptable", "ridiculous", "disgraceful", "disgusting", "appalling",
-                                            "shocking", "pathetic", "incompetent", "disappointed", "disappointing", "frustrated",
-                                            "frustrating", "upset", "dissatisfied", "unimpressed", "crappy", "rubbish", "dirty", "filthy",
-                                            "awful", "terrible", "horrible", "let down", "waste of time", "wasted",
-                                            "pissed", "infuriating", "furious", "livid", "annoyed"])
+        add(.service, 1.0, negatable: true, ["rude", "unhelpful", "unacceptable", "ridiculous", "disgraceful",
+                                             "disgusting", "appalling", "shocking", "pathetic", "incompetent",
+                                             "disappointed", "disappointing", "frustrated", "frustrating", "upset",
+                                             "dissatisfied", "unimpressed", "crappy", "rubbish", "dirty", "filthy",
+                                             "awful", "terrible", "horrible", "let down", "waste of time", "wasted",
+                                             "pissed", "infuriating", "furious", "livid", "annoyed"])
         add(.frustration, 0.5, ["why", "how come", "how is it", "what's the point", "seriously", "really",
                                 "please help", "pls help", "help", "need help", "explain", "supposed to",
                                 "can't", "cannot", "won't", "doesn't", "didn't", "never", "nobody", "no one",

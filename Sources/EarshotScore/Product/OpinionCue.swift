@@ -27,7 +27,7 @@ enum OpinionCue {
         // what reviewers say of a book, film or product that failed them
         "not as good as", "least favorite", "least favourite", "outdated", "out of date", "dated", "repetitive",
         "repetitious", "predictable", "shallow", "superficial", "simplistic", "contrived", "little substance",
-        "no substance", "nothing special", "nothing new", "so so", "so-so", "rehash", "filler", "drags", "dragged",
+        "no substance", "nothing special", "so so", "rehash", "filler", "drags", "dragged",
         "plodding", "plods", "couldn't finish", "could not finish", "gave up on", "stopped reading", "waste of time",
         "too long", "too short", "too slow", "too predictable", "too simple", "too simplistic", "too complicated",
         "too expensive", "too small", "too big", "too little", "too thin", "too shallow", "too dry", "too technical",
@@ -60,9 +60,6 @@ enum OpinionCue {
         "waste of time", "too long", "too slow", "too expensive", "too technical", "too basic", "too complicated",
     ].map { CueText.words($0) })
 
-    /// Ends the reported phrase of an understatement ("can't recommend ... enough").
-    static let understatementMark = " ... enough"
-
     /// "I can't recommend it highly enough": a negated recommendation that is praise.
     private static func isPraiseByUnderstatement(_ words: [String], at i: Int, phrase: [String]) -> Bool {
         guard phrase.last == "recommend", phrase.count == 2 else { return false }
@@ -70,9 +67,11 @@ enum OpinionCue {
         return after.contains("enough")
     }
 
-    /// The phrases of each side found in `words` (each phrase once, in order of appearance).
-    static func matches(in words: [String]) -> (negative: [String], positive: [String]) {
+    /// The phrases of each side found in `words` (each phrase once, in order of appearance), and
+    /// whether one of the positive ones is an understatement ("can't recommend ... enough").
+    static func matches(in words: [String]) -> (negative: [String], positive: [String], understatement: Bool) {
         var neg: [String] = [], pos: [String] = []
+        var understatement = false
         for (i, word) in words.enumerated() {
             for (phrase, negativePhrase) in byFirstWord[word] ?? [] where i + phrase.count <= words.count {
                 guard words[i ..< i + phrase.count].elementsEqual(phrase) else { continue }
@@ -83,7 +82,8 @@ enum OpinionCue {
                     text = "not " + text
                 } else if isNegative && isPraiseByUnderstatement(words, at: i, phrase: phrase) {
                     isNegative = false
-                    text += Self.understatementMark
+                    understatement = true
+                    text += " ... enough"
                 }
                 if isNegative {
                     if !neg.contains(text) { neg.append(text) }
@@ -94,6 +94,6 @@ enum OpinionCue {
         }
         // "don't waste" contains "waste", "poorly" contains "poor": count the longer phrase only.
         neg = neg.filter { short in !neg.contains { $0 != short && $0.contains(short) } }
-        return (neg, pos)
+        return (neg, pos, understatement)
     }
 }

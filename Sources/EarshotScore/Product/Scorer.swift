@@ -33,7 +33,7 @@ public struct Scorer: Sendable {
     /// VADER's whole-text compound from which a text reads as praise (VADER's own "clearly
     /// positive" zone starts near 0.5).
     static let praiseCompound = 0.5
-    /// Courtesy in a message to a company ("please help", "thanks", "kindly", "dear") is how
+    /// Courtesy in a message to a company ("please help", "kindly", "dear") is how
     /// customers ask, not what they feel; VADER scores these words positive, which made polite
     /// complaints look like praise. The complaint decision reads the text without them.
     /// (Thanks are kept: in a thank-you they are the sentiment.)
@@ -124,7 +124,7 @@ public struct Scorer: Sendable {
         findings += detector.emphasisFindings(in: input.text)
         let opinions = OpinionCue.matches(in: allWords)
         // VADER reads "can't recommend it highly enough" as a negated recommendation: turn it back.
-        if compound < 0 && opinions.positive.contains(where: { $0.hasSuffix(OpinionCue.understatementMark) }) { compound = -compound }
+        if compound < 0 && opinions.understatement { compound = -compound }
         let opinionPull = OpinionCue.pull * Double(min(opinions.positive.count, OpinionCue.maxHits) - min(opinions.negative.count, OpinionCue.maxHits))
         compound += opinionPull
         for phrase in opinions.negative.prefix(OpinionCue.maxHits) { reasons.append("verdict phrase: '\(phrase)' (negative)") }
