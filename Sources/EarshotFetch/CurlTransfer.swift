@@ -117,8 +117,17 @@ final class CurlTransfer {
             body = Data()  // nothing partial is ever returned
             return 0
         }
+        if body.isEmpty { reserveDeclaredLength() }
         body.append(contentsOf: bytes)
         return bytes.count
+    }
+
+    /// Room for the whole body at once when the server declared its length (under the cap; a
+    /// compressed body grows past it as it is decoded, and Data grows on from there).
+    private func reserveDeclaredLength() {
+        var length: curl_off_t = -1
+        _ = earshot_easy_getinfo_off_t(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+        if length > 0 { body.reserveCapacity(min(Int(length), maximumBytes)) }
     }
 
     // MARK: results

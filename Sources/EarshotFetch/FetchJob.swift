@@ -10,8 +10,9 @@ final class FetchJob {
     let robotsFor: String?
     /// The URL of the hop to make next.
     var url: String
-    /// URLs of every hop so far, to detect loops.
-    var visited: Set<String>
+    /// URLs of every hop so far, to detect loops; filled at the first redirect (most requests
+    /// have none, and normalising a URL costs more than the rest of starting a transfer).
+    var visited: Set<String> = []
     var redirects = 0
     /// While every hop so far was 301/308: the URL they led to.
     var permanentTarget: String?
@@ -29,7 +30,6 @@ final class FetchJob {
         self.request = request
         self.robotsFor = robotsFor
         self.url = request.url
-        self.visited = [FetchJob.normalize(request.url)]
     }
 
     /// Loop detection compares URLs without the fragment and with the scheme and host lowercased.

@@ -191,6 +191,7 @@ public final class Fetcher: @unchecked Sendable {
 
     private func redirect(_ job: FetchJob, status: Int, to target: String) {
         job.redirects += 1
+        if job.visited.isEmpty { job.visited.insert(FetchJob.normalize(job.request.url)) }
         let key = FetchJob.normalize(target)
         if job.visited.contains(key) {
             return finish(job, .failed(FetchError(kind: .redirectLoop, url: job.request.url,

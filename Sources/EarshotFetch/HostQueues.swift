@@ -4,7 +4,9 @@ import Foundation
 /// flight per host and `globalLimit` overall, and at least `perHostDelay` between two starts
 /// to one host. libcurl's connection limits are a backstop; this decides what starts.
 struct HostQueues {
-    private struct Host {
+    /// A class, so a job is taken from `waiting` in place: a struct copied out of `hosts` shared
+    /// its array, and each removal copied the whole queue (quadratic on a 1,000-source host).
+    private final class Host {
         var waiting: [FetchJob] = []
         var inFlight = 0
         var lastStart = Date.distantPast
@@ -28,8 +30,11 @@ struct HostQueues {
     var waitingCount: Int { hosts.values.reduce(0) { $0 + $1.waiting.count } }
 
     mutating func enqueue(_ job: FetchJob, host: String) {
-        if hosts[host] == nil { hosts[host] = Host(); order.append(host) }
-        hosts[host]!.waiting.append(job)
+        if let known = hosts[host] { return known.waiting.append(job) }
+        let fresh = Host()
+        fresh.waiting.append(job)
+        hosts[host] = fresh
+        order.append(host)
     }
 
     /// Local files are not a remote host to be polite to: only the global limit applies.
@@ -48,13 +53,12 @@ struct HostQueues {
         guard inFlight < globalLimit, !order.isEmpty else { return nil }
         for step in 0..<order.count {
             let key = order[(cursor + step) % order.count]
-            guard var host = hosts[key], host.inFlight < limit(for: key),
+            guard let host = hosts[key], host.inFlight < limit(for: key),
                   now.timeIntervalSince(host.lastStart) >= delay(for: key),
                   let i = host.waiting.firstIndex(where: { $0.notBefore <= now }) else { continue }
             let job = host.waiting.remove(at: i)
             host.inFlight += 1
             host.lastStart = now
-            hosts[key] = host
             inFlight += 1
             cursor = (cursor + step + 1) % order.count
             return (job, key)
@@ -74,7 +78,7 @@ struct HostQueues {
         guard inFlight < globalLimit else { return nil }
         var best: Date?
         for (key, host) in hosts where !host.waiting.isEmpty && host.inFlight < limit(for: key) {
-            let earliestJob = host.waiting.map(\.notBefore).min()!
+            let earliestJob = host.waiting.lazy.map(\.notBefore).min()!
             let t = max(earliestJob, host.lastStart.addingTimeInterval(delay(for: key)))
             if best == nil || t < best! { best = t }
         }

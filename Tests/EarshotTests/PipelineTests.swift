@@ -348,3 +348,49 @@ struct EditedReviewTests {
         }
     }
 }
+
+@Suite
+struct StorePageSizeTests {
+    @Test func aNewStoreUsesLargePages() throws {
+        let folder = TestPaths.temporaryFolder("earshot-pages")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store(path: folder.appendingPathComponent("earshot.sqlite").path)
+        #expect(try store.pageSizeInUse() == Store.pageSize)
+    }
+
+    /// A store made before (SQLite's 4 KiB pages, WAL) opens as it is: its rows stay, its page
+    /// size stays (changing it would need a full rewrite), and it takes new writes.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 is missing: it makes the old-style file"))
+    func anOlderStoreKeepsItsPagesAndItsRows() throws {
+        let folder = TestPaths.temporaryFolder("earshot-pages")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("earshot.sqlite").path
+        #expect(try Self.sqlite(path, """
+            c.execute('PRAGMA page_size=4096'); c.execute('PRAGMA journal_mode=WAL')
+            c.execute('CREATE TABLE notes (x TEXT)'); c.execute("INSERT INTO notes VALUES ('kept')"); c.commit()
+            """) == "")
+
+        let store = try Store(path: path)
+        #expect(try store.pageSizeInUse() == 4096)
+        try store.write { tx in
+            try tx.upsertSource(SourceSpec(name: "a", url: "http://127.0.0.1:1/a", kind: "feed", interval: 3600), origin: "config", now: Date())
+        }
+        #expect(try store.read { try $0.sources() }.map(\.name) == ["a"])
+        #expect(try Self.sqlite(path, "print(c.execute('SELECT x FROM notes').fetchone()[0], end='')") == "kept")
+    }
+
+    /// Runs Python lines with `c`, a sqlite3 connection to `path`; returns what they print.
+    static func sqlite(_ path: String, _ lines: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        let body = lines.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        process.arguments = ["-c", "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nif True:\n\(body)\nc.close()", path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
