@@ -15,17 +15,8 @@ import Testing
         let certificate: URL
 
         init(folder: URL) throws {
-            certificate = folder.appendingPathComponent("cert.pem")
-            let key = folder.appendingPathComponent("key.pem")
-            let openssl = Process()
-            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                                 "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path]
-            openssl.standardError = FileHandle.nullDevice
-            openssl.standardOutput = FileHandle.nullDevice
-            try openssl.run()
-            openssl.waitUntilExit()
-            guard openssl.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+            let key: URL
+            (certificate, key) = try FetchTLSTests.makeCertificate(in: folder)
 
             let script = """
             import http.server, ssl, sys, os
@@ -54,6 +45,22 @@ import Testing
         func stop() { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
     }
 
+    /// A self-signed certificate for 127.0.0.1 (and its key), made with the openssl command line.
+    static func makeCertificate(in folder: URL) throws -> (certificate: URL, key: URL) {
+        let certificate = folder.appendingPathComponent("cert.pem")
+        let key = folder.appendingPathComponent("key.pem")
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path]
+        openssl.standardError = FileHandle.nullDevice
+        openssl.standardOutput = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        return (certificate, key)
+    }
+
     @Test(.enabled(if: tools, "openssl or python3 is missing: the TLS test needs both"))
     func aPrivateCAIsTrustedOnlyThroughTheConfiguredBundle() throws {
         let folder = TestPaths.temporaryFolder("earshot-tls")
@@ -76,5 +83,72 @@ import Testing
         #expect(fetched.outcome.response?.status == 200, "\(fetched.outcome)")
         let body = String(decoding: fetched.outcome.response?.body ?? Data(), as: UTF8.self)
         #expect(body.contains("Secure"))
+    }
+}
+
+/// HTTP/2: over TLS libcurl offers h2 (ALPN) and the fetcher waits to multiplex on the connection
+/// being set up, so many feeds of one host share one connection. The server is nghttpd (nghttp2's
+/// own HTTP/2-only server); its verbose log names each connection ("[id=N]") and each stream's path.
+@Suite struct FetchHTTP2Tests {
+    static let tools = ["/usr/bin/openssl", "/usr/sbin/nghttpd"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// A port free on 127.0.0.1 a moment ago (nghttpd cannot report one it chose itself).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw CocoaError(.fileWriteUnknown) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test(.enabled(if: tools, "openssl or nghttpd (apt: nghttp2-server) is missing: Scripts/test installs them"))
+    func feedsOfOneHostShareOneHTTP2Connection() throws {
+        let folder = TestPaths.temporaryFolder("earshot-h2")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let site = folder.appendingPathComponent("www")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        let count = 8
+        for i in 1 ... count {
+            try "<rss version=\"2.0\"><channel><title>Feed \(i)</title></channel></rss>"
+                .write(to: site.appendingPathComponent("f\(i).xml"), atomically: true, encoding: .utf8)
+        }
+        let (certificate, key) = try FetchTLSTests.makeCertificate(in: folder)
+        let log = folder.appendingPathComponent("nghttpd.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let port = try Self.freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/sbin/nghttpd")
+        server.arguments = ["-v", "-a", "127.0.0.1", "-d", site.path, "\(port)", key.path, certificate.path]
+        server.standardOutput = try FileHandle(forWritingTo: log)
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        // SIGKILL: a child of the test runner inherits its blocked SIGTERM.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+
+        var options = FetchTestSupport.options()
+        options.caBundle = certificate.path
+        let requests = (1 ... count).map { FetchRequest(key: "f\($0)", url: "https://127.0.0.1:\(port)/f\($0).xml") }
+        for _ in 0 ..< 50 {  // until nghttpd listens (the probe's own connection is not counted below)
+            if FetchTestSupport.fetchOne("https://127.0.0.1:\(port)/probe", options: options).outcome.error?.kind != .network { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let results = Fetcher(options: options).fetch(requests)
+        for (i, result) in results.enumerated() {
+            #expect(result.outcome.response?.status == 200, "\(result.outcome)")
+            let body = String(decoding: result.outcome.response?.body ?? Data(), as: UTF8.self)
+            #expect(body.contains("Feed \(i + 1)"))
+        }
+
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        let paths = lines.filter { $0.contains(":path: /f") }
+        #expect(paths.count == count, "each feed is one HTTP/2 stream")
+        let connections = Set(paths.compactMap { $0.split(separator: " ").first })
+        #expect(connections.count == 1, "the streams share one connection: \(connections.sorted())")
     }
 }
