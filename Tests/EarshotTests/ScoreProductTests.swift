@@ -61,6 +61,17 @@ import Testing
         #expect(!t.isComplaint && t.label == .positive, "\(t.reasons)")
     }
 
+    /// A strong cue makes a complaint whatever the words; the label turns negative only when the
+    /// words are not moderately positive or more (a mixed text keeps its label, the flag stands).
+    @Test func aComplaintInPraiseKeepsItsLabelButNotAComplaintInMildWords() throws {
+        guard let mixed = score("Acme is great, love the speeds, but I was charged twice this month", brand: ["Acme"]) else { return }
+        #expect(mixed.isComplaint, "\(mixed.reasons)")
+        #expect(mixed.label == .positive, "\(mixed.compound) \(mixed.reasons)")
+        guard let mild = score("Acme is fine I guess, but I was charged twice this month", brand: ["Acme"]) else { return }
+        #expect(mild.isComplaint, "\(mild.reasons)")
+        #expect(mild.label == .negative, "\(mild.compound) \(mild.reasons)")
+    }
+
     @Test func reviewIdiomsDecideTheVerdict() throws {
         guard let praise = score("I can't recommend this book highly enough. Every chapter taught me something.") else { return }
         #expect(praise.reasons.contains("verdict phrase: 'can't recommend ... enough' (positive)"), "\(praise.reasons)")

@@ -27,9 +27,14 @@ public struct Scorer: Sendable {
     static let longTextBias = 0.1
     /// Up to this many bytes a text is scored whole, as VADER does (a tweet's 280 characters).
     static let shortTextBytes = 280
-    /// The compound given to a complaint whose words alone look neutral or positive: just
-    /// beyond the negative threshold, so the label agrees with the complaint.
+    /// The compound given to a complaint whose words alone look neutral or mildly positive:
+    /// just beyond the negative threshold, so the label agrees with the complaint.
     static let complaintCompound = -0.1
+    /// A complaint's label turns negative up to this compound when a strong cue decided it;
+    /// words more positive than this keep their label while the complaint flag still stands
+    /// (and opens a case), as in "Acme is great, love the speeds, but I was charged twice":
+    /// mixed words, VADER's moderately positive and more (0.45 here).
+    static let mixedCompound = 0.3
     /// VADER's whole-text compound from which a text reads as praise (VADER's own "clearly
     /// positive" zone starts near 0.5).
     static let praiseCompound = 0.5
@@ -156,7 +161,7 @@ public struct Scorer: Sendable {
             reasons.append("complaint cue: '\(f.phrase)' (\(f.kind.rawValue)\(f.weight < 1 ? ", weak" : ""))")
         }
         if verdict.isComplaint {
-            if (hasStrongCue && compound < Self.praiseCompound) || compound < SentimentLabel.threshold { compound = min(compound, Self.complaintCompound) }
+            if (hasStrongCue && compound < Self.mixedCompound) || compound < SentimentLabel.threshold { compound = min(compound, Self.complaintCompound) }
             reasons.append("complaint: cue strength \(Self.format(verdict.strength)) ≥ \(Self.format(ComplaintDetector.threshold))")
         }
 
