@@ -27,8 +27,6 @@ struct HostQueues {
         self.globalLimit = globalLimit; self.perHostLimit = perHostLimit; self.perHostDelay = perHostDelay
     }
 
-    var waitingCount: Int { hosts.values.reduce(0) { $0 + $1.waiting.count } }
-
     mutating func enqueue(_ job: FetchJob, host: String) {
         if let known = hosts[host] { return known.waiting.append(job) }
         let fresh = Host()

@@ -379,18 +379,9 @@ struct StorePageSizeTests {
         #expect(try Self.sqlite(path, "print(c.execute('SELECT x FROM notes').fetchone()[0], end='')") == "kept")
     }
 
-    /// Runs Python lines with `c`, a sqlite3 connection to `path`; returns what they print.
-    static func sqlite(_ path: String, _ lines: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        let body = lines.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
-        process.arguments = ["-c", "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nif True:\n\(body)\nc.close()", path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
-        return String(decoding: data, as: UTF8.self)
+    /// Runs Python code with `c`, a sqlite3 connection to `path`; returns what it prints.
+    static func sqlite(_ path: String, _ code: String) throws -> String {
+        try runTool("/usr/bin/python3", ["-c", "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nexec(sys.argv[2])\nc.close()",
+                                         path, code])
     }
 }

@@ -32,6 +32,23 @@ enum TestPaths {
     }
 }
 
+/// Runs a command-line tool to its end (a test's helper: openssl, python3); returns its standard
+/// output, and throws when it exits with a failure. Its standard error is discarded.
+@discardableResult
+func runTool(_ path: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
+    return String(decoding: data, as: UTF8.self)
+}
+
 /// Runs the built `earshot` and collects what a user would see.
 struct CommandResult {
     var status: Int32
