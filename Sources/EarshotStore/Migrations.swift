@@ -207,6 +207,17 @@ enum Migrations {
                 CREATE INDEX fetched_documents_by_source ON fetched_documents(source_id);
                 """)
         }
+        migrator.registerMigration("v7: fetched bodies in pack files") { db in
+            // A body waits in a pack file beside the store (DocumentSpool) rather than in the
+            // row: written once instead of twice. Rows of older versions keep their inline body
+            // (pack NULL) and are processed as before.
+            try db.execute(sql: """
+                ALTER TABLE fetched_documents ADD COLUMN pack TEXT;
+                ALTER TABLE fetched_documents ADD COLUMN pack_offset INTEGER;
+                ALTER TABLE fetched_documents ADD COLUMN pack_length INTEGER;
+                CREATE INDEX fetched_documents_by_pack ON fetched_documents(pack) WHERE pack IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

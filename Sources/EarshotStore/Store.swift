@@ -9,10 +9,12 @@ import GRDB
 public final class Store: @unchecked Sendable {
     public let path: String
     let pool: DatabasePool
+    let spool: DocumentSpool
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     public init(path: String) throws {
         self.path = path
+        spool = DocumentSpool(storePath: path)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -24,9 +26,9 @@ public final class Store: @unchecked Sendable {
             // moment (kill -9, OOM) still loses nothing committed; only a power cut can lose the
             // last commits, never corrupt the file, and a re-run fetches them again. Per-commit
             // fsync cost about 5.5 ms here, which dominated runs with many small transactions.
-            // 16 KiB pages for a new file (an existing one keeps its size): fetched bodies of
-            // ~50 KB wait in the store, and SQLite writes each page with its own system call,
-            // twice (log, then checkpoint). 4 KiB pages made that ~40,000 writes for 1,000 feeds.
+            // 16 KiB pages for a new file (an existing one keeps its size): SQLite writes each
+            // page with its own system call, twice (log, then checkpoint), and mentions carry
+            // whole texts. (Fetched bodies wait in pack files beside the store: DocumentSpool.)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA page_size = \(Store.pageSize)")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -40,6 +42,19 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// The folder beside the store where fetched documents wait in pack files.
+    public var spoolFolder: String { spool.folder }
+
+    /// Removes the pack files no waiting document names (left by a process killed between
+    /// writing a pack and committing it). Call it while holding the run lock, before fetching.
+    @discardableResult
+    public func sweepSpool() throws -> Int {
+        let referenced = try pool.read { db in
+            try Set(String.fetchAll(db, sql: "SELECT DISTINCT pack FROM fetched_documents WHERE pack IS NOT NULL"))
+        }
+        return spool.sweep(referenced: referenced)
+    }
+
     /// The page size the file uses (``pageSize`` for a store made by this version).
     public func pageSizeInUse() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0 }
@@ -47,12 +62,12 @@ public final class Store: @unchecked Sendable {
 
     /// Runs `body` in one write transaction: all of it is stored, or none of it.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try pool.write { db in try body(StoreTransaction(db: db)) }
+        try pool.write { db in try body(StoreTransaction(db: db, spool: spool)) }
     }
 
     /// Runs `body` on a consistent read snapshot.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try pool.read { db in try body(StoreTransaction(db: db)) }
+        try pool.read { db in try body(StoreTransaction(db: db, spool: spool)) }
     }
 
     /// The page size of a store created by this version (SQLite's default is 4,096).

@@ -14,13 +14,16 @@ public struct FetchedDocument: Sendable {
 }
 
 extension StoreTransaction {
-    /// Keeps a fetched body until the process stage takes it.
+    /// Keeps a fetched body until the process stage takes it: the bytes are appended to this
+    /// transaction's pack file (``DocumentSpool``), the row says where.
     @discardableResult
     public func addFetchedDocument(sourceID: Int64, url: String, charset: String?, body: Data, at: Date) throws -> Int64 {
+        let place = try spool.append(body, in: db)
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO fetched_documents (source_id, fetched_at, url, charset, body) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO fetched_documents (source_id, fetched_at, url, charset, body, pack, pack_offset, pack_length)
+            VALUES (?, ?, ?, ?, X'', ?, ?, ?)
             """)
-        try statement.execute(arguments: [sourceID, at.timeIntervalSince1970, url, charset, body])
+        try statement.execute(arguments: [sourceID, at.timeIntervalSince1970, url, charset, place.pack, place.offset, place.length])
         return db.lastInsertedRowID
     }
 
@@ -33,11 +36,21 @@ extension StoreTransaction {
             """))
     }
 
+    /// The document, its body read from its pack (or from the row, for a row of a version before
+    /// packs). Throws ``StoreError/Kind/lost`` when the pack is gone or cut short (a power cut
+    /// after the commit): ``dropLostDocument(id:now:)`` then makes its source fetch it whole again.
     public func fetchedDocument(id: Int64) throws -> FetchedDocument? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM fetched_documents WHERE id = ?"), arguments: [id]).map { row in
-            FetchedDocument(id: row["id"], sourceID: row["source_id"], fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]),
-                            url: row["url"], charset: row["charset"], body: row["body"])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT id, source_id, fetched_at, url, charset, body, pack, pack_offset, pack_length FROM fetched_documents WHERE id = ?
+            """), arguments: [id]) else { return nil }
+        let body: Data
+        if let pack: String = row["pack"] {
+            body = try spool.read(pack: pack, offset: row["pack_offset"], length: row["pack_length"])
+        } else {
+            body = row["body"]
         }
+        return FetchedDocument(id: row["id"], sourceID: row["source_id"], fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]),
+                               url: row["url"], charset: row["charset"], body: body)
     }
 
     public func fetchedDocumentCount() throws -> Int {
@@ -53,9 +66,29 @@ extension StoreTransaction {
         return counts
     }
 
-    /// Done with a document: its mentions are stored (or it could not be parsed).
+    /// Done with a document: its mentions are stored (or it could not be parsed). Its pack goes
+    /// when this transaction commits, if no other waiting document is in it.
     public func deleteFetchedDocument(id: Int64) throws {
+        let pack = try String.fetchOne(db.cachedStatement(sql: "SELECT pack FROM fetched_documents WHERE id = ?"), arguments: [id])
         try db.cachedStatement(sql: "DELETE FROM fetched_documents WHERE id = ?").execute(arguments: [id])
+        if let pack, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM fetched_documents WHERE pack = ?)"),
+                                       arguments: [pack]) == false {
+            spool.removeAfterCommit(pack, in: db)
+        }
+    }
+
+    /// A document whose body was lost (see ``fetchedDocument(id:)``): the row goes, and its source
+    /// forgets its validators and is due now, so that the next run fetches the document whole.
+    /// Returns the source's id.
+    @discardableResult
+    public func dropLostDocument(id: Int64, now: Date) throws -> Int64? {
+        guard let sourceID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT source_id FROM fetched_documents WHERE id = ?"),
+                                                arguments: [id]) else { return nil }
+        try deleteFetchedDocument(id: id)
+        try forgetValidators(sourceID: sourceID)
+        try db.cachedStatement(sql: "UPDATE sources SET next_due = min(next_due, ?) WHERE id = ?")
+            .execute(arguments: [now.timeIntervalSince1970, sourceID])
+        return sourceID
     }
 
     /// What processing a source's document found out: whether the source is unhealthy, and a

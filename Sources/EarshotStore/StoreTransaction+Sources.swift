@@ -4,6 +4,8 @@ import GRDB
 /// Typed access to the store inside one transaction. Nothing here commits on its own.
 public struct StoreTransaction {
     public let db: Database
+    /// Where fetched bodies wait (see ``DocumentSpool``).
+    let spool: DocumentSpool
 }
 
 extension StoreTransaction {

@@ -166,6 +166,12 @@ public final class Pipeline {
     /// per batch), so memory holds a batch of bodies, not the whole fetch.
     func fetchStage(_ sources: [SourceRecord], now: Date, into summary: inout RunSummary, progress: ((String) -> Void)?) {
         guard !sources.isEmpty else { return }
+        do {
+            let swept = try store.sweepSpool()
+            if swept > 0 { logger.notice("removed pack files no document names (an earlier run was killed)", metadata: ["packs": "\(swept)"]) }
+        } catch {
+            logger.warning("cannot tidy the document spool", metadata: ["folder": "\(store.spoolFolder)", "error": "\(error)"])
+        }
         let requests = sources.map { s in
             FetchRequest(key: s.name, url: s.url, etag: s.etag, lastModified: s.lastModified,
                          obeysRobots: s.kind == "reviews" && SourceSettings.decode(s.settings).obeysRobots)
@@ -258,13 +264,31 @@ public final class Pipeline {
         if !ids.isEmpty { _ = try scorer() }  // a missing lexicon stops the run here, with its remedy
         for (n, id) in ids.enumerated() {
             progress?("processed \(n + 1)/\(ids.count)")
-            let loaded = try store.read { tx -> (FetchedDocument, SourceRecord)? in
-                guard let document = try tx.fetchedDocument(id: id), let source = try tx.source(id: document.sourceID) else { return nil }
-                return (document, source)
+            let loaded: (FetchedDocument, SourceRecord)?
+            do {
+                loaded = try store.read { tx -> (FetchedDocument, SourceRecord)? in
+                    guard let document = try tx.fetchedDocument(id: id), let source = try tx.source(id: document.sourceID) else { return nil }
+                    return (document, source)
+                }
+            } catch let error as StoreError where error.kind == .lost {
+                try dropLost(id, error: error, into: &summary)
+                continue
             }
             guard let (document, source) = loaded else { continue }
             process(document, of: source, into: &summary)
         }
+    }
+
+    /// A waiting document whose bytes were lost (a power cut after its commit): its source is
+    /// fetched whole at the next run, and the run says so.
+    func dropLost(_ id: Int64, error: StoreError, into summary: inout RunSummary) throws {
+        let name = try store.write { tx -> String? in
+            guard let sourceID = try tx.dropLostDocument(id: id, now: clock.now) else { return nil }
+            return try tx.source(id: sourceID)?.name
+        }
+        guard let name else { return }
+        summary.warnings.append("\(name): \(error.description)")
+        logger.warning("fetched document lost", metadata: ["source": "\(name)", "error": "\(error.description)"])
     }
 
     /// Stores what one fetched document brings (and the review pages after it), in one transaction.

@@ -1,0 +1,214 @@
+import Foundation
+import GRDB
+import Logging
+import Testing
+@testable import EarshotApp
+import EarshotScore
+import EarshotServe
+@testable import EarshotStore
+
+/// Fetched bodies wait in pack files beside the store (one per write transaction), not in SQLite.
+@Suite(.serialized)
+struct DocumentSpoolTests {
+    static let now = ISO8601DateFormatter().date(from: "2026-11-21T07:00:00Z")!
+
+    /// A feed server whose feeds answer 304 to their own ETag; counts the unconditional requests.
+    final class Feeds: @unchecked Sendable {
+        let server: LoopbackHTTPServer
+        private let lock = NSLock()
+        private var whole: [String: Int] = [:]
+
+        init() throws {
+            let box = Box()
+            server = try LoopbackHTTPServer { request in
+                let name = String(request.path.dropFirst())
+                if request.headers["if-none-match"] == "\"\(name)\"" { return HTTPResponse(status: 304) }
+                box.feeds?.count(name)
+                return HTTPResponse(status: 200, headers: [("Content-Type", "application/rss+xml"), ("ETag", "\"\(name)\"")],
+                                    body: Data(Feeds.feed(name).utf8))
+            }
+            box.feeds = self
+        }
+        final class Box: @unchecked Sendable { weak var feeds: Feeds? }
+
+        static func feed(_ name: String) -> String {
+            "<rss version=\"2.0\"><channel><title>\(name)</title><item><guid>\(name)-1</guid><title>Acme is slow today (\(name))</title></item></channel></rss>"
+        }
+        private func count(_ name: String) { lock.lock(); whole[name, default: 0] += 1; lock.unlock() }
+        func wholeFetches(of name: String) -> Int { lock.lock(); defer { lock.unlock() }; return whole[name] ?? 0 }
+    }
+
+    struct Setup {
+        let feeds: Feeds
+        let store: Store
+        let pipeline: Pipeline
+    }
+
+    func setUp(sources count: Int) throws -> Setup {
+        let feeds = try Feeds()
+        let folder = TestPaths.temporaryFolder("earshot-spool")
+        var yaml = "brand: Acme\nquery: acme\nstore: \(folder.appendingPathComponent("earshot.sqlite").path)\nfetch:\n  per_host: 16\nsources:\n"
+        for i in 0 ..< count { yaml += "  - name: s\(i)\n    url: \(feeds.server.baseURL)/s\(i)\n" }
+        let config = try Config.parse(yaml, file: folder.appendingPathComponent("earshot.yaml").path)
+        let store = try Store(path: config.storePath)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let pipeline = try Pipeline(config: config, store: store, lexicon: Lexicon(), clock: .fixed(Self.now), logger: logger)
+        try pipeline.syncSources()
+        return Setup(feeds: feeds, store: store, pipeline: pipeline)
+    }
+
+    func packs(_ store: Store) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: store.spoolFolder)) ?? []).filter { $0.hasSuffix(".pack") }.sorted()
+    }
+
+    @Test func bodiesWaitInOnePackPerBatchAndThePacksGoWhenProcessed() throws {
+        let count = Pipeline.batchCount * 2 + 7
+        let s = try setUp(sources: count)
+        defer { s.feeds.server.stop() }
+        let fetched = try s.pipeline.run(.all, process: false)
+        #expect(fetched.sourcesFetched == count)
+        #expect(packs(s.store).count == 3, "one pack per written batch")
+
+        // The rows hold no bytes; each names its place in a pack, and reading it gives the body served.
+        let inline = try s.store.read { tx in try Int.fetchOne(tx.db, sql: "SELECT sum(length(body)) FROM fetched_documents") }
+        #expect(inline == 0)
+        let ids = try s.store.read { try $0.fetchedDocumentIDs() }
+        #expect(ids.count == count)
+        for id in ids {
+            let document = try #require(try s.store.read { try $0.fetchedDocument(id: id) })
+            let name = String(document.url.split(separator: "/").last ?? "")
+            #expect(document.body == Data(Feeds.feed(name).utf8), "the body of \(name)")
+        }
+
+        // A 304 writes no pack; processing takes every document and the packs go with the last of each.
+        _ = try s.pipeline.run(.all, process: false)
+        #expect(packs(s.store).count == 3)
+        let run = try s.pipeline.run(.due)
+        #expect(run.mentionsStored == count)
+        #expect(try s.store.read { try $0.fetchedDocumentCount() } == 0)
+        #expect(packs(s.store).isEmpty)
+    }
+
+    @Test func aPackStaysUntilItsLastDocumentIsDeletedAndCommitted() throws {
+        let s = try setUp(sources: 3)
+        defer { s.feeds.server.stop() }
+        _ = try s.pipeline.run(.all, process: false)
+        let ids = try s.store.read { try $0.fetchedDocumentIDs() }
+        #expect(ids.count == 3)
+        #expect(packs(s.store).count == 1)
+
+        try s.store.write { tx in try tx.deleteFetchedDocument(id: ids[0]) }
+        #expect(packs(s.store).count == 1, "two documents still wait in it")
+        struct Undo: Error {}
+        #expect(throws: Undo.self) {
+            try s.store.write { tx in
+                try tx.deleteFetchedDocument(id: ids[1])
+                try tx.deleteFetchedDocument(id: ids[2])
+                throw Undo()
+            }
+        }
+        #expect(packs(s.store).count == 1, "a rolled-back delete keeps the pack")
+        let document = try s.store.read { try $0.fetchedDocument(id: ids[2]) }
+        #expect(document?.body.isEmpty == false)
+        try s.store.write { tx in
+            try tx.deleteFetchedDocument(id: ids[1])
+            try tx.deleteFetchedDocument(id: ids[2])
+        }
+        #expect(packs(s.store).isEmpty)
+    }
+
+    @Test func aRolledBackAddLeavesNoPack() throws {
+        let s = try setUp(sources: 1)
+        defer { s.feeds.server.stop() }
+        let source = try #require(try s.store.read { try $0.source(named: "s0") })
+        struct Undo: Error {}
+        #expect(throws: Undo.self) {
+            try s.store.write { tx in
+                try tx.addFetchedDocument(sourceID: source.id, url: "http://127.0.0.1/s0", charset: nil, body: Data("x".utf8), at: Self.now)
+                throw Undo()
+            }
+        }
+        #expect(packs(s.store).isEmpty)
+        #expect(try s.store.read { try $0.fetchedDocumentCount() } == 0)
+        // The next transaction starts a pack of its own and keeps it.
+        try s.store.write { tx in
+            try tx.addFetchedDocument(sourceID: source.id, url: "http://127.0.0.1/s0", charset: nil, body: Data("y".utf8), at: Self.now)
+        }
+        #expect(packs(s.store).count == 1)
+        let id = try #require(try s.store.read { try $0.fetchedDocumentIDs() }.first)
+        #expect(try s.store.read { try $0.fetchedDocument(id: id)?.body } == Data("y".utf8))
+    }
+
+    @Test func theFetchStageSweepsPacksNoDocumentNames() throws {
+        let s = try setUp(sources: 2)
+        defer { s.feeds.server.stop() }
+        _ = try s.pipeline.run(.all, process: false)
+        let kept = packs(s.store)
+        #expect(kept.count == 1)
+        // What a process killed between writing a pack and committing it leaves behind.
+        let orphan = s.store.spoolFolder + "/0badc0de.pack"
+        let other = s.store.spoolFolder + "/notes.txt"
+        #expect(FileManager.default.createFile(atPath: orphan, contents: Data("half a batch".utf8)))
+        #expect(FileManager.default.createFile(atPath: other, contents: Data("a user's file".utf8)))
+        let again = try s.pipeline.run(.all, process: false)
+        #expect(again.sourcesNotModified == 2)
+        #expect(!FileManager.default.fileExists(atPath: orphan), "the orphan pack is removed")
+        #expect(FileManager.default.fileExists(atPath: other), "only .pack files are touched")
+        #expect(packs(s.store) == kept, "the pack the waiting documents name stays")
+        #expect(try s.store.read { try $0.fetchedDocumentCount() } == 2)
+    }
+
+    /// A power cut can lose bytes a committed row names: the run says so, and the source is due at
+    /// once without its validators, so the next run fetches it whole (and stores its mention once).
+    @Test func aLostPackMakesItsSourcesFetchWholeAgain() throws {
+        let s = try setUp(sources: 2)
+        defer { s.feeds.server.stop() }
+        _ = try s.pipeline.run(.all, process: false)
+        #expect(s.feeds.wholeFetches(of: "s0") == 1)
+        for pack in packs(s.store) { try FileManager.default.removeItem(atPath: s.store.spoolFolder + "/" + pack) }
+
+        let run = try s.pipeline.run(.due)
+        #expect(run.mentionsStored == 0)
+        #expect(run.warnings.count == 2)
+        #expect(run.warnings.first?.contains("is gone") == true, "\(run.warnings)")
+        #expect(try s.store.read { try $0.fetchedDocumentCount() } == 0)
+        let source = try #require(try s.store.read { try $0.source(named: "s0") })
+        #expect(source.etag == nil)
+
+        let next = try s.pipeline.run(.due)
+        #expect(next.sourcesFetched == 2, "due at once, and fetched whole")
+        #expect(next.mentionsStored == 2)
+        #expect(s.feeds.wholeFetches(of: "s0") == 2)
+    }
+
+    @Test func aPackCutShortIsReportedAsLost() throws {
+        let s = try setUp(sources: 1)
+        defer { s.feeds.server.stop() }
+        _ = try s.pipeline.run(.all, process: false)
+        let pack = try #require(packs(s.store).first)
+        #expect(truncate(s.store.spoolFolder + "/" + pack, 10) == 0)
+        let id = try #require(try s.store.read { try $0.fetchedDocumentIDs() }.first)
+        #expect {
+            _ = try s.store.read { try $0.fetchedDocument(id: id) }
+        } throws: { error in
+            (error as? StoreError)?.kind == .lost && "\(error)".contains("cut short")
+        }
+    }
+
+    /// A row written by a version before packs keeps its body inline, and is processed as before.
+    @Test func aDocumentOfAnOlderVersionIsReadFromItsRow() throws {
+        let s = try setUp(sources: 1)
+        defer { s.feeds.server.stop() }
+        let source = try #require(try s.store.read { try $0.source(named: "s0") })
+        try s.store.write { tx in
+            try tx.db.execute(sql: "INSERT INTO fetched_documents (source_id, fetched_at, url, charset, body) VALUES (?, ?, ?, NULL, ?)",
+                              arguments: [source.id, Self.now.timeIntervalSince1970, "http://127.0.0.1/s0", Data(Feeds.feed("s0").utf8)])
+        }
+        let id = try #require(try s.store.read { try $0.fetchedDocumentIDs() }.first)
+        #expect(try s.store.read { try $0.fetchedDocument(id: id)?.body } == Data(Feeds.feed("s0").utf8))
+        let run = try s.pipeline.run(.named([]), process: true)  // no fetch: only what waits
+        #expect(run.mentionsStored == 1)
+        #expect(try s.store.read { try $0.fetchedDocumentCount() } == 0)
+    }
+}
