@@ -20,7 +20,9 @@ extension Config {
     public static func parse(_ text: String, file: String) throws -> Config {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // Every value is read as text and converted by ConfigNode, so Yams's tag resolver (a dozen
+            // regular expressions compiled at first use, ~2 ms) is not needed.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw ConfigError("config: \(file) is empty; start from `earshot init`")
             }
             root = node

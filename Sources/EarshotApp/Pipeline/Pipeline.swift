@@ -43,9 +43,13 @@ public final class Pipeline {
         self.store = store
         self.clock = clock
         self.logger = logger
-        var aspects = AspectCatalog.builtIn
-        for (aspect, cues) in config.aspectCues.sorted(by: { $0.key < $1.key }) { aspects.add(aspect: aspect, cues: cues) }
-        makeScorer = { Scorer(lexicon: try loadLexicon(), aspects: aspects) }
+        // The aspect catalogue (a resource file) is read with the lexicon, when a document is processed.
+        let extraCues = config.aspectCues.sorted(by: { $0.key < $1.key })
+        makeScorer = {
+            var aspects = AspectCatalog.builtIn
+            for (aspect, cues) in extraCues { aspects.add(aspect: aspect, cues: cues) }
+            return Scorer(lexicon: try loadLexicon(), aspects: aspects)
+        }
         triage = Triage(policy: try Self.policy(from: config))
         var options = FetchOptions()
         options.globalLimit = config.globalLimit
