@@ -93,23 +93,33 @@ extension StoreTransaction {
     /// document known is still good, so the source's run of failures ends.
     public func recordNotModified(sourceID: Int64, etag: String?, lastModified: String?, nextDue: Date,
                                   movedTo: String?, now: Date) throws {
-        try recordFetched(sourceID: sourceID, etag: etag, lastModified: lastModified, nextDue: nextDue, movedTo: movedTo, now: now)
-        try db.cachedStatement(sql: "UPDATE sources SET failures = 0, gone_since = NULL WHERE id = ?").execute(arguments: [sourceID])
+        try recordAnswer(sourceID: sourceID, etag: etag, lastModified: lastModified, nextDue: nextDue, movedTo: movedTo,
+                         endsFailures: true, now: now)
     }
 
     /// Records a fetch that brought a document now waiting in `fetched_documents`: the validators
     /// and the schedule. The run of failures ends (or not) when the document is processed.
     public func recordFetched(sourceID: Int64, etag: String?, lastModified: String?, nextDue: Date,
                               movedTo: String?, now: Date) throws {
+        try recordAnswer(sourceID: sourceID, etag: etag, lastModified: lastModified, nextDue: nextDue, movedTo: movedTo,
+                         endsFailures: false, now: now)
+    }
+
+    /// One UPDATE per answer (a 304 run makes a thousand of them).
+    private func recordAnswer(sourceID: Int64, etag: String?, lastModified: String?, nextDue: Date,
+                              movedTo: String?, endsFailures: Bool, now: Date) throws {
         let t = now.timeIntervalSince1970
         let statement = try db.cachedStatement(sql: """
             UPDATE sources SET etag = ?, last_modified = ?, next_due = ?, last_fetch_at = ?, last_success_at = ?,
                 moved_from = CASE WHEN ? IS NOT NULL THEN url ELSE moved_from END,
                 moved_at = CASE WHEN ? IS NOT NULL THEN ? ELSE moved_at END,
-                url = COALESCE(?, url)
+                url = COALESCE(?, url),
+                failures = CASE WHEN ? THEN 0 ELSE failures END,
+                gone_since = CASE WHEN ? THEN NULL ELSE gone_since END
             WHERE id = ?
             """)
-        try statement.execute(arguments: [etag, lastModified, nextDue.timeIntervalSince1970, t, t, movedTo, movedTo, t, movedTo, sourceID])
+        try statement.execute(arguments: [etag, lastModified, nextDue.timeIntervalSince1970, t, t, movedTo, movedTo, t, movedTo,
+                                          endsFailures, endsFailures, sourceID])
     }
 
     /// Records a failed fetch; the caller has decided the next due time and whether to pause.

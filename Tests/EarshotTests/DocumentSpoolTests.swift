@@ -212,3 +212,40 @@ struct DocumentSpoolTests {
         #expect(try s.store.read { try $0.fetchedDocumentCount() } == 0)
     }
 }
+
+/// What the fetch stage writes for a source, one UPDATE per answer.
+@Suite struct FetchAnswerRecordTests {
+    @Test func a304EndsTheRunOfFailuresAndA200LeavesItToProcessing() throws {
+        let folder = TestPaths.temporaryFolder("earshot-answers")
+        let store = try Store(path: folder.appendingPathComponent("earshot.sqlite").path)
+        let now = DocumentSpoolTests.now
+        let ids = try store.write { tx in
+            try ["a", "b"].map { name in
+                try tx.upsertSource(SourceSpec(name: name, url: "http://127.0.0.1/\(name)", kind: "feed", interval: 3600), origin: "cli", now: now)
+                let id = try #require(try tx.source(named: name)).id
+                for _ in 0 ..< 3 {
+                    try tx.recordFetchFailure(sourceID: id, error: "404", nextDue: now, pause: false, gone: true, now: now)
+                }
+                return id
+            }
+        }
+        let later = now.addingTimeInterval(60)
+        try store.write { tx in
+            try tx.recordNotModified(sourceID: ids[0], etag: "\"v2\"", lastModified: nil, nextDue: later.addingTimeInterval(3600),
+                                     movedTo: nil, now: later)
+            try tx.recordFetched(sourceID: ids[1], etag: "\"w1\"", lastModified: "Sat, 21 Nov 2026 07:00:00 GMT",
+                                 nextDue: later.addingTimeInterval(3600), movedTo: "http://127.0.0.1/b2", now: later)
+        }
+        let a = try #require(try store.read { try $0.source(named: "a") })
+        #expect(a.failures == 0)
+        #expect(a.goneSince == nil)
+        #expect(a.etag == "\"v2\"")
+        #expect(a.url == "http://127.0.0.1/a")
+        let b = try #require(try store.read { try $0.source(named: "b") })
+        #expect(b.failures == 3, "a body ends the run of failures only once it is processed")
+        #expect(b.goneSince != nil)
+        #expect(b.etag == "\"w1\"")
+        #expect(b.lastModified == "Sat, 21 Nov 2026 07:00:00 GMT")
+        #expect(b.url == "http://127.0.0.1/b2", "a permanent redirect moves the source")
+    }
+}
