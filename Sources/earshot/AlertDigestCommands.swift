@@ -6,10 +6,10 @@ import EarshotFetch
 import EarshotStore
 
 struct Alerts: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Look at the outbox; send dead alerts again.",
+    static let configuration = CommandConfiguration(commandName: "alerts", abstract: "Look at the outbox; send dead alerts again.",
                                                     subcommands: [List.self, Retry.self])
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List alerts (pending by default).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List alerts (pending by default).")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Only the dead ones (every attempt failed).") var failed = false
         @Flag(help: "All of them, sent ones included.") var all = false
@@ -31,7 +31,7 @@ struct Alerts: ParsableCommand {
         }
     }
     struct Retry: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make dead alerts pending again and send them now.")
+        static let configuration = CommandConfiguration(commandName: "retry", abstract: "Make dead alerts pending again and send them now.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "One alert's id (default: all dead ones).") var id: Int64?
         func run() throws {
@@ -55,6 +55,7 @@ struct Alerts: ParsableCommand {
 
 struct Digest: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "digest",
         abstract: "Write the digest: headline numbers, recurring problems, charts, top mentions, cases, source health.",
         discussion: "--send mails it (text + HTML) through the config's digest channel; a period's digest is sent once.")
     @OptionGroup var global: GlobalOptions

@@ -6,12 +6,13 @@ import EarshotTriage
 
 struct Cases: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cases",
         abstract: "Work follow-up cases: list, show, acknowledge, assign, note, resolve, follow up, reopen, close.",
         discussion: "Every change is an event with its actor (--as, default $USER) and time; nothing is deleted.",
         subcommands: [List.self, Show.self, Ack.self, Assign.self, Note.self, Resolve.self, FollowUp.self, Reopen.self, Close.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List cases (open and acknowledged ones by default).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List cases (open and acknowledged ones by default).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "open, acknowledged, resolved, closed, active (open or acknowledged) or all.") var status: String = "active"
         @Option(help: "critical, high, normal or low.") var severity: String?
@@ -33,7 +34,7 @@ struct Cases: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A case's history and every mention, with the score's reasons.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "A case's history and every mention, with the score's reasons.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: Int64
         @Flag(help: "Print JSON.") var json = false
@@ -77,27 +78,27 @@ struct Cases: ParsableCommand {
     }
 
     struct Ack: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Acknowledge a case (stops its SLA clock).")
+        static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge a case (stops its SLA clock).")
         @OptionGroup var actor: ActorOptions
         @Argument var id: Int64
         func run() throws { try actor.apply(.acknowledge, to: id) }
     }
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a case to one person (one customer, one owner).")
+        static let configuration = CommandConfiguration(commandName: "assign", abstract: "Give a case to one person (one customer, one owner).")
         @OptionGroup var actor: ActorOptions
         @Argument var id: Int64
         @Option(help: "Who owns it now.") var to: String
         func run() throws { try actor.apply(.assign(to: to), to: id) }
     }
     struct Note: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note to a case's history.")
+        static let configuration = CommandConfiguration(commandName: "note", abstract: "Add a note to a case's history.")
         @OptionGroup var actor: ActorOptions
         @Argument var id: Int64
         @Argument var text: String
         func run() throws { try actor.apply(.note(text), to: id) }
     }
     struct Resolve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resolve a case; a follow-up is scheduled.")
+        static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve a case; a follow-up is scheduled.")
         @OptionGroup var actor: ActorOptions
         @Argument var id: Int64
         @Option var note: String?
@@ -117,14 +118,14 @@ struct Cases: ParsableCommand {
         func run() throws { try actor.apply(.followUp(satisfied: satisfied, note: note), to: id) }
     }
     struct Reopen: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reopen a resolved or closed case.")
+        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen a resolved or closed case.")
         @OptionGroup var actor: ActorOptions
         @Argument var id: Int64
         @Option var note: String?
         func run() throws { try actor.apply(.reopen(note: note), to: id) }
     }
     struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a case for good.")
+        static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a case for good.")
         @OptionGroup var actor: ActorOptions
         @Argument var id: Int64
         @Option var note: String?

@@ -5,6 +5,7 @@ import EarshotStore
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Validate the config; name the offending key and line, with a remedy.")
     @OptionGroup var global: GlobalOptions
 
@@ -19,7 +20,7 @@ struct Check: ParsableCommand {
 }
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a commented example config.")
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Write a commented example config.")
     @Argument(help: "Where to write it.") var path: String = "earshot.yaml"
     @Flag(help: "Overwrite an existing file.") var force = false
 
@@ -36,12 +37,13 @@ struct Init: ParsableCommand {
 
 struct Sources: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sources",
         abstract: "List and manage sources.",
         discussion: "Sources named in the config are synced at each run; those added here live in the store.",
         subcommands: [List.self, Add.self, Remove.self, Import.self, Resume.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List sources with their health.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List sources with their health.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
@@ -78,7 +80,7 @@ struct Sources: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a source to the store.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a source to the store.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A unique name.") var name: String
         @Argument(help: "Its URL (http, https or file).") var url: String
@@ -108,7 +110,7 @@ struct Sources: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop fetching a source (its mentions and cases stay).")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Stop fetching a source (its mentions and cases stay).")
         @OptionGroup var global: GlobalOptions
         @Argument var name: String
         func run() throws {
@@ -122,7 +124,7 @@ struct Sources: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add the feeds of an OPML file.")
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Add the feeds of an OPML file.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The OPML file.") var file: String
         func run() throws {
@@ -143,7 +145,7 @@ struct Sources: ParsableCommand {
     }
 
     struct Resume: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a paused source due again.")
+        static let configuration = CommandConfiguration(commandName: "resume", abstract: "Make a paused source due again.")
         @OptionGroup var global: GlobalOptions
         @Argument var name: String
         func run() throws {

@@ -6,6 +6,7 @@ import EarshotScore
 
 struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "parse",
         abstract: "Parse a feed or review page and print it as one JSON document.")
     @Argument(help: ArgumentHelp("The file to parse.", valueName: "file")) var files: [String]
     @Option(help: "The document's URL, the base for relative links.") var url: String?
@@ -42,6 +43,7 @@ struct Parse: ParsableCommand {
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "score",
         abstract: "Score texts from stdin, one per line; print one JSON object per line.",
         discussion: "Keys: compound, pos, neu, neg, label, complaint, aspects (and reasons with --explain).")
     @Flag(help: "Plain VADER (vaderSentiment 3.3.2), without complaint cues, aspects or targeting.") var vader = false

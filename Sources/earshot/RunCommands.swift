@@ -6,6 +6,7 @@ import Logging
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "The scheduled job: fetch the due sources, parse, match, score, store, triage, send alerts.",
         discussion: """
         Prints one summary line on stdout (or JSON with --json); logs go to stderr.
@@ -27,6 +28,7 @@ struct Run: ParsableCommand {
 
 struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "fetch",
         abstract: "Fetch sources by hand, due or not; the documents wait in the store for the next `earshot run`.",
         discussion: """
         The fetch stage alone: conditional GET, redirects, limits, retries, robots.txt, and the
@@ -75,6 +77,7 @@ enum Job {
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Run the whole pipeline on the bundled demo (a fictional broadband provider); no config needed.",
         discussion: """
         Serves Feeds/demo on 127.0.0.1, fetches and stores it into a fresh store (a temporary
