@@ -12,50 +12,8 @@ import EarshotServe
 struct DocumentSpoolTests {
     static let now = ISO8601DateFormatter().date(from: "2026-11-21T07:00:00Z")!
 
-    /// A feed server whose feeds answer 304 to their own ETag; counts the unconditional requests.
-    final class Feeds: @unchecked Sendable {
-        let server: LoopbackHTTPServer
-        private let lock = NSLock()
-        private var whole: [String: Int] = [:]
-
-        init() throws {
-            let box = Box()
-            server = try LoopbackHTTPServer { request in
-                let name = String(request.path.dropFirst())
-                if request.headers["if-none-match"] == "\"\(name)\"" { return HTTPResponse(status: 304) }
-                box.feeds?.count(name)
-                return HTTPResponse(status: 200, headers: [("Content-Type", "application/rss+xml"), ("ETag", "\"\(name)\"")],
-                                    body: Data(Feeds.feed(name).utf8))
-            }
-            box.feeds = self
-        }
-        final class Box: @unchecked Sendable { weak var feeds: Feeds? }
-
-        static func feed(_ name: String) -> String {
-            "<rss version=\"2.0\"><channel><title>\(name)</title><item><guid>\(name)-1</guid><title>Acme is slow today (\(name))</title></item></channel></rss>"
-        }
-        private func count(_ name: String) { lock.lock(); whole[name, default: 0] += 1; lock.unlock() }
-        func wholeFetches(of name: String) -> Int { lock.lock(); defer { lock.unlock() }; return whole[name] ?? 0 }
-    }
-
-    struct Setup {
-        let feeds: Feeds
-        let store: Store
-        let pipeline: Pipeline
-    }
-
-    func setUp(sources count: Int) throws -> Setup {
-        let feeds = try Feeds()
-        let folder = TestPaths.temporaryFolder("earshot-spool")
-        var yaml = "brand: Acme\nquery: acme\nstore: \(folder.appendingPathComponent("earshot.sqlite").path)\nfetch:\n  per_host: 16\nsources:\n"
-        for i in 0 ..< count { yaml += "  - name: s\(i)\n    url: \(feeds.server.baseURL)/s\(i)\n" }
-        let config = try Config.parse(yaml, file: folder.appendingPathComponent("earshot.yaml").path)
-        let store = try Store(path: config.storePath)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let pipeline = try Pipeline(config: config, store: store, lexicon: Lexicon(), clock: .fixed(Self.now), logger: logger)
-        try pipeline.syncSources()
-        return Setup(feeds: feeds, store: store, pipeline: pipeline)
+    func setUp(sources count: Int) throws -> SourcesSetup {
+        try SourcesSetup(count: count, folder: "earshot-spool", now: Self.now, lexicon: { Lexicon() })
     }
 
     func packs(_ store: Store) -> [String] {
@@ -78,7 +36,7 @@ struct DocumentSpoolTests {
         for id in ids {
             let document = try #require(try s.store.read { try $0.fetchedDocument(id: id) })
             let name = String(document.url.split(separator: "/").last ?? "")
-            #expect(document.body == Data(Feeds.feed(name).utf8), "the body of \(name)")
+            #expect(document.body == Data(ManyFeeds.feed(name).utf8), "the body of \(name)")
         }
 
         // A 304 writes no pack; processing takes every document and the packs go with the last of each.
@@ -203,10 +161,10 @@ struct DocumentSpoolTests {
         let source = try #require(try s.store.read { try $0.source(named: "s0") })
         try s.store.write { tx in
             try tx.db.execute(sql: "INSERT INTO fetched_documents (source_id, fetched_at, url, charset, body) VALUES (?, ?, ?, NULL, ?)",
-                              arguments: [source.id, Self.now.timeIntervalSince1970, "http://127.0.0.1/s0", Data(Feeds.feed("s0").utf8)])
+                              arguments: [source.id, Self.now.timeIntervalSince1970, "http://127.0.0.1/s0", Data(ManyFeeds.feed("s0").utf8)])
         }
         let id = try #require(try s.store.read { try $0.fetchedDocumentIDs() }.first)
-        #expect(try s.store.read { try $0.fetchedDocument(id: id)?.body } == Data(Feeds.feed("s0").utf8))
+        #expect(try s.store.read { try $0.fetchedDocument(id: id)?.body } == Data(ManyFeeds.feed("s0").utf8))
         let run = try s.pipeline.run(.named([]), process: true)  // no fetch: only what waits
         #expect(run.mentionsStored == 1)
         #expect(try s.store.read { try $0.fetchedDocumentCount() } == 0)

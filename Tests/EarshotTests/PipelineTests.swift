@@ -152,24 +152,9 @@ struct PipelineTests {
     /// transfers go on, and every body and validator arrives, once, in the store.
     @Test func aFetchOfManyBatchesKeepsEveryDocumentOnce() throws {
         let count = Pipeline.batchCount * 2 + 7
-        let server = try LoopbackHTTPServer { request in
-            let name = request.path.dropFirst()
-            if request.headers["if-none-match"] == "\"\(name)\"" { return HTTPResponse(status: 304) }
-            let feed = "<rss version=\"2.0\"><channel><title>\(name)</title><item><guid>\(name)-1</guid><title>Acme</title></item></channel></rss>"
-            return HTTPResponse(status: 200, headers: [("Content-Type", "application/rss+xml"), ("ETag", "\"\(name)\"")],
-                                body: Data(feed.utf8))
-        }
-        defer { server.stop() }
-        let folder = TestPaths.temporaryFolder("earshot-batches")
-        var yaml = "brand: Acme\nquery: acme\nstore: \(folder.appendingPathComponent("earshot.sqlite").path)\nfetch:\n  per_host: 16\nsources:\n"
-        for i in 0 ..< count { yaml += "  - name: s\(i)\n    url: \(server.baseURL)/s\(i)\n" }
-        let config = try Config.parse(yaml, file: folder.appendingPathComponent("earshot.yaml").path)
-        let store = try Store(path: config.storePath)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let pipeline = try Pipeline(config: config, store: store, loadLexicon: { throw CancellationError() },
-                                    clock: .fixed(Self.now), logger: logger)
-        try pipeline.syncSources()
+        let setup = try SourcesSetup(count: count, folder: "earshot-batches", now: Self.now, lexicon: { throw CancellationError() })
+        defer { setup.feeds.server.stop() }
+        let (store, pipeline) = (setup.store, setup.pipeline)
 
         let first = try pipeline.run(.all, process: false)
         #expect(first.sourcesFetched == count)

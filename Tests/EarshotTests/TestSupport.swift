@@ -1,5 +1,10 @@
 import Foundation
+import Logging
 import Testing
+import EarshotApp
+import EarshotScore
+import EarshotServe
+import EarshotStore
 
 /// Where things are, found from this file: the repository, its fixtures, the built binary.
 enum TestPaths {
@@ -89,4 +94,52 @@ func runEarshot(_ arguments: [String], environment: [String: String] = [:], stdi
     process.waitUntilExit()
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A feed server for many sources: `/NAME` is a one-item feed with ETag "NAME", and answers 304 to
+/// that ETag; it counts the whole (200) answers per name.
+final class ManyFeeds: @unchecked Sendable {
+    let server: LoopbackHTTPServer
+    private let lock = NSLock()
+    private var whole: [String: Int] = [:]
+
+    init() throws {
+        let box = Box()
+        server = try LoopbackHTTPServer { request in
+            let name = String(request.path.dropFirst())
+            if request.headers["if-none-match"] == "\"\(name)\"" { return HTTPResponse(status: 304) }
+            box.feeds?.count(name)
+            return HTTPResponse(status: 200, headers: [("Content-Type", "application/rss+xml"), ("ETag", "\"\(name)\"")],
+                                body: Data(ManyFeeds.feed(name).utf8))
+        }
+        box.feeds = self
+    }
+    private final class Box: @unchecked Sendable { weak var feeds: ManyFeeds? }
+
+    static func feed(_ name: String) -> String {
+        "<rss version=\"2.0\"><channel><title>\(name)</title><item><guid>\(name)-1</guid><title>Acme is slow today (\(name))</title></item></channel></rss>"
+    }
+    private func count(_ name: String) { lock.lock(); whole[name, default: 0] += 1; lock.unlock() }
+    func wholeFetches(of name: String) -> Int { lock.lock(); defer { lock.unlock() }; return whole[name] ?? 0 }
+}
+
+/// A fresh store and a pipeline over `count` sources, s0, s1, …, served by a ``ManyFeeds`` (per-host
+/// limit 16, query "acme"); the sources are synced. Stop `feeds.server` when done.
+struct SourcesSetup {
+    let feeds: ManyFeeds
+    let store: Store
+    let pipeline: Pipeline
+
+    init(count: Int, folder name: String, now: Date, lexicon: @escaping () throws -> Lexicon) throws {
+        feeds = try ManyFeeds()
+        let folder = TestPaths.temporaryFolder(name)
+        var yaml = "brand: Acme\nquery: acme\nstore: \(folder.appendingPathComponent("earshot.sqlite").path)\nfetch:\n  per_host: 16\nsources:\n"
+        for i in 0 ..< count { yaml += "  - name: s\(i)\n    url: \(feeds.server.baseURL)/s\(i)\n" }
+        let config = try Config.parse(yaml, file: folder.appendingPathComponent("earshot.yaml").path)
+        store = try Store(path: config.storePath)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        pipeline = try Pipeline(config: config, store: store, loadLexicon: lexicon, clock: .fixed(now), logger: logger)
+        try pipeline.syncSources()
+    }
 }
