@@ -221,7 +221,7 @@ public final class Pipeline {
                 writes.append((source, \.sourcesFailed, failure(source, message: error.description, error: error, into: &summary)))
             case .notModified(let response):
                 summary.sourcesNotModified += 1
-                let nextDue = now.addingTimeInterval(max(source.interval, response.maxAge ?? 0))
+                let nextDue = Self.nextDue(of: source, after: response, now: now)
                 logger.debug("not modified", metadata: ["source": "\(source.name)"])
                 writes.append((source, \.sourcesNotModified, { tx in
                     try tx.recordNotModified(sourceID: source.id, etag: response.etag ?? source.etag,
@@ -230,7 +230,7 @@ public final class Pipeline {
                 }))
             case .fetched(let response):
                 summary.sourcesFetched += 1
-                let nextDue = now.addingTimeInterval(max(source.interval, response.maxAge ?? 0))
+                let nextDue = Self.nextDue(of: source, after: response, now: now)
                 if let moved = response.permanentRedirect {
                     logger.notice("source moved permanently", metadata: ["source": "\(source.name)", "to": "\(moved)"])
                 }
@@ -257,6 +257,12 @@ public final class Pipeline {
                 }
             }
         }
+    }
+
+    /// A source answered is due again after its interval, or after the answer's Cache-Control max-age
+    /// when that is longer (a lower bound; the document's own `<ttl>` is applied when it is processed).
+    static func nextDue(of source: SourceRecord, after response: FetchResponse, now: Date) -> Date {
+        now.addingTimeInterval(max(source.interval, response.maxAge ?? 0))
     }
 
     // MARK: - The process stage
