@@ -218,6 +218,12 @@ enum Migrations {
                 CREATE INDEX fetched_documents_by_pack ON fetched_documents(pack) WHERE pack IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v8: stale sources (newest item seen, when the source turned stale)") { db in
+            try db.execute(sql: """
+                ALTER TABLE sources ADD COLUMN newest_item_at REAL;
+                ALTER TABLE sources ADD COLUMN stale_since REAL;
+                """)
+        }
         return migrator
     }
 }

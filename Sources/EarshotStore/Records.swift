@@ -27,13 +27,19 @@ public struct SourceRecord: Sendable, Equatable {
     public var movedAt: Date?
     public var unhealthy: String?
     public var removedAt: Date?
+    /// The publication time of the newest item any processed document of this source held.
+    public var newestItemAt: Date?
+    /// Set when the source turned stale (its newest item older than its `stale_after`); cleared
+    /// when it brings something new.
+    public var staleSince: Date?
+    public var createdAt: Date
 
     /// The columns `init(row:)` reads, in its order: read by position, since a run reads every
     /// source (thousands) and a lookup by column name costs more than the rest of the row.
     static let columns = """
         id, name, url, kind, origin, query, about_us, interval_s, settings, etag, last_modified, next_due, failures,
         last_error, last_error_at, last_fetch_at, last_success_at, paused_at, gone_since, moved_from, moved_at,
-        unhealthy, removed_at
+        unhealthy, removed_at, newest_item_at, stale_since, created_at
         """
 
     init(row: Row) {
@@ -46,6 +52,8 @@ public struct SourceRecord: Sendable, Equatable {
         pausedAt = Store.date(row[17]); goneSince = Store.date(row[18])
         movedFrom = row[19]; movedAt = Store.date(row[20])
         unhealthy = row[21]; removedAt = Store.date(row[22])
+        newestItemAt = Store.date(row[23]); staleSince = Store.date(row[24])
+        createdAt = Date(timeIntervalSince1970: row[25])
     }
 }
 

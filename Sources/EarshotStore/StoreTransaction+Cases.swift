@@ -100,32 +100,33 @@ extension StoreTransaction {
         return found.max { ($0.resolvedAt ?? .distantPast) < ($1.resolvedAt ?? .distantPast) }
     }
 
-    /// How many distinct customers a problem's incidents have.
+    /// How many distinct customers a problem case has: the authors of its mentions (a mention
+    /// without an author is a customer of its own). The digest counts the same way.
     public func customerCount(ofProblem problemID: Int64) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(DISTINCT customer) FROM cases WHERE problem_id = ?"), arguments: [problemID]) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT (\(Self.problemCustomersSQL.replacingOccurrences(of: "c.id", with: "?")))"),
+                         arguments: [problemID]) ?? 0
     }
 
-    /// (published_at, author) of the negative mentions of `aspect` in [from, to), oldest first.
-    public func negativeAuthors(aspect: String, from: Date, to: Date) throws -> [(Date, String)] {
+    /// The distinct authors of the mentions of case `c.id` (a correlated subquery).
+    static let problemCustomersSQL = """
+        SELECT COUNT(DISTINCT COALESCE(m.author, 'mention ' || m.id)) FROM case_mentions cm
+        JOIN mentions m ON m.id = cm.mention_id WHERE cm.case_id = c.id
+        """
+
+    /// The negative mentions of `aspect` published in [from, to) that belong to an incident (the
+    /// customers a problem would be made of: a mention that opened no case is not one), oldest
+    /// first: publication time, author (or the mention itself when it has none), mention and case.
+    public func negativeIncidentMentions(aspect: String, from: Date, to: Date) throws
+        -> [(at: Date, author: String, mentionID: Int64, caseID: Int64)] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT sc.published_at AS at, COALESCE(m.author, 'mention ' || m.id) AS author
+            SELECT sc.published_at AS at, COALESCE(m.author, 'mention ' || m.id) AS author, m.id AS mention_id, c.id AS case_id
             FROM scores sc JOIN mentions m ON m.id = sc.mention_id
+                 JOIN case_mentions cm ON cm.mention_id = m.id JOIN cases c ON c.id = cm.case_id AND c.kind = 'incident'
             WHERE sc.label = 'negative' AND sc.published_at >= ? AND sc.published_at < ? AND (',' || sc.aspects || ',') LIKE ?
-            ORDER BY sc.published_at
+            ORDER BY sc.published_at, m.id
             """), arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"]).map {
-            (Date(timeIntervalSince1970: $0["at"]), $0["author"])
+            (Date(timeIntervalSince1970: $0["at"]), $0["author"], $0["mention_id"], $0["case_id"])
         }
-    }
-
-    /// Open incidents, not yet part of a problem, holding a negative mention of `aspect` published in [from, to).
-    public func unlinkedIncidents(aspect: String, from: Date, to: Date) throws -> [CaseRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT * FROM cases WHERE id IN (
-                SELECT cm.case_id FROM case_mentions cm JOIN scores sc ON sc.mention_id = cm.mention_id
-                WHERE sc.label = 'negative' AND sc.published_at >= ? AND sc.published_at < ? AND (',' || sc.aspects || ',') LIKE ?)
-              AND kind = 'incident' AND status IN ('open', 'acknowledged') AND problem_id IS NULL
-            ORDER BY id
-            """), arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"]).map(CaseRecord.init(row:))
     }
 
     /// The open problem case of an aspect.

@@ -52,8 +52,7 @@ extension StoreTransaction {
     func problemItems(until end: Date) throws -> [ProblemItem] {
         try Row.fetchAll(db, sql: """
             SELECT c.id, c.aspect, c.first_published_at, c.status, c.title,
-                   (SELECT COUNT(DISTINCT COALESCE(m.author, 'mention ' || m.id)) FROM case_mentions cm
-                      JOIN mentions m ON m.id = cm.mention_id WHERE cm.case_id = c.id) AS customers
+                   (\(StoreTransaction.problemCustomersSQL)) AS customers
             FROM cases c WHERE c.kind = 'problem' AND c.opened_at < ?
               AND (c.status IN ('open', 'acknowledged') OR c.resolved_at >= ?)
             ORDER BY customers DESC, c.id
@@ -188,6 +187,12 @@ extension StoreTransaction {
                                               detail: "\(s.failures) failure\(s.failures == 1 ? "" : "s") in a row: \(s.lastError ?? "unknown error")", since: s.lastErrorAt))
             } else if let unhealthy = s.unhealthy {
                 items.append(SourceHealthItem(name: s.name, url: s.url, state: "unhealthy", detail: unhealthy, since: s.lastFetchAt))
+            } else if s.staleSince != nil {
+                let newest = s.newestItemAt.map { "its newest item is from \(ISO8601DateFormatter().string(from: $0).prefix(10))" }
+                    ?? "it has brought no dated item"
+                items.append(SourceHealthItem(name: s.name, url: s.url, state: "stale",
+                                              detail: "it answers, but \(newest): check it is still where customers talk (stale_after)",
+                                              since: s.staleSince))
             } else if let last = s.lastSuccessAt, now.timeIntervalSince(last) > max(staleAfter, 3 * s.interval) {
                 items.append(SourceHealthItem(name: s.name, url: s.url, state: "stale", detail: "no successful fetch since then", since: last))
             }

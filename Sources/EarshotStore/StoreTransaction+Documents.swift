@@ -94,10 +94,13 @@ extension StoreTransaction {
     /// What processing a source's document found out: whether the source is unhealthy, and a
     /// lower bound on its next fetch that only the document knows (RSS `<ttl>`, `sy:updatePeriod`).
     /// A document that parsed ends the source's run of failures.
-    public func recordProcessed(sourceID: Int64, unhealthy: String?, notBefore: Date?) throws {
+    public func recordProcessed(sourceID: Int64, unhealthy: String?, notBefore: Date?, newestItem: Date? = nil) throws {
         try db.cachedStatement(sql: """
-            UPDATE sources SET unhealthy = ?, failures = 0, gone_since = NULL, next_due = max(next_due, ?) WHERE id = ?
-            """).execute(arguments: [unhealthy, notBefore?.timeIntervalSince1970 ?? 0, sourceID])
+            UPDATE sources SET unhealthy = ?, failures = 0, gone_since = NULL, next_due = max(next_due, ?),
+                newest_item_at = CASE WHEN ? IS NULL THEN newest_item_at ELSE max(COALESCE(newest_item_at, 0), ?) END
+            WHERE id = ?
+            """).execute(arguments: [unhealthy, notBefore?.timeIntervalSince1970 ?? 0, newestItem?.timeIntervalSince1970,
+                                     newestItem?.timeIntervalSince1970, sourceID])
     }
 
     /// Drops a source's validators, so that its next fetch brings the whole document again rather

@@ -13,9 +13,11 @@ extension StoreTransaction {
         return db.changesCount > 0
     }
 
-    public func dueAlerts(at now: Date, limit: Int = 500) throws -> [OutboxRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"),
-                         arguments: [now.timeIntervalSince1970, limit]).map(OutboxRecord.init(row:))
+    /// Pending alerts whose attempt time has come, in the order they were queued. All of them: a
+    /// run delivers its whole backlog (many of one kind become one summary on people's channels).
+    public func dueAlerts(at now: Date) throws -> [OutboxRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id"),
+                         arguments: [now.timeIntervalSince1970]).map(OutboxRecord.init(row:))
     }
 
     public func alerts(state: String? = nil) throws -> [OutboxRecord] {
@@ -58,6 +60,15 @@ extension StoreTransaction {
             try db.cachedStatement(sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE state = 'dead'").execute(
                            arguments: [now.timeIntervalSince1970])
         }
+        return db.changesCount
+    }
+
+    /// Makes pending alerts that wait for their next attempt (after a failure) due now (all, or
+    /// one id); returns how many.
+    public func retryWaitingAlerts(id: Int64?, now: Date) throws -> Int {
+        try db.cachedStatement(sql: """
+            UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ? AND (? IS NULL OR id = ?)
+            """).execute(arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, id, id])
         return db.changesCount
     }
 

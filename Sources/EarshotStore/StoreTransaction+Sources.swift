@@ -144,4 +144,10 @@ extension StoreTransaction {
         try db.cachedStatement(sql: "INSERT INTO aggregate_ratings (source_id, at, value, best, worst, count) VALUES (?, ?, ?, ?, ?, ?)").execute(
                        arguments: [sourceID, at.timeIntervalSince1970, value, best, worst, count])
     }
+
+    /// Marks a source stale (`since` a time) or recovered (nil).
+    public func setStale(sourceID: Int64, since: Date?) throws {
+        try db.cachedStatement(sql: "UPDATE sources SET stale_since = ? WHERE id = ?").execute(
+                       arguments: [since?.timeIntervalSince1970, sourceID])
+    }
 }

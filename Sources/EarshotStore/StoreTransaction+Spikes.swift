@@ -28,6 +28,27 @@ extension StoreTransaction {
         return out
     }
 
+    /// The hours (since 1970) in [fromHour, throughHour] holding a negative mention stored after
+    /// mention `afterMention` (late data for hours already evaluated), in order.
+    public func negativeHours(afterMention: Int64, fromHour: Int, throughHour: Int) throws -> [Int] {
+        guard fromHour <= throughHour else { return [] }
+        return try Int.fetchAll(db.cachedStatement(sql: """
+            SELECT DISTINCT CAST(published_at / 3600 AS INTEGER) AS hour FROM scores
+            WHERE mention_id > ? AND label = 'negative' AND published_at >= ? AND published_at < ? ORDER BY hour
+            """), arguments: [afterMention, Double(fromHour) * 3600, Double(throughHour + 1) * 3600])
+    }
+
+    /// The id of the newest stored mention.
+    public func newestMentionID() throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM mentions"))
+    }
+
+    /// A spike that covers this instant (open, or ended after it).
+    public func spike(covering at: Date) throws -> SpikeRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM spikes WHERE started_at <= ? AND (ended_at IS NULL OR ended_at > ?) LIMIT 1"),
+                         arguments: [at.timeIntervalSince1970, at.timeIntervalSince1970]).map(SpikeRecord.init(row:))
+    }
+
     /// The publication time of the first stored mention (the detector's warm-up starts there).
     public func firstMentionTime() throws -> Date? {
         try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(published_at) FROM mentions")).map(Date.init(timeIntervalSince1970:))

@@ -10,6 +10,11 @@ import EarshotStore
 /// MAD comparable with a standard deviation; four of them is rare by chance) and reaches an
 /// absolute floor, so that two negatives on a quiet night are not a storm. One alert when a
 /// spike starts, one note when it ends; hours inside a spike only extend it.
+///
+/// Data arrive late (a feed fetched hours after its posts, a source that was failing): an hour
+/// evaluated by an earlier run that received new negative mentions since is evaluated again,
+/// once per hour, and a burst found then is reported as a spike of its own. Hours before
+/// `alertsFrom` (the backfill horizon) are recorded for the digest but announce nothing.
 public struct SpikeDetector: Sendable {
     /// No spike is called before this much history exists.
     public var warmUp: TimeInterval = 3 * 86_400
@@ -25,14 +30,39 @@ public struct SpikeDetector: Sendable {
 
     public struct Change: Sendable, Equatable { public var started: [Int64] = []; public var ended: [Int64] = [] }
 
-    public func evaluate(in tx: StoreTransaction, now: Date) throws -> Change {
+    public func evaluate(in tx: StoreTransaction, now: Date, alertsFrom: Date = .distantPast) throws -> Change {
         var change = Change()
         let currentHour = Int(now.timeIntervalSince1970 / 3600)
         guard let first = try tx.firstMentionTime() else { return change }
-        let bookmark = try tx.setting("spikes.evaluated_through").flatMap(Int.init) ?? (currentHour - lookBack / 3600 - 1)
+        let previousBookmark = try tx.setting("spikes.evaluated_through").flatMap(Int.init)
+        let bookmark = previousBookmark ?? (currentHour - lookBack / 3600 - 1)
+        let seenMention = try tx.setting("spikes.seen_mention").flatMap(Int64.init) ?? 0
         var hour = max(bookmark + 1, currentHour - lookBack / 3600)
         let history = 5 * 7 * 24   // five weeks of hourly counts cover every baseline below
-        let counts = try tx.negativesPerHour(fromHour: hour - history, toHour: currentHour)
+        let counts = try tx.negativesPerHour(fromHour: min(hour, currentHour - lookBack / 3600) - history, toHour: currentHour)
+        let announce = { (start: Date) in start >= alertsFrom }
+        // Late data first: hours an earlier run evaluated that have received negatives since.
+        if let previousBookmark {
+            let late = try tx.negativeHours(afterMention: seenMention, fromHour: currentHour - lookBack / 3600,
+                                            throughHour: previousBookmark)
+            for lateHour in late {
+                let start = Date(timeIntervalSince1970: Double(lateHour) * 3600)
+                guard start.timeIntervalSince(first) >= warmUp, try tx.spike(covering: start) == nil else { continue }
+                let n = counts[lateHour] ?? 0
+                let (median, mad) = baseline(hour: lateHour, counts: counts, first: first)
+                guard Double(n) >= max(Double(minimumNegatives), median + sensitivity * 1.4826 * mad) else { continue }
+                let id = try tx.startSpike(at: start, negatives: n, baseline: median)
+                try tx.endSpike(id, at: start.addingTimeInterval(3600))
+                change.started.append(id)
+                if announce(start) {
+                    try queue(Alert(key: "spike-hour-\(lateHour)-up", event: "spike started",
+                                    subject: "Spike (late data): \(n) negative mentions in one hour",
+                                    text: "\(n) negative mentions in the hour from \(Self.time(start)), against a usual \(Self.number(median)); they arrived late, after that hour was first looked at. Look at `earshot cases list` and the mentions of that hour.",
+                                    fields: ["spike_id": String(id), "negatives": String(n), "late": "true"], thread: "spike-\(id)"), tx, now)
+                }
+            }
+        }
+        if let newest = try tx.newestMentionID() { try tx.setSetting("spikes.seen_mention", String(newest)) }
         while hour < currentHour {
             defer { hour += 1 }
             let start = Date(timeIntervalSince1970: Double(hour) * 3600)
@@ -46,14 +76,15 @@ public struct SpikeDetector: Sendable {
                 } else {
                     try tx.endSpike(open.id, at: start)
                     change.ended.append(open.id)
-                    try queue(Alert(key: "spike-\(open.id)-ended", event: "spike ended",
+                    if announce(open.startedAt) { try queue(Alert(key: "spike-\(open.id)-ended", event: "spike ended",
                                     subject: "Spike over: negative mentions back to normal",
                                     text: "The spike of negative mentions that began \(Self.time(open.startedAt)) ended \(Self.time(start)): \(open.negatives) negatives, at most \(open.peak) in one hour (usually \(Self.number(open.baseline))).",
-                                    fields: ["spike_id": String(open.id)], thread: "spike-\(open.id)"), tx, now)
+                                    fields: ["spike_id": String(open.id)], thread: "spike-\(open.id)"), tx, now) }
                 }
             } else if Double(n) >= threshold {
                 let id = try tx.startSpike(at: start, negatives: n, baseline: median)
                 change.started.append(id)
+                guard announce(start) else { continue }
                 try queue(Alert(key: "spike-\(id)-started", event: "spike started",
                                 subject: "Spike: \(n) negative mentions in one hour",
                                 text: "\(n) negative mentions in the hour from \(Self.time(start)), against a usual \(Self.number(median)). Look at `earshot cases list` and the newest mentions.",

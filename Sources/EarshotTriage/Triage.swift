@@ -8,6 +8,9 @@ public struct TriageOutcome: Sendable, Equatable {
     public var joinedCase: Int64?
     public var reopenedCase: Int64?
     public var openedProblem: Int64?
+    /// A history mention (older than the backfill) that matched a rule and found no open case:
+    /// it opened nothing.
+    public var keptAsHistory = false
     public var alertsQueued = 0
     public init() {}
 }
@@ -22,7 +25,11 @@ public struct Triage: Sendable {
     public init(policy: TriagePolicy) { self.policy = policy }
 
     /// Applies the rules to a newly stored (or edited) mention.
-    public func apply(_ m: TriageMention, in tx: StoreTransaction, now: Date) throws -> TriageOutcome {
+    ///
+    /// A history mention (`isHistory`: published before the backfill horizon) joins the
+    /// customer's open case, quietly, but opens, reopens and announces nothing: a first run over
+    /// weeks of backlog must not page anyone for last month's posts.
+    public func apply(_ m: TriageMention, in tx: StoreTransaction, now: Date, isHistory: Bool = false) throws -> TriageOutcome {
         var outcome = TriageOutcome()
         guard let rule = policy.rules.first(where: { $0.matches(m) }) else { return outcome }
         let customer = m.author.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -30,11 +37,17 @@ public struct Triage: Sendable {
         if let open = try tx.openIncident(sourceID: m.sourceID, customer: customer, url: m.url) {
             caseID = open.id
             if try tx.attachMention(caseID: caseID, mentionID: m.mentionID, now: now) {
-                try tx.appendEvent(caseID: caseID, kind: "mention added", actor: policy.actor, detail: "mention \(m.mentionID)", at: now)
+                try tx.appendEvent(caseID: caseID, kind: "mention added", actor: policy.actor,
+                                   detail: "mention \(m.mentionID)" + (isHistory ? " (history)" : ""), at: now)
                 outcome.joinedCase = caseID
-                outcome.alertsQueued += try queue(alert(for: open, event: "mention added", mention: m,
-                                                        key: "case-\(caseID)-mention-\(m.mentionID)"), to: rule.channels, tx, now)
+                if !isHistory {
+                    outcome.alertsQueued += try queue(alert(for: open, event: "mention added", mention: m,
+                                                            key: "case-\(caseID)-mention-\(m.mentionID)"), to: rule.channels, tx, now)
+                }
             }
+        } else if isHistory {
+            outcome.keptAsHistory = true
+            return outcome
         } else if let resolved = try tx.recentlyResolvedIncident(sourceID: m.sourceID, customer: customer, url: m.url,
                                                                   since: m.publishedAt.addingTimeInterval(-policy.reopenWithin)) {
             caseID = resolved.id
@@ -61,7 +74,7 @@ public struct Triage: Sendable {
                                               to: rule.channels, tx, now)
         }
         if m.score.label == .negative || m.score.isComplaint {
-            try detectProblems(m, incident: caseID, in: tx, now: now, outcome: &outcome)
+            try detectProblems(m, incident: caseID, in: tx, now: now, quietly: isHistory, outcome: &outcome)
         }
         return outcome
     }
@@ -122,12 +135,14 @@ public struct Triage: Sendable {
     // MARK: - Problems
 
     /// Opens a problem case when an aspect hurts enough distinct customers within the window,
-    /// or attaches the incident to the aspect's open problem.
-    func detectProblems(_ m: TriageMention, incident: Int64, in tx: StoreTransaction, now: Date, outcome: inout TriageOutcome) throws {
+    /// or attaches the incident to the aspect's open problem. `quietly` (a history mention) only
+    /// attaches, silently: it opens no problem and sends nothing.
+    func detectProblems(_ m: TriageMention, incident: Int64, in tx: StoreTransaction, now: Date, quietly: Bool = false,
+                        outcome: inout TriageOutcome) throws {
         for aspect in m.score.aspects {
             if let problem = try tx.openProblem(aspect: aspect) {
                 try tx.linkIncident(incident, toProblem: problem.id)
-                if try tx.attachMention(caseID: problem.id, mentionID: m.mentionID, now: now) {
+                if try tx.attachMention(caseID: problem.id, mentionID: m.mentionID, now: now), !quietly {
                     try tx.appendEvent(caseID: problem.id, kind: "mention added", actor: policy.actor,
                                        detail: "incident #\(incident), mention \(m.mentionID)", at: now)
                     let customers = try tx.customerCount(ofProblem: problem.id)
@@ -139,24 +154,30 @@ public struct Triage: Sendable {
                 }
                 continue
             }
+            if quietly { continue }
             guard let window = try problemWindow(aspect: aspect, around: m.publishedAt, in: tx) else { continue }
             let (from, to, authors) = window
-            let related = try tx.unlinkedIncidents(aspect: aspect, from: from, to: to)
-            let since = min(from, related.map(\.firstPublishedAt).min() ?? from)
+            // The problem holds exactly the mentions whose authors were counted, so the customers
+            // it shows (and the digest counts) are never fewer than `min_customers`; an incident
+            // already part of another aspect's problem lends its mention but stays linked there.
+            let members = try tx.negativeIncidentMentions(aspect: aspect, from: from, to: to)
+            let since = min(from, members.map(\.at).min() ?? from)
             let problemID = try tx.openCase(NewCase(kind: "problem", severity: "high",
                                                     title: "Recurring \(aspect) problem",
                                                     customer: nil, sourceID: nil, url: nil, aspect: aspect, rule: "recurring problem",
                                                     firstPublishedAt: since,
                                                     ackDueAt: now.addingTimeInterval(policy.sla["high"] ?? 4 * 3600)),
                                             actor: policy.actor, now: now)
-            for c in related {
-                try tx.linkIncident(c.id, toProblem: problemID)
-                for id in try tx.mentionIDs(ofCase: c.id) { try tx.attachMention(caseID: problemID, mentionID: id, now: now) }
+            var linked: [Int64] = []
+            for member in members + [(at: m.publishedAt, author: "", mentionID: m.mentionID, caseID: incident)] {
+                try tx.attachMention(caseID: problemID, mentionID: member.mentionID, now: now)
+                if !linked.contains(member.caseID) {
+                    try tx.linkIncident(member.caseID, toProblem: problemID)
+                    linked.append(member.caseID)
+                }
             }
-            try tx.linkIncident(incident, toProblem: problemID)
-            try tx.attachMention(caseID: problemID, mentionID: m.mentionID, now: now)
             try tx.appendEvent(caseID: problemID, kind: "linked", actor: policy.actor,
-                               detail: "incidents " + Set(related.map(\.id) + [incident]).sorted().map { "#\($0)" }.joined(separator: ", "), at: now)
+                               detail: "incidents " + linked.sorted().map { "#\($0)" }.joined(separator: ", "), at: now)
             outcome.openedProblem = problemID
             let record = try tx.caseRecord(id: problemID)!
             let a = Alert(key: "problem-\(problemID)-opened", event: "problem opened",
@@ -175,7 +196,8 @@ public struct Triage: Sendable {
     /// mentions of [time − window, time + window] in time order.
     func problemWindow(aspect: String, around time: Date, in tx: StoreTransaction) throws -> (Date, Date, [String])? {
         let w = policy.problemWindow
-        let rows = try tx.negativeAuthors(aspect: aspect, from: time.addingTimeInterval(-w), to: time.addingTimeInterval(w + 1))
+        let rows = try tx.negativeIncidentMentions(aspect: aspect, from: time.addingTimeInterval(-w), to: time.addingTimeInterval(w + 1))
+            .map { ($0.at, $0.author) }
         guard Set(rows.map(\.1)).count >= policy.problemMinimumCustomers else { return nil }
         var counts: [String: Int] = [:]
         var end = 0

@@ -31,9 +31,10 @@ struct Alerts: ParsableCommand {
         }
     }
     struct Retry: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "retry", abstract: "Make dead alerts pending again and send them now.")
+        static let configuration = CommandConfiguration(
+            commandName: "retry", abstract: "Send now the alerts that wait for their next attempt, and the dead ones (every attempt failed).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "One alert's id (default: all dead ones).") var id: Int64?
+        @Argument(help: "One alert's id (default: every waiting and dead one).") var id: Int64?
         func run() throws {
             try guarded {
                 let logger = global.makeLogger()
@@ -43,10 +44,14 @@ struct Alerts: ParsableCommand {
                 defer { withExtendedLifetime(lock) {} }
                 let store = try Store(path: config.storePath)
                 let now = Clock.fromEnvironment().now
-                let n = try store.write { try $0.retryDeadAlerts(id: id, now: now) }
-                let counts = try AlertDeliverer(channels: config.channels, maxAttempts: config.alertMaxAttempts, logger: logger)
+                let (dead, waiting) = try store.write { tx in
+                    (try tx.retryDeadAlerts(id: id, now: now), try tx.retryWaitingAlerts(id: id, now: now))
+                }
+                let counts = try AlertDeliverer(channels: config.channels, maxAttempts: config.alertMaxAttempts,
+                                                batchAbove: config.alertBatch, logger: logger)
                     .deliverDue(store: store, now: now)
-                print("retried \(n) dead alert\(n == 1 ? "" : "s"): \(counts.sent) sent, \(counts.failed + counts.dead) failed")
+                print("retried \(waiting) alert\(waiting == 1 ? "" : "s") waiting for their next attempt and \(dead) dead: "
+                      + "\(counts.sent) sent, \(counts.failed + counts.dead) failed")
                 if counts.failed + counts.dead > 0 { throw ExitCode(ExitStatus.alertsPending.rawValue) }
             }
         }

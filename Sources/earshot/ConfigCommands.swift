@@ -54,7 +54,7 @@ struct Sources: ParsableCommand {
                         ["name": s.name, "url": s.url, "kind": s.kind, "origin": s.origin, "state": state(s),
                          "failures": s.failures, "last_error": s.lastError ?? NSNull(), "next_due": iso(s.nextDue),
                          "last_success": iso(s.lastSuccessAt), "moved_from": s.movedFrom ?? NSNull(),
-                         "documents_waiting": waiting[s.id] ?? 0]
+                         "documents_waiting": waiting[s.id] ?? 0, "newest_item": iso(s.newestItemAt), "stale_since": iso(s.staleSince)]
                     })
                     return
                 }
@@ -64,6 +64,9 @@ struct Sources: ParsableCommand {
                     if let e = s.lastError, s.failures > 0 { line += "\n    \(s.failures) failure(s): \(e)" }
                     if let m = s.movedFrom { line += "\n    moved from \(m)" }
                     if let u = s.unhealthy { line += "\n    unhealthy: \(u)" }
+                    if s.staleSince != nil {
+                        line += "\n    stale: " + (s.newestItemAt.map { "newest item from \(isoFormatter.string(from: $0).prefix(10))" } ?? "no dated item yet")
+                    }
                     if let n = waiting[s.id] { line += "\n    \(n) fetched document\(n == 1 ? "" : "s") waiting for `earshot run`" }
                     print(line)
                 }
@@ -75,6 +78,7 @@ struct Sources: ParsableCommand {
             if s.failures > 0 { return "failing" }
             if s.unhealthy != nil { return "unhealthy" }
             if s.lastSuccessAt == nil { return "new" }
+            if s.staleSince != nil { return "stale" }
             return "ok"
         }
     }

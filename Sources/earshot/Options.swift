@@ -23,6 +23,8 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
+        // A fatal error is then one JSON line too, like the logs before it (journald, log shippers).
+        ErrorOutput.isJSON = logFormat == "json"
     }
 
     func makeLogger() -> Logger {
@@ -43,7 +45,27 @@ struct GlobalOptions: ParsableArguments {
         throw AppError.notFound("store: no --store given and no config at \(config); pass --store PATH or --config FILE")
     }
 
-    func openStore() throws -> Store { try Store(path: storePath()) }
+    func openStore() throws -> Store {
+        let path = try storePath()
+        return try explainingStorePath(path) { try Store(path: path) }
+    }
+
+    /// Runs `body` (which opens or locks the store at `path`); a store that cannot be created
+    /// becomes a config error naming where the path came from, with a writable example.
+    func explainingStorePath<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError where error.kind == .open {
+            let origin = store != nil ? "--store" : "`store:` in \(config)"
+            throw ConfigError("\(error.description); the path \(path) comes from \(origin): "
+                              + "name a folder this user can write, e.g. `store: /var/lib/earshot/earshot.sqlite`")
+        }
+    }
+}
+
+/// How `guarded` writes a fatal error: one text line, or one JSON object (`--log-format json`).
+enum ErrorOutput {
+    nonisolated(unsafe) static var isJSON = false
 }
 
 /// Runs a command body and turns errors into one line on stderr and the documented exit code.
@@ -71,7 +93,14 @@ func guarded(_ body: () throws -> Void) throws {
         }
         var line = "\(error)"
         if !line.hasPrefix("earshot") { line = "earshot: " + line }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        if ErrorOutput.isJSON {
+            let object: [String: Any] = ["level": "critical", "message": line, "logger": "earshot", "exit_code": Int(status.rawValue),
+                                         "time": ISO8601DateFormatter().string(from: Date())]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            FileHandle.standardError.write(data + Data("\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
         throw ExitCode(status.rawValue)
     }
 }

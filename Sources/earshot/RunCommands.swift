@@ -9,19 +9,32 @@ struct Run: ParsableCommand {
         commandName: "run",
         abstract: "The scheduled job: fetch the due sources, parse, match, score, store, triage, send alerts.",
         discussion: """
-        Prints one summary line on stdout (or JSON with --json); logs go to stderr.
+        On a terminal it prints one summary line; under cron or systemd (stdout not a terminal) a
+        run that went well prints nothing, so cron mails only runs that need a look (--summary or
+        --json print it anyway). Logs go to stderr.
         Exit 0 when all went well, 3 when some sources failed (the others are stored),
         4 when alerts wait for a retry, 75 when another run holds the store, 78 for a bad config.
         Safe to run again at any time: nothing is stored or sent twice.
         """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print the summary as JSON.") var json = false
+    @Flag(help: "Print the summary line even when stdout is not a terminal and all went well.") var summary = false
+    @Option(help: ArgumentHelp("""
+        For this run only, treat mentions published longer ago than D (e.g. 30d) as history: stored and counted, \
+        but they open no case and send no alert (default: the config's `backfill:`, 2d).
+        """, valueName: "D"))
+    var backfill: String?
+
+    func validate() throws {
+        if let backfill, Config.parseDuration(backfill) == nil {
+            throw ValidationError("--backfill takes a duration such as 12h, 2d or 30d")
+        }
+    }
 
     func run() throws {
         try guarded {
-            let summary = try Job.execute(global: global, selection: .due)
-            print(json ? summary.json() : summary.line)
-            if summary.exitStatus != .ok { throw ExitCode(summary.exitStatus.rawValue) }
+            let result = try Job.execute(global: global, selection: .due, backfill: backfill.flatMap(Config.parseDuration))
+            try Job.report(result, json: json, always: summary)
         }
     }
 }
@@ -43,6 +56,7 @@ struct Fetch: ParsableCommand {
     @Flag(help: "Then parse, match, score, store and triage what is waiting, and send alerts, as `run` does.")
     var process = false
     @Flag(help: "Print the summary as JSON.") var json = false
+    @Flag(help: "Print the summary line even when stdout is not a terminal and all went well.") var summary = false
 
     func validate() throws {
         if !all && sources.isEmpty { throw ValidationError("say what to fetch: --all or --source NAME") }
@@ -50,20 +64,33 @@ struct Fetch: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let summary = try Job.execute(global: global, selection: all ? .all : .named(sources), process: process)
-            print(json ? summary.json() : summary.line)
-            if summary.exitStatus != .ok { throw ExitCode(summary.exitStatus.rawValue) }
+            let result = try Job.execute(global: global, selection: all ? .all : .named(sources), process: process)
+            try Job.report(result, json: json, always: summary)
         }
     }
 }
 
 enum Job {
-    static func execute(global: GlobalOptions, selection: SourceSelection, process: Bool = true) throws -> RunSummary {
+    /// Prints what a run did, for the person or the job that started it, and exits with its status.
+    ///
+    /// cron mails whatever a job prints: a run that went well is quiet unless stdout is a terminal
+    /// (a person) or the summary was asked for; a run that needs a look always prints its line.
+    static func report(_ summary: RunSummary, json: Bool, always: Bool) throws {
+        if json {
+            print(summary.json())
+        } else if always || summary.exitStatus != .ok || isatty(STDOUT_FILENO) == 1 {
+            print(summary.line)
+        }
+        if summary.exitStatus != .ok { throw ExitCode(summary.exitStatus.rawValue) }
+    }
+
+    static func execute(global: GlobalOptions, selection: SourceSelection, process: Bool = true,
+                        backfill: TimeInterval? = nil) throws -> RunSummary {
         let logger = global.makeLogger()
         let config = try global.loadConfig()
-        let lock = try RunLock(storePath: config.storePath)
+        let lock = try global.explainingStorePath(config.storePath) { try RunLock(storePath: config.storePath) }
         defer { withExtendedLifetime(lock) {} }
-        let store = try Store(path: config.storePath)
+        let store = try global.explainingStorePath(config.storePath) { try Store(path: config.storePath) }
         let lexiconPath = global.lexicon ?? config.lexiconPath
         let pipeline = try Pipeline(config: config, store: store,
                                     loadLexicon: { try LexiconLocator.load(explicit: lexiconPath, overrides: config.valence) },
@@ -71,7 +98,7 @@ enum Job {
         try pipeline.syncSources()
         let progress = Progress()
         defer { progress.finish() }
-        return try pipeline.run(selection, process: process) { progress($0) }
+        return try pipeline.run(selection, process: process, backfill: backfill) { progress($0) }
     }
 }
 

@@ -53,9 +53,9 @@ struct TriageOutboxTests {
     }
 
     static func channel(_ name: String, type: String, url: String? = nil, path: String? = nil, secretEnv: String? = nil,
-                        from: String? = nil, to: [String] = [], slack: Bool = false) -> Config.Channel {
+                        from: String? = nil, to: [String] = [], slack: Bool = false, batches: Bool = true) -> Config.Channel {
         Config.Channel(name: name, type: type, url: url, path: path, command: [], secretEnv: secretEnv, from: from, to: to,
-                       usernameEnv: nil, passwordEnv: nil, slack: slack)
+                       usernameEnv: nil, passwordEnv: nil, slack: slack, batches: batches)
     }
 
     static func signatureIsValid(_ request: HTTPRequest) -> Bool {

@@ -40,6 +40,7 @@ extension Config {
         let top = try ConfigNode(node: root, path: "", file: file).mapping(known: [
             "brand", "query", "store", "contact", "sources", "opml", "rules", "channels", "sla", "escalate_to",
             "follow_up_after", "reopen_within", "problems", "digest", "lexicon", "aspects", "valence", "fetch", "alerts",
+            "backfill", "alert_batch",
         ])
         guard let brandNode = top["brand"] else {
             throw ConfigError("config: \(file): brand: missing; add `brand: YourCompany` at the top")
@@ -54,7 +55,7 @@ extension Config {
         }
         if channels.isEmpty {
             channels = [Channel(name: "stdout", type: "stdout", url: nil, path: nil, command: [], secretEnv: nil, from: nil,
-                                to: [], usernameEnv: nil, passwordEnv: nil, slack: false)]
+                                to: [], usernameEnv: nil, passwordEnv: nil, slack: false, batches: true)]
         }
         let channelNames = Set(channels.map(\.name))
         if channelNames.count != channels.count {
@@ -151,7 +152,9 @@ extension Config {
             lexiconPath: try top["lexicon"].map { resolve(try $0.string()) },
             aspectCues: aspects, valence: valence, globalLimit: globalLimit, perHostLimit: perHostLimit,
             perHostDelay: perHostDelay, maximumBodyBytes: maxBody, caBundle: caBundle, pauseAfterFailures: pauseAfter,
-            alertMaxAttempts: alertMaxAttempts)
+            alertMaxAttempts: alertMaxAttempts,
+            backfill: try top["backfill"]?.duration() ?? defaultBackfill,
+            alertBatch: try top["alert_batch"]?.int(min: 1) ?? 10)
     }
 
     static func checkQuery(_ query: String, node: ConfigNode) throws {
@@ -159,7 +162,8 @@ extension Config {
     }
 
     static func parseSource(_ node: ConfigNode, resolve: (String) -> String) throws -> Source {
-        let m = try node.mapping(known: ["name", "url", "kind", "interval", "query", "about_us", "robots", "selectors", "max_pages"])
+        let m = try node.mapping(known: ["name", "url", "kind", "interval", "query", "about_us", "robots", "selectors", "max_pages",
+                                                "stale_after"])
         guard let urlNode = m["url"] else { throw node.fail("a source needs a `url:` (http, https or file)") }
         var url = try urlNode.string()
         if !url.contains("://") { url = URL(fileURLWithPath: resolve(url)).absoluteString }
@@ -186,7 +190,8 @@ extension Config {
                       interval: try m["interval"]?.duration() ?? (kind == "feed" ? 3600 : 6 * 3600),
                       query: try m["query"]?.string(), isAboutUs: try m["about_us"]?.bool() ?? (kind == "reviews"),
                       obeysRobots: try m["robots"]?.bool() ?? true, selectors: selectors,
-                      maxPages: try m["max_pages"]?.int(min: 1) ?? 5)
+                      maxPages: try m["max_pages"]?.int(min: 1) ?? 5,
+                      staleAfter: try m["stale_after"]?.duration() ?? defaultStaleAfter(kind: kind))
     }
 
     static func parseRule(_ node: ConfigNode, index: Int) throws -> Rule {
@@ -217,14 +222,15 @@ extension Config {
 
     static func parseChannel(_ node: ConfigNode, resolve: (String) -> String) throws -> Channel {
         let m = try node.mapping(known: ["name", "type", "url", "path", "command", "secret_env", "from", "to", "username_env",
-                                         "password_env", "slack"])
+                                         "password_env", "slack", "batch"])
         guard let typeNode = m["type"] else { throw node.fail("a channel needs `type:` (stdout, jsonl, webhook, smtp or command)") }
         let type = try typeNode.string()
         var channel = Channel(name: try m["name"]?.string() ?? type, type: type, url: try m["url"]?.string(),
                               path: try m["path"].map { resolve(try $0.string()) }, command: try m["command"]?.strings() ?? [],
                               secretEnv: try m["secret_env"]?.string(), from: try m["from"]?.string(), to: try m["to"]?.strings() ?? [],
                               usernameEnv: try m["username_env"]?.string(), passwordEnv: try m["password_env"]?.string(),
-                              slack: try m["slack"]?.bool() ?? false)
+                              slack: try m["slack"]?.bool() ?? false,
+                              batches: try m["batch"]?.bool() ?? !["jsonl", "command"].contains(type))
         switch type {
         case "stdout": break
         case "jsonl": if channel.path == nil { throw node.fail("a jsonl channel needs `path:` (the file alerts are appended to)") }

@@ -14,6 +14,8 @@ public struct Config: Sendable {
         public var obeysRobots: Bool
         public var selectors: ReviewSelectors?
         public var maxPages: Int
+        /// A source whose newest item is older than this is stale (reported once, until it recovers).
+        public var staleAfter: TimeInterval
     }
 
     /// When a mention opens a case, at what severity, and who is told.
@@ -44,6 +46,9 @@ public struct Config: Sendable {
         public var usernameEnv: String?
         public var passwordEnv: String?
         public var slack: Bool
+        /// Whether a run's many alerts of one kind reach this channel as one summary (people's
+        /// channels: stdout, webhook, smtp); machine channels (jsonl, command) get every alert.
+        public var batches: Bool
     }
 
     public var file: String
@@ -75,6 +80,16 @@ public struct Config: Sendable {
     public var caBundle: String?
     public var pauseAfterFailures: Int
     public var alertMaxAttempts: Int
+    /// Mentions published longer ago than this are history: stored, scored and counted, joined to
+    /// open cases, but they open no case, send no alert and escalate nothing (a first run on weeks
+    /// of backlog must not page anyone).
+    public var backfill: TimeInterval
+    /// More alerts than this of one kind for one channel in one run become one summary alert.
+    public var alertBatch: Int
+
+    public static let defaultBackfill: TimeInterval = 2 * 86_400
+    /// Default `stale_after`: a feed usually brings something every few days, a review page more slowly.
+    public static func defaultStaleAfter(kind: String) -> TimeInterval { kind == "reviews" ? 30 * 86_400 : 7 * 86_400 }
 
     public static let severities = ["critical", "high", "normal", "low"]
     public static let defaultSLA: [String: TimeInterval] = ["critical": 3600, "high": 4 * 3600, "normal": 24 * 3600, "low": 72 * 3600]

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import EarshotDigest
 import EarshotFetch
+import EarshotParse
 import EarshotStore
 import EarshotTriage
 
@@ -17,14 +18,27 @@ import EarshotTriage
 public struct AlertDeliverer {
     public var channels: [Config.Channel]
     public var maxAttempts: Int
+    /// More due alerts than this of one event for one batching channel go out as one summary.
+    public var batchAbove: Int
     public var logger: Logger
 
     public struct Counts { public var sent = 0, failed = 0, dead = 0 }
 
-    public init(channels: [Config.Channel], maxAttempts: Int, logger: Logger) {
-        self.channels = channels; self.maxAttempts = maxAttempts; self.logger = logger
+    public init(channels: [Config.Channel], maxAttempts: Int, batchAbove: Int = 10, logger: Logger) {
+        self.channels = channels; self.maxAttempts = maxAttempts; self.batchAbove = batchAbove; self.logger = logger
     }
 
+    /// What one send carries: one alert, or the summary of many of one event for one channel.
+    enum Unit {
+        case single(OutboxRecord)
+        case batch([OutboxRecord])
+        var members: [OutboxRecord] {
+            switch self { case .single(let a): return [a]; case .batch(let all): return all }
+        }
+    }
+
+    /// Sends every alert due at `now` (everything the run queued so far has come due by then), in
+    /// the order they were queued: a case's opening before its escalation.
     public func deliverDue(store: Store, now: Date) throws -> Counts {
         var counts = Counts()
         let due = try store.read { try $0.dueAlerts(at: now) }
@@ -34,32 +48,57 @@ public struct AlertDeliverer {
         let claimed = try store.write { tx in Set(try due.filter { try tx.claimAlert($0, at: claimedAt) }.map(\.id)) }
         var interrupted = 0
         var written: [String: Set<String>] = [:]
-        for alert in due where claimed.contains(alert.id) {
-            guard let channel = channels.first(where: { $0.name == alert.channel }) else {
-                try store.write { try $0.markAlertFailed(id: alert.id, error: "no channel named \(alert.channel) in the config",
-                                                         nextAttempt: now.addingTimeInterval(3600), maxAttempts: maxAttempts) }
-                counts.failed += 1
+        for unit in units(due.filter { claimed.contains($0.id) }) {
+            let members = unit.members
+            let first = members[0]
+            guard let channel = channels.first(where: { $0.name == first.channel }) else {
+                try store.write { tx in
+                    for alert in members {
+                        try tx.markAlertFailed(id: alert.id, error: "no channel named \(alert.channel) in the config",
+                                               nextAttempt: now.addingTimeInterval(3600), maxAttempts: maxAttempts)
+                    }
+                }
+                counts.failed += members.count
                 continue
             }
             let result: SendResult
-            if alert.claimedAt == nil {
-                result = send(alert, via: channel)
-            } else {
-                interrupted += 1
-                result = resend(alert, via: channel, written: &written)
+            switch unit {
+            case .single(let alert):
+                if alert.claimedAt == nil {
+                    result = send(alert, via: channel)
+                } else {
+                    interrupted += 1
+                    result = resend(alert, via: channel, written: &written)
+                }
+            case .batch(let alerts):
+                // An interrupted batch is the same group again (see groupKey): same summary, same key.
+                if alerts[0].claimedAt == nil {
+                    result = send(Self.summary(of: alerts), via: channel)
+                } else {
+                    interrupted += alerts.count
+                    result = resend(Self.summary(of: alerts), via: channel, written: &written)
+                }
             }
             switch result {
             case .success:
-                try store.write { try $0.markAlertSent(id: alert.id, now: now) }
-                counts.sent += 1
+                // Every member is sent exactly once: the summary stands for each of them.
+                try store.write { tx in for alert in members { try tx.markAlertSent(id: alert.id, now: now) } }
+                counts.sent += members.count
             case .failure(let message):
-                // 1 min, 2, 4 … capped at 6 h between attempts.
-                let delay = min(60 * pow(2, Double(alert.attempts)), 6 * 3600)
-                try store.write { try $0.markAlertFailed(id: alert.id, error: message, nextAttempt: now.addingTimeInterval(delay),
-                                                         maxAttempts: maxAttempts) }
-                if alert.attempts + 1 >= maxAttempts { counts.dead += 1 } else { counts.failed += 1 }
-                logger.warning("alert not delivered", metadata: ["channel": "\(channel.name)", "key": "\(alert.idempotencyKey)",
-                                                                "attempt": "\(alert.attempts + 1)", "error": "\(message)"])
+                try store.write { tx in
+                    for alert in members {
+                        // 1 min, 2, 4 … capped at 6 h between attempts.
+                        let delay = min(60 * pow(2, Double(alert.attempts)), 6 * 3600)
+                        try tx.markAlertFailed(id: alert.id, error: message, nextAttempt: now.addingTimeInterval(delay),
+                                               maxAttempts: maxAttempts)
+                    }
+                }
+                for alert in members {
+                    if alert.attempts + 1 >= maxAttempts { counts.dead += 1 } else { counts.failed += 1 }
+                }
+                logger.warning("alert not delivered", metadata: ["channel": "\(channel.name)", "key": "\(first.idempotencyKey)",
+                                                                "alerts": "\(members.count)", "attempt": "\(first.attempts + 1)",
+                                                                "error": "\(message)"])
             }
         }
         if interrupted > 0 {
@@ -67,6 +106,87 @@ public struct AlertDeliverer {
                           metadata: ["alerts": "\(interrupted)"])
         }
         return counts
+    }
+
+    /// Groups due alerts into sends: on a batching channel, more than `batchAbove` alerts of one
+    /// event become one summary, placed where the first of them stood; the rest go one by one.
+    func units(_ alerts: [OutboxRecord]) -> [Unit] {
+        let batching = Set(channels.filter(\.batches).map(\.name))
+        var groups: [String: [OutboxRecord]] = [:]
+        for alert in alerts where batching.contains(alert.channel) {
+            groups[Self.groupKey(alert), default: []].append(alert)
+        }
+        var units: [Unit] = []
+        var placed: Set<String> = []
+        for alert in alerts {
+            let key = Self.groupKey(alert)
+            if let group = groups[key], group.count > batchAbove {
+                if placed.insert(key).inserted { units.append(.batch(group)) }
+            } else {
+                units.append(.single(alert))
+            }
+        }
+        return units
+    }
+
+    /// Alerts of one channel and event are summarised together; those an interrupted delivery
+    /// had claimed form a group of their own, which is exactly the group that delivery sent (its
+    /// claims were committed together and a group is recorded as a whole), so its summary goes out
+    /// again under the same key and a receiver can drop the copy.
+    static func groupKey(_ alert: OutboxRecord) -> String {
+        alert.channel + "\u{0}" + ((Alert.decode(alert.payload)["event"] as? String) ?? "") + (alert.claimedAt == nil ? "" : "\u{0}resent")
+    }
+
+    /// One alert standing for many of one event: how many, the worst five, and the command that
+    /// lists the rest. Its key is derived from its members' keys, so a resend after a crash
+    /// carries the same key.
+    static func summary(of alerts: [OutboxRecord]) -> OutboxRecord {
+        let payloads = alerts.map { Alert.decode($0.payload) }
+        let event = payloads.first?["event"] as? String ?? "alert"
+        let ranked = zip(alerts, payloads).sorted { a, b in
+            let fa = a.1["fields"] as? [String: String] ?? [:], fb = b.1["fields"] as? [String: String] ?? [:]
+            let sa = severityRank(fa["severity"]), sb = severityRank(fb["severity"])
+            if sa != sb { return sa < sb }
+            let ca = fa["compound"].flatMap(Double.init) ?? 0, cb = fb["compound"].flatMap(Double.init) ?? 0
+            if ca != cb { return ca < cb }
+            return a.0.id < b.0.id
+        }
+        let worst = ranked.prefix(5).map { $0.1["text"] as? String ?? $0.0.subject }
+        let n = alerts.count
+        let subject = "\(n) \(Self.noun(event: event))"
+        let command = ["opened", "escalated", "reopened", "mention added", "rating changed", "follow-up due"].contains(event)
+            ? "earshot cases list" : "earshot alerts list --all"
+        var text = "\(subject) in this run. The worst \(worst.count):\n" + worst.map { "- " + $0 }.joined(separator: "\n")
+        if n > worst.count { text += "\n…and \(n - worst.count) more: `\(command)` lists them." }
+        let keys = alerts.map(\.idempotencyKey)
+        let key = "batch-\(event.replacingOccurrences(of: " ", with: "-"))-" + StableHash.hex(keys.joined(separator: "\n"))
+        var fields: [String: String] = ["count": String(n), "keys": keys.joined(separator: " "), "command": command]
+        if let top = ranked.first?.1["fields"] as? [String: String], let severity = top["severity"] { fields["worst_severity"] = severity }
+        let payload = Alert(key: key, event: event, subject: subject, text: text, fields: fields, thread: "batch").payloadJSON()
+        var record = alerts[0]
+        record.idempotencyKey = key
+        record.subject = subject
+        record.payload = payload
+        return record
+    }
+
+    static func severityRank(_ severity: String?) -> Int {
+        Config.severities.firstIndex(of: severity ?? "") ?? Config.severities.count
+    }
+
+    static func noun(event: String) -> String {
+        switch event {
+        case "opened": return "new cases"
+        case "escalated": return "cases escalated"
+        case "reopened": return "cases reopened"
+        case "mention added": return "case updates"
+        case "rating changed": return "rating changes"
+        case "follow-up due": return "follow-ups due"
+        case "problem opened": return "recurring problems"
+        case "problem update": return "problem updates"
+        case "source stale": return "sources gone quiet"
+        default: return "“\(event)” alerts"
+        }
     }
 
     enum SendResult { case success, failure(String) }

@@ -59,7 +59,8 @@ public final class Pipeline {
         options.caBundle = config.caBundle
         if let contact = config.contact { options.userAgent = "Earshot/\(FetchOptions.version) (+\(contact))" }
         fetcher = Fetcher(options: options)
-        deliverer = AlertDeliverer(channels: config.channels, maxAttempts: config.alertMaxAttempts, logger: logger)
+        deliverer = AlertDeliverer(channels: config.channels, maxAttempts: config.alertMaxAttempts,
+                                   batchAbove: config.alertBatch, logger: logger)
     }
 
     static func policy(from config: Config) throws -> TriagePolicy {
@@ -95,7 +96,8 @@ public final class Pipeline {
         }
         var specs: [SourceSpec] = config.sources.map { s in
             SourceSpec(name: s.name, url: s.url, kind: s.kind, query: s.query, isAboutUs: s.isAboutUs, interval: s.interval,
-                       settings: json(SourceSettings(obeysRobots: s.obeysRobots, maxPages: s.maxPages, selectors: s.selectors)))
+                       settings: json(SourceSettings(obeysRobots: s.obeysRobots, maxPages: s.maxPages, selectors: s.selectors,
+                                                     staleAfter: s.staleAfter == Config.defaultStaleAfter(kind: s.kind) ? nil : s.staleAfter)))
         }
         var names = Set(specs.map(\.name))
         for file in config.opmlFiles {
@@ -114,11 +116,14 @@ public final class Pipeline {
     /// Runs the pipeline once over the selected sources: the fetch stage, then (when `process`)
     /// the process stage over every fetched document waiting in the store, triage's clock work
     /// and the outbox. Without `process` the documents wait for the next run (`earshot fetch`).
-    public func run(_ selection: SourceSelection = .due, process: Bool = true,
+    /// `backfill` overrides the config's for this run: mentions published before `now − backfill`
+    /// are history (stored and counted, but they open no case and send nothing).
+    public func run(_ selection: SourceSelection = .due, process: Bool = true, backfill: TimeInterval? = nil,
                     progress: ((String) -> Void)? = nil) throws -> RunSummary {
         let started = Date()
         var summary = RunSummary()
         let now = clock.now
+        let horizon = now.addingTimeInterval(-(backfill ?? config.backfill))
         let runID = try store.write { try $0.startRun(now: now) }
         let sources: [SourceRecord] = try store.read { tx in
             switch selection {
@@ -138,16 +143,20 @@ public final class Pipeline {
 
         fetchStage(sources, now: now, into: &summary, progress: progress)
         if process {
-            try processStage(into: &summary, progress: progress)
+            try processStage(horizon: horizon, into: &summary, progress: progress)
             let clockWork = try store.write { tx in
                 (try triage.escalateOverdue(in: tx, now: now), try triage.announceFollowUps(in: tx, now: now),
-                 try SpikeDetector(channels: config.problemChannels).evaluate(in: tx, now: now))
+                 try SpikeDetector(channels: config.problemChannels).evaluate(in: tx, now: now, alertsFrom: horizon),
+                 try markStaleSources(in: tx, now: now))
             }
             summary.escalations = clockWork.0.count
             summary.followUpsDue = clockWork.1.count
             summary.spikesStarted = clockWork.2.started.count
+            summary.sourcesStale = clockWork.3
 
-            let delivery = try deliverer.deliverDue(store: store, now: now)
+            // Everything this run queued is due by now (read after queueing, not the run's start),
+            // and goes out in the order it was queued: a case's opening before its escalation.
+            let delivery = try deliverer.deliverDue(store: store, now: max(clock.now, now))
             summary.alertsSent = delivery.sent
             summary.alertsFailed = delivery.failed
             summary.alertsDead = delivery.dead
@@ -269,7 +278,7 @@ public final class Pipeline {
 
     /// Parses, matches, scores, stores and triages every fetched document waiting in the store,
     /// oldest first; each in one transaction that also deletes it.
-    func processStage(into summary: inout RunSummary, progress: ((String) -> Void)?) throws {
+    func processStage(horizon: Date, into summary: inout RunSummary, progress: ((String) -> Void)?) throws {
         let ids = try store.read { try $0.fetchedDocumentIDs() }
         if !ids.isEmpty { _ = try scorer() }  // a missing lexicon stops the run here, with its remedy
         for (n, id) in ids.enumerated() {
@@ -285,7 +294,7 @@ public final class Pipeline {
                 continue
             }
             guard let (document, source) = loaded else { continue }
-            process(document, of: source, into: &summary)
+            process(document, of: source, horizon: horizon, into: &summary)
         }
     }
 
@@ -302,7 +311,7 @@ public final class Pipeline {
     }
 
     /// Stores what one fetched document brings (and the review pages after it), in one transaction.
-    func process(_ fetched: FetchedDocument, of source: SourceRecord, into summary: inout RunSummary) {
+    func process(_ fetched: FetchedDocument, of source: SourceRecord, horizon: Date, into summary: inout RunSummary) {
         var meta: Logger.Metadata = ["source": "\(source.name)", "url": "\(fetched.url)"]
         let settings = SourceSettings.decode(source.settings)
         var pages: [ParsedDocument] = []
@@ -340,19 +349,23 @@ public final class Pipeline {
         for w in warnings.prefix(5) { meta["warning"] = "\(w)"; logger.notice("parse warning", metadata: meta) }
         let unhealthy = Self.unhealthiness(kind: source.kind, pages: pages)
         let notBefore = pages.first?.minimumRefreshInterval.map { fetched.fetchedAt.addingTimeInterval($0) }
+        // The newest item's time, matched or not, tells whether the source still brings anything (stale_after).
+        let newestItem = pages.lazy.flatMap(\.entries).compactMap { $0.published ?? $0.updated }.max()
         do {
             let query = try BrandQuery(source.query ?? config.query)
             let now = clock.now
             let counts = try store.write { tx -> BatchCounts in
                 var counts = BatchCounts()
                 for page in pages {
-                    for entry in page.entries { try store(entry, of: source, query: query, in: tx, now: now, counts: &counts) }
+                    for entry in page.entries {
+                        try store(entry, of: source, query: query, in: tx, now: now, horizon: horizon, counts: &counts)
+                    }
                 }
                 if let rating = pages.first?.aggregateRating {
                     try tx.recordAggregateRating(sourceID: source.id, value: rating.value, best: rating.best, worst: rating.worst,
                                                  count: rating.count, at: fetched.fetchedAt)
                 }
-                try tx.recordProcessed(sourceID: source.id, unhealthy: unhealthy, notBefore: notBefore)
+                try tx.recordProcessed(sourceID: source.id, unhealthy: unhealthy, notBefore: notBefore, newestItem: newestItem)
                 try tx.deleteFetchedDocument(id: fetched.id)
                 return counts
             }
@@ -381,12 +394,15 @@ public final class Pipeline {
 
     /// Counts of one source's batch.
     struct BatchCounts {
-        var seen = 0, stored = 0, updated = 0, negatives = 0, opened = 0, joined = 0, reopened = 0, problems = 0
+        var seen = 0, stored = 0, updated = 0, negatives = 0, opened = 0, joined = 0, reopened = 0, problems = 0, history = 0
     }
 
     /// Matches, scores, stores and triages one entry.
+    ///
+    /// A mention published before `horizon` is history: stored, scored and counted, it joins an
+    /// open case but opens none and sends nothing.
     func store(_ entry: ParsedEntry, of source: SourceRecord, query: BrandQuery, in tx: StoreTransaction, now: Date,
-               counts: inout BatchCounts) throws {
+               horizon: Date, counts: inout BatchCounts) throws {
         counts.seen += 1
         let body = entry.content ?? entry.summary ?? entry.title ?? ""
         guard !body.isEmpty else { return }
@@ -414,7 +430,9 @@ public final class Pipeline {
         case .unchanged: break
         }
         if score.label == .negative, case .inserted = upsert { counts.negatives += 1 }
-        let outcome = try triage.apply(triageMention, in: tx, now: now)
+        let isHistory = published < horizon
+        if isHistory, case .inserted = upsert { counts.history += 1 }
+        let outcome = try triage.apply(triageMention, in: tx, now: now, isHistory: isHistory)
         if outcome.openedCase != nil { counts.opened += 1 }
         if outcome.joinedCase != nil { counts.joined += 1 }
         if outcome.reopenedCase != nil { counts.reopened += 1 }
@@ -466,5 +484,6 @@ extension RunSummary {
     mutating func add(_ c: Pipeline.BatchCounts) {
         entriesSeen += c.seen; mentionsStored += c.stored; mentionsUpdated += c.updated; negatives += c.negatives
         casesOpened += c.opened; casesJoined += c.joined; casesReopened += c.reopened; problemsOpened += c.problems
+        mentionsHistory += c.history
     }
 }

@@ -10,6 +10,8 @@ public struct RunSummary: Codable, Sendable {
     public var entriesSeen = 0
     public var mentionsStored = 0
     public var mentionsUpdated = 0
+    /// New mentions published before the backfill horizon: stored and counted, but they opened no case.
+    public var mentionsHistory = 0
     public var negatives = 0
     public var casesOpened = 0
     public var casesJoined = 0
@@ -18,6 +20,8 @@ public struct RunSummary: Codable, Sendable {
     public var escalations = 0
     public var spikesStarted = 0
     public var followUpsDue = 0
+    /// Sources that turned stale in this run (their newest item older than their `stale_after`).
+    public var sourcesStale = 0
     public var alertsSent = 0
     public var alertsFailed = 0
     public var alertsDead = 0
@@ -47,6 +51,7 @@ public struct RunSummary: Codable, Sendable {
             return "earshot: " + parts.joined(separator: ", ") + String(format: " (%.1f s)", seconds)
         }
         parts.append("\(mentionsStored) new mentions")
+        if mentionsHistory > 0 { parts.append("\(mentionsHistory) of them kept as history (older than the backfill)") }
         if mentionsUpdated > 0 { parts.append("\(mentionsUpdated) edited") }
         parts.append("\(negatives) negative")
         parts.append("\(casesOpened) cases opened")
@@ -54,6 +59,7 @@ public struct RunSummary: Codable, Sendable {
         if casesReopened > 0 { parts.append("\(casesReopened) reopened") }
         if problemsOpened > 0 { parts.append("\(problemsOpened) problems") }
         if escalations > 0 { parts.append("\(escalations) escalated") }
+        if sourcesStale > 0 { parts.append("\(sourcesStale) source\(sourcesStale == 1 ? "" : "s") gone stale") }
         if spikesStarted > 0 { parts.append("\(spikesStarted) spike\(spikesStarted == 1 ? "" : "s")") }
         parts.append("\(alertsSent) alerts sent")
         if alertsFailed > 0 { parts.append("\(alertsFailed) alerts to retry") }

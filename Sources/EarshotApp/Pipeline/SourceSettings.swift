@@ -7,12 +7,18 @@ struct SourceSettings: Codable, Equatable {
     var obeysRobots = true
     var maxPages = 5
     var reviewSelectors: ReviewSelectors?
+    /// `stale_after` when the config sets one (optional: settings stored by older versions have none).
+    var staleAfter: TimeInterval?
 
-    init(obeysRobots: Bool = true, maxPages: Int = 5, selectors: ReviewSelectors? = nil) {
+    init(obeysRobots: Bool = true, maxPages: Int = 5, selectors: ReviewSelectors? = nil, staleAfter: TimeInterval? = nil) {
         self.obeysRobots = obeysRobots
         self.maxPages = maxPages
         self.reviewSelectors = selectors
+        self.staleAfter = staleAfter
     }
+
+    /// How long a source of this kind may bring nothing new before it is stale.
+    func staleAfter(kind: String) -> TimeInterval { staleAfter ?? Config.defaultStaleAfter(kind: kind) }
 
     func json() -> String {
         let encoder = JSONEncoder()
