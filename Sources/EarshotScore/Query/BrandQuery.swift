@@ -7,6 +7,10 @@ import Foundation
 /// - `"acme corp"` an exact phrase (consecutive words).
 /// - `acme widgets` both (implicit AND; `AND` may be written), `acme OR acmecorp` either.
 /// - `-jobs` exclusion; `(a OR b) -c` grouping. AND binds tighter than OR.
+/// - A `-` exclusion written at the top level (outside parentheses) excludes from the whole
+///   query, as in social-listening tools: `acme OR #acme -anvils` is `(acme OR #acme) -anvils`,
+///   not `acme OR (#acme -anvils)`. Inside parentheses it binds like any AND operand, so
+///   `(acme -jobs) OR acmecorp` still matches "acmecorp jobs".
 ///
 /// ```swift
 /// let q = try BrandQuery("(acme OR @acme_help) -\"acme jobs\"")
