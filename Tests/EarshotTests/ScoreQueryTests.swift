@@ -106,6 +106,30 @@ struct ScoreQueryScopeTests {
         #expect(try BrandQuery(query).matches(text) == expected)
     }
 
+    @Test(arguments: [
+        (readme, "((acme OR \"acme corp\" OR @acme OR #acme) AND -\"acme anvils\")"),
+        ("acme", "acme"),
+        ("\"Acme Corp\"", "\"acme corp\""),
+        ("acme widgets OR gadget", "((acme AND widgets) OR gadget)"),
+        ("-jobs acme OR acmecorp", "((acme OR acmecorp) AND -jobs)"),
+        ("-jobs acme", "(acme AND -jobs)"),
+        ("(acme -jobs) OR acmecorp", "((acme AND -jobs) OR acmecorp)"),
+        ("acme OR -x", "(acme AND -x)"),
+        ("a -x OR b -x", "((a OR b) AND -x)"),   // one exclusion, said once
+        ("acme OR -(x OR \"y z\")", "(acme AND -(x OR \"y z\"))"),
+        ("(acme OR @acme_help) -\"acme jobs\"", "((acme OR @acme_help) AND -\"acme jobs\")"),
+        ("t-mobile OR AT&T", "(\"t mobile\" OR \"at t\")"),   // as matched: punctuation splits words
+        ("-(-acme)", "-(-acme)"),
+        ("acme AND (b OR c d)", "(acme AND (b OR (c AND d)))"),
+    ])
+    func understoodIsFullyParenthesised(query: String, rendered: String) throws {
+        let q = try BrandQuery(query)
+        #expect(q.understood == rendered)
+        // The rendering is a query itself, read the same way.
+        #expect(try BrandQuery(q.understood).understood == rendered)
+        #expect(try BrandQuery(q.understood).root == q.root)
+    }
+
     @Test func termsAreThePositiveOnesWhereverExclusionsMove() throws {
         #expect(try BrandQuery(Self.readme).terms == ["acme", "acme corp", "@acme", "#acme"])
         #expect(try BrandQuery("-jobs acme OR acmecorp").terms == ["acme", "acmecorp"])
