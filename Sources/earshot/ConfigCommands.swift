@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import EarshotApp
+import EarshotScore
 import EarshotStore
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate the config; name the offending key and line, with a remedy.")
+        abstract: "Validate the config; name the offending key and line, with a remedy.",
+        discussion: "After `config OK`, prints each query fully parenthesised, as it is understood.")
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -15,6 +17,14 @@ struct Check: ParsableCommand {
             for file in config.opmlFiles { _ = try OPMLImport.read(path: file) }
             _ = try LexiconLocator.load(explicit: global.lexicon ?? config.lexiconPath)
             print("config OK: \(config.file): \(config.sources.count) sources\(config.opmlFiles.isEmpty ? "" : " + \(config.opmlFiles.count) OPML files"), \(config.rules.count) rules, \(config.channels.count) channels; store \(config.storePath)")
+            // Every query as the parser read it, so that a precedence surprise shows before a run.
+            print("query: \(try BrandQuery(config.query).understood)")
+            for source in config.sources {
+                if let q = source.query { print("query (source \(source.name)): \(try BrandQuery(q).understood)") }
+            }
+            for rule in config.rules {
+                if let q = rule.query { print("query (rule \(rule.name)): \(try BrandQuery(q).understood)") }
+            }
         }
     }
 }

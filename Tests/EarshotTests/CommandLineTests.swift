@@ -61,6 +61,36 @@ struct CommandLineTests {
         #expect(try runEarshot(["init", path]).status != 0)
     }
 
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func checkPrintsEveryQueryAsUnderstood() throws {
+        let folder = TestPaths.temporaryFolder("earshot-cli")
+        let config = folder.appendingPathComponent("earshot.yaml")
+        try """
+        brand: Acme
+        query: 'acme OR "acme corp" OR @acme OR #acme -"acme anvils"'
+        sources:
+          - name: news
+            url: https://news.example/feed
+          - name: jobs-board
+            url: https://jobs.example/feed
+            query: (acme -jobs) OR acmecorp
+        rules:
+          - name: outage
+            when: { query: 'down OR outage -planned' }
+            severity: high
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let result = try runEarshot(["check", "--config", config.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(result.stdout)")
+        #expect(lines.first?.hasPrefix("config OK") == true)
+        #expect(Array(lines.dropFirst()) == [
+            "query: ((acme OR \"acme corp\" OR @acme OR #acme) AND -\"acme anvils\")",
+            "query (source jobs-board): ((acme AND -jobs) OR acmecorp)",
+            "query (rule outage): ((down OR outage) AND -planned)",
+        ])
+    }
+
     @Test func anOverlappingRunTouchesNothingAndExits75() throws {
         let folder = TestPaths.temporaryFolder("earshot-cli")
         let config = folder.appendingPathComponent("earshot.yaml")

@@ -6,6 +6,8 @@ public enum ExampleConfig {
 
     # The company you monitor, and the query a mention must match (case-insensitive):
     # terms, "exact phrases", OR, implicit AND, -exclusions, (parentheses), @handles, #tags.
+    # AND binds tighter than OR, but a -exclusion outside parentheses excludes from the whole
+    # query (here: no "acme anvils" at all). `earshot check` prints the query as understood.
     brand: Acme
     query: 'acme OR "acme corp" OR @acme OR #acme -"acme anvils"'
 

@@ -7,6 +7,12 @@ import Foundation
 /// - `"acme corp"` an exact phrase (consecutive words).
 /// - `acme widgets` both (implicit AND; `AND` may be written), `acme OR acmecorp` either.
 /// - `-jobs` exclusion; `(a OR b) -c` grouping. AND binds tighter than OR.
+/// - A `-` exclusion written at the top level (outside parentheses) excludes from the whole
+///   query, as in social-listening tools: `acme OR #acme -anvils` is `(acme OR #acme) -anvils`,
+///   not `acme OR (#acme -anvils)`. Inside parentheses it binds like any AND operand, so
+///   `(acme -jobs) OR acmecorp` still matches "acmecorp jobs".
+///
+/// ``understood`` shows how a query was read, fully parenthesised (`earshot check` prints it).
 ///
 /// ```swift
 /// let q = try BrandQuery("(acme OR @acme_help) -\"acme jobs\"")
@@ -52,6 +58,23 @@ public struct BrandQuery: Sendable {
             needles = firstWords.map { Array($0.utf8) }
         } else {
             needles = nil
+        }
+    }
+
+    /// The query as the parser understood it, every compound group in parentheses: AND and OR
+    /// written out, exclusions as `-`, phrases of several words in double quotes, e.g.
+    /// `((acme OR "acme corp" OR #acme) AND -"acme anvils")`. Words appear as they are matched
+    /// (lower-cased, `t-mobile` as the phrase `"t mobile"`), so that a surprise shows. It parses
+    /// back to the same query.
+    public var understood: String { Self.render(root) }
+
+    private static func render(_ node: Node) -> String {
+        switch node {
+        case .words(let w): return w.count == 1 ? w[0] : "\"\(w.joined(separator: " "))\""
+        case .all(let nodes): return "(" + nodes.map(render).joined(separator: " AND ") + ")"
+        case .any(let nodes): return "(" + nodes.map(render).joined(separator: " OR ") + ")"
+        // `-(-acme)` rather than `--acme`, which reads like a typo.
+        case .not(let n): if case .not = n { return "-(\(render(n)))" } else { return "-" + render(n) }
         }
     }
 

@@ -5,6 +5,9 @@
 ///     both    = unary { ["AND"] unary }
 ///     unary   = "-" unary | primary
 ///     primary = "(" either ")" | '"' words '"' | term
+///
+/// AND binds tighter than OR, except that a `-` exclusion written at the top level (outside
+/// parentheses) excludes from the whole query: see ``scopeTopLevel(_:)``.
 struct QueryParser {
     enum Token: Equatable {
         case open, close, or, and, minus
@@ -25,13 +28,47 @@ struct QueryParser {
     mutating func parse() throws -> BrandQuery.Node {
         try tokenize()
         guard !tokens.isEmpty else { throw fail(.empty, 1) }
-        let node = try parseEither()
+        let branches = try parseBranches()
         if position < tokens.count {
             let (token, column) = tokens[position]
-            _ = token  // parseEither stops only at a ")" it did not open
+            _ = token  // parseBranches stops only at a ")" it did not open
             throw fail(.unbalancedClose, column)
         }
-        return node
+        return Self.scopeTopLevel(branches)
+    }
+
+    /// One operand of an AND as written; `excludes` when it was written with a leading `-` (as
+    /// opposed to a group that happens to hold one, like `(-jobs)`).
+    private typealias Part = (node: BrandQuery.Node, excludes: Bool)
+
+    /// The top level read the way social-listening tools (Brandwatch, Talkwalker, Meltwater) read
+    /// it: people write `acme OR "acme corp" OR #acme -"acme anvils"` meaning "none of these about
+    /// anvils", not "#acme unless anvils". So every `-` operand of a top-level OR branch is taken
+    /// out of its branch and applied to the whole query; a branch made only of exclusions
+    /// disappears. Inside parentheses ordinary precedence stays, so `(acme -jobs) OR acmecorp`
+    /// still says what it says. Positive operands keep their order, exclusions come last.
+    private static func scopeTopLevel(_ branches: [[Part]]) -> BrandQuery.Node {
+        var kept: [[BrandQuery.Node]] = []
+        var exclusions: [BrandQuery.Node] = []
+        for branch in branches {
+            for part in branch where part.excludes && !exclusions.contains(part.node) {
+                exclusions.append(part.node)
+            }
+            let rest = branch.filter { !$0.excludes }.map(\.node)
+            if !rest.isEmpty { kept.append(rest) }
+        }
+        let positive: [BrandQuery.Node]
+        switch kept.count {
+        case 0: positive = []   // only exclusions: BrandQuery rejects it (noPositiveTerm)
+        case 1: positive = kept[0]   // its operands join the exclusions in one AND, not a nested one
+        default: positive = [.any(kept.map(both))]
+        }
+        return both(positive + exclusions)
+    }
+
+    /// The AND of `parts`, or the part itself when there is one.
+    private static func both(_ parts: [BrandQuery.Node]) -> BrandQuery.Node {
+        parts.count == 1 ? parts[0] : .all(parts)
     }
 
     private mutating func tokenize() throws {
@@ -74,20 +111,27 @@ struct QueryParser {
 
     private var current: (token: Token, column: Int)? { position < tokens.count ? tokens[position] : nil }
 
+    /// An OR inside parentheses, with ordinary precedence.
     private mutating func parseEither() throws -> BrandQuery.Node {
-        var parts = [try parseBoth()]
+        let branches = try parseBranches().map { Self.both($0.map(\.node)) }
+        return branches.count == 1 ? branches[0] : .any(branches)
+    }
+
+    /// The branches of an OR, each as the operands of its AND: the top level needs to see them.
+    private mutating func parseBranches() throws -> [[Part]] {
+        var branches = [try parseBoth()]
         while let (token, column) = current, token == .or {
             position += 1
             guard let next = current, next.token != .close, next.token != .or, next.token != .and else {
                 throw fail(.danglingOperator("OR"), column)
             }
-            parts.append(try parseBoth())
+            branches.append(try parseBoth())
         }
-        return parts.count == 1 ? parts[0] : .any(parts)
+        return branches
     }
 
-    private mutating func parseBoth() throws -> BrandQuery.Node {
-        var parts: [BrandQuery.Node] = []
+    private mutating func parseBoth() throws -> [Part] {
+        var parts: [Part] = []
         while let (token, column) = current {
             if token == .or || token == .close { break }
             if token == .and {
@@ -98,7 +142,7 @@ struct QueryParser {
                 }
                 continue
             }
-            parts.append(try parseUnary())
+            parts.append((try parseUnary(), token == .minus))
         }
         guard !parts.isEmpty else {
             let (token, column) = current ?? (.close, source.count + 1)
@@ -106,7 +150,7 @@ struct QueryParser {
             if current == nil { throw fail(.empty, 1) }
             throw fail(.unbalancedClose, column)
         }
-        return parts.count == 1 ? parts[0] : .all(parts)
+        return parts
     }
 
     private mutating func parseUnary() throws -> BrandQuery.Node {
