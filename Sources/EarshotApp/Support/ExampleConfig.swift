@@ -11,7 +11,9 @@ public enum ExampleConfig {
     brand: Acme
     query: 'acme OR "acme corp" OR @acme OR #acme -"acme anvils"'
 
-    # The SQLite store (one file; relative paths are taken from this file's folder).
+    # The SQLite store (one file; relative paths are taken from this file's folder). On a server
+    # give an absolute path the job can write (the config's folder, /etc/earshot, is read-only
+    # under the systemd unit): store: /var/lib/earshot/earshot.sqlite
     store: earshot.sqlite
     # Shown in the User-Agent so that site owners can reach you.
     contact: https://acme.example/earshot
@@ -26,6 +28,8 @@ public enum ExampleConfig {
         about_us: true             # every review is about us: the query is not applied
         robots: true               # honour robots.txt (default for review pages)
         max_pages: 5               # follow "next" links up to this many pages per run
+        stale_after: 30d           # newest review older than this: stale, told once (default
+                                   # 30d for review pages, 7d for feeds)
       # A page without schema.org markup: say where reviews are (XPath, or simple CSS).
       # - name: shop-reviews
       #   url: https://shop.example/acme/reviews
@@ -44,6 +48,10 @@ public enum ExampleConfig {
     # opml: [subscriptions.opml]
 
     # Where alerts go. Secrets come from environment variables, never from this file.
+    # More than alert_batch alerts of one kind in one run reach a people's channel (stdout,
+    # webhook, smtp) as one summary: how many, the worst five, the command that lists the rest.
+    # Machine channels (jsonl, command) get every alert; `batch: true|false` on a channel overrides.
+    alert_batch: 10
     channels:
       - name: cron
         type: stdout               # one line per alert (cron mails it)
@@ -90,6 +98,10 @@ public enum ExampleConfig {
       low: 72h
     escalate_to: [cron]
     follow_up_after: 3d            # resolving a case schedules a follow-up
+    # Mentions published longer ago than this are history: stored, scored and counted in digests,
+    # and they join a customer's open case, but they open no case and send no alert (a first run
+    # on weeks of backlog pages nobody). `earshot run --backfill 30d` widens it once.
+    backfill: 2d
     reopen_within: 14d             # a customer writing again within this reopens their case
 
     # The same aspect hurting this many customers inside the window is a recurring problem.
