@@ -286,4 +286,58 @@ struct AlertRunTests {
         #expect(again.stdout.hasPrefix("retried 1 alert waiting for their next attempt and 0 dead: 1 sent"), "\(again.stdout)")
         #expect(site.received.count == 1)
     }
+
+    @Test(.enabled(if: AlertRunTests.canRun, "needs the lexicon and the built earshot binary beside the tests"))
+    func aRunKilledBetweenQueueingAndDeliveryLosesNoAlertAndSendsNoneTwice() throws {
+        let site = try Site()
+        let now = Date()
+        site.serve(Self.feed((0 ..< 3).map { i in ("k\(i)", "Kim \(i)", Self.complaints[i], now.addingTimeInterval(-Double(i) * 60)) }))
+        let marker = site.folder.appendingPathComponent("delivery-started").path
+        func config(command: String) throws -> String {
+            let path = try site.config(extra: """
+                problems:
+                  min_customers: 50
+                """)
+            // A command channel first in every alert's list: the first delivery blocks in it.
+            let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "channels:\n", with: """
+                channels:
+                  - name: pager
+                    type: command
+                    command: [sh, -c, '\(command)']
+
+                """)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        // The first run queues the alerts, claims them, and is killed inside the first delivery.
+        let process = Process()
+        process.executableURL = TestPaths.binary
+        process.arguments = ["run", "--config", try config(command: "touch \(marker); sleep 30")]
+        var env = ProcessInfo.processInfo.environment
+        env["EARSHOT_LEXICON"] = TestPaths.lexicon.path
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(20_000) }
+        #expect(FileManager.default.fileExists(atPath: marker), "delivery never began")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let queued = try Store(path: site.store).read { try $0.alerts() }
+        #expect(queued.count == 9, "3 cases opened, each told to 3 channels")
+        #expect(queued.allSatisfy { $0.state == "pending" })
+        #expect(site.received.isEmpty && site.jsonlLines().isEmpty)
+
+        // The next run sends each alert once, everywhere.
+        let again = try runEarshot(["run", "--config", try config(command: "cat >/dev/null")])
+        #expect(again.status == 0, "\(again.stderr)")
+        let hookKeys = site.received.compactMap { $0.payload["idempotency_key"] as? String }
+        let lineKeys = site.jsonlLines().compactMap { $0["idempotency_key"] as? String }
+        #expect(hookKeys.sorted() == Array(Set(hookKeys)).sorted() && hookKeys.count == 3)
+        #expect(lineKeys.sorted() == hookKeys.sorted())
+        #expect(try Store(path: site.store).read { try $0.alerts(state: "sent") }.count == 9)
+        #expect(try runEarshot(["run", "--config", try config(command: "cat >/dev/null")]).status == 0)
+        #expect(site.received.count == 3 && site.jsonlLines().count == 3)
+    }
 }
