@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EarshotDigest
 import EarshotScore
 import EarshotStore
 import EarshotTriage
@@ -100,6 +101,139 @@ struct TriageIssue15Tests {
         let again = try desk.store.write { try detector.evaluate(in: $0, now: now + 2 * Self.hour, alertsFrom: h) }
         #expect(again.started.isEmpty && again.ended.isEmpty)
         #expect(try desk.outbox().count == 1)
+    }
+
+    // MARK: - Problems never show fewer customers than min_customers
+
+    /// The customers of each problem case, as `customerCount(ofProblem:)` and as the digest's
+    /// problem items count them.
+    static func problemCustomers(_ desk: Desk, digestEnd: Date) throws -> [(problem: CaseRecord, count: Int, digest: Int?)] {
+        let period = DateInterval(start: t0 - day, end: digestEnd)
+        return try desk.store.read { tx in
+            let items = try tx.digestReport(period: period, periodName: "test", brand: "Earshot", now: digestEnd).problems
+            return try tx.cases(CaseFilter(kind: "problem")).map { problem in
+                (problem, try tx.customerCount(ofProblem: problem.id), items.first { $0.caseID == problem.id }?.customers)
+            }
+        }
+    }
+
+    @Test func aProblemBuiltPartlyFromAnIncidentOfAnotherProblemStillShowsMinCustomers() throws {
+        let desk = try Desk()
+        // Alice's complaint is about support and quality; Bob's and Carol's make a support problem,
+        // which takes Alice's incident.
+        let alice = try desk.mention("Alice", at: Self.t0, aspects: ["support", "quality"])
+        let aliceCase = try #require(try desk.apply(alice).openedCase)
+        try desk.complaint("Bob", on: "reviews", at: Self.t0 + Self.hour, aspects: ["support"])
+        let support = try #require(try desk.complaint("Carol", at: Self.t0 + 2 * Self.hour, aspects: ["support"]).openedProblem)
+        #expect(try desk.record(aliceCase).problemID == support)
+
+        // Dave and Erin complain about quality: with Alice, three customers.
+        #expect(try desk.complaint("Dave", at: Self.t0 + 3 * Self.hour, aspects: ["quality"]).openedProblem == nil)
+        let opened = try desk.complaint("Erin", on: "news", at: Self.t0 + 4 * Self.hour, aspects: ["quality"])
+        let quality = try #require(opened.openedProblem)
+        #expect(try desk.record(quality).aspect == "quality")
+        #expect(try desk.store.read { try $0.customerCount(ofProblem: quality) } >= 3)
+        #expect(try desk.store.read { try $0.customerCount(ofProblem: quality) } == 3, "Alice, Dave and Erin")
+        #expect(try desk.mentions(quality).contains(alice.mentionID), "Alice's mention is one of the three counted")
+        #expect(try desk.record(quality).firstPublishedAt == Self.t0)
+        let counts = try Self.problemCustomers(desk, digestEnd: Self.t0 + Self.day)
+        #expect(counts.count == 2)
+        for c in counts {
+            #expect(c.count >= 3, "problem #\(c.problem.id) (\(c.problem.aspect ?? "")) shows \(c.count) customers")
+            #expect(c.digest == c.count, "the digest counts problem #\(c.problem.id) as \(c.digest.map(String.init) ?? "missing")")
+        }
+        // Alice's incident stays with the support problem; the quality problem only holds her mention.
+        #expect(try desk.record(aliceCase).problemID == support)
+
+        // Alice again, about quality: the same customer, still three.
+        let back = try desk.complaint("Alice", at: Self.t0 + 5 * Self.hour, aspects: ["quality"])
+        #expect(back.joinedCase == aliceCase)
+        #expect(try desk.store.read { try $0.customerCount(ofProblem: quality) } == 3)
+        #expect(try Self.problemCustomers(desk, digestEnd: Self.t0 + Self.day).allSatisfy { $0.count >= 3 && $0.digest == $0.count })
+    }
+
+    @Test func anonymousMentionsAreEachOneCustomerInBothCounts() throws {
+        let desk = try Desk()
+        let shared = "https://example.com/forum/broken-zip"
+        try desk.complaint("Alice", at: Self.t0, aspects: ["delivery"])
+        try desk.complaint(nil, url: shared, at: Self.t0 + Self.hour, aspects: ["delivery"])
+        let opened = try desk.complaint(nil, on: "reviews", at: Self.t0 + 2 * Self.hour, aspects: ["delivery"])
+        let problem = try #require(opened.openedProblem, "Alice and two anonymous customers are three")
+        /// [customerCount(ofProblem:), the digest's count].
+        func counts() throws -> [Int?] {
+            let c = try #require(try Self.problemCustomers(desk, digestEnd: Self.t0 + Self.day).first { $0.problem.id == problem })
+            return [c.count, c.digest]
+        }
+        #expect(try counts() == [3, 3])
+
+        // A second anonymous mention about the same page joins that page's case, and is one more
+        // customer (nothing says it is the same person); triaging it again counts nothing twice.
+        let another = try desk.mention(nil, on: "news", url: shared, at: Self.t0 + 3 * Self.hour, aspects: ["delivery"])
+        let joined = try desk.apply(another)
+        #expect(joined.joinedCase != nil && joined.openedCase == nil)
+        #expect(try counts() == [4, 4])
+        _ = try desk.apply(another)
+        #expect(try counts() == [4, 4])
+        // A named customer writing again is still one customer.
+        try desk.complaint("Alice", at: Self.t0 + 4 * Self.hour, aspects: ["delivery"])
+        #expect(try counts() == [4, 4])
+    }
+
+    /// A deterministic generator (SplitMix64), so every seed gives the same order on every run.
+    struct SplitMix64 {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        /// Fisher–Yates, written out so the order does not depend on the standard library's shuffle.
+        mutating func shuffled<T>(_ items: [T]) -> [T] {
+            var a = items
+            for i in stride(from: a.count - 1, to: 0, by: -1) {
+                let j = Int(next() % UInt64(i + 1))
+                a.swapAt(i, j)
+            }
+            return a
+        }
+    }
+
+    /// Seed 0 is the order of publication (the order that showed two customers before issue 15);
+    /// the others are shuffles of it.
+    @Test(arguments: [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144] as [UInt64])
+    func everyProblemShowsAtLeastMinCustomersWhateverTheOrderOfArrival(seed: UInt64) throws {
+        let desk = try Desk()
+        // (author, source, hours after t0, aspects)
+        let wave: [(String?, String, Double, [String])] = [
+            ("Alice", "forum", 0, ["support", "quality"]),
+            ("Bob", "reviews", 1, ["support"]),
+            ("Carol", "forum", 2, ["support"]),
+            ("Dave", "forum", 3, ["quality"]),
+            ("Erin", "news", 4, ["quality"]),
+            ("Alice", "forum", 5, ["quality"]),
+            (nil, "reviews", 6, ["quality"]),
+            (nil, "forum", 7, ["support", "billing"]),
+            ("Frank", "reviews", 8, ["billing"]),
+            ("Grace", "news", 9, ["billing", "quality"]),
+            ("Heidi", "forum", 10, ["billing", "support"]),
+        ]
+        var rng = SplitMix64(state: seed)
+        let order = seed == 0 ? Array(wave.indices) : rng.shuffled(Array(wave.indices))
+        // Each mention is stored and triaged as it arrives, a minute apart, a day after the wave.
+        for (arrival, i) in order.enumerated() {
+            let (author, source, after, aspects) = wave[i]
+            let m = try desk.mention(author, on: source, at: Self.t0 + after * Self.hour, aspects: aspects)
+            _ = try desk.apply(m, now: Self.t0 + Self.day + Double(arrival) * 60)
+        }
+        let counts = try Self.problemCustomers(desk, digestEnd: Self.t0 + 2 * Self.day)
+        #expect(Set(counts.compactMap(\.problem.aspect)) == ["support", "quality", "billing"], "order \(order)")
+        #expect(counts.count == 3, "one problem per aspect; order \(order)")
+        for c in counts {
+            #expect(c.count >= 3, "problem \(c.problem.aspect ?? "") shows \(c.count) customers; order \(order)")
+            #expect(c.digest == c.count, "problem \(c.problem.aspect ?? ""): digest \(c.digest.map(String.init) ?? "missing"), count \(c.count); order \(order)")
+        }
     }
 }
 
