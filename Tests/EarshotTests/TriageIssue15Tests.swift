@@ -235,10 +235,128 @@ struct TriageIssue15Tests {
             #expect(c.digest == c.count, "problem \(c.problem.aspect ?? ""): digest \(c.digest.map(String.init) ?? "missing"), count \(c.count); order \(order)")
         }
     }
+
+    // MARK: - History (backfill) mentions
+
+    @Test func aHistoryMentionWithNoOpenCaseOpensNothingAndSendsNothing() throws {
+        let desk = try Desk()
+        let old = try desk.mention("Alice", at: Self.t0 - 10 * Self.day, compound: -0.9, aspects: ["billing"])
+        let outcome = try desk.history(old, now: Self.t0)
+        #expect(outcome.keptAsHistory)
+        #expect(outcome.openedCase == nil && outcome.joinedCase == nil && outcome.reopenedCase == nil && outcome.openedProblem == nil)
+        #expect(outcome.alertsQueued == 0)
+        #expect(try desk.cases(kind: "incident").isEmpty)
+        #expect(try desk.outbox().isEmpty)
+        // A mention no rule matches is not "kept as history": nothing was held back.
+        let happy = try desk.history(desk.mention("Bob", at: Self.t0 - 9 * Self.day, compound: 0.8, complaint: false), now: Self.t0)
+        #expect(happy == TriageOutcome())
+        // The same customer's live complaint opens a case as usual.
+        let live = try desk.complaint("Alice", at: Self.t0 + Self.hour)
+        #expect(live.openedCase != nil)
+        #expect(live.keptAsHistory == false)
+    }
+
+    @Test func aHistoryMentionJoinsTheCustomersOpenCaseQuietly() throws {
+        let desk = try Desk()
+        let caseID = try #require(try desk.complaint("Alice", at: Self.t0).openedCase)
+        #expect(try desk.outbox().count == 1)
+
+        let old = try desk.mention("Alice", at: Self.t0 - 3 * Self.day)
+        let outcome = try desk.history(old, now: Self.t0 + Self.hour)
+        #expect(outcome.joinedCase == caseID)
+        #expect(outcome.keptAsHistory == false)
+        #expect(outcome.alertsQueued == 0)
+        #expect(try desk.mentions(caseID).contains(old.mentionID))
+        let last = try #require(try desk.store.read { try $0.events(ofCase: caseID) }.last)
+        #expect(last.kind == "mention added")
+        #expect(last.detail?.hasSuffix("(history)") == true, "detail: \(last.detail ?? "nil")")
+        #expect(last.detail?.contains("mention \(old.mentionID)") == true)
+        #expect(try desk.outbox().count == 1, "only the live complaint's 'opened' alert")
+        #expect(try desk.record(caseID).status == "open")
+
+        // A live mention still announces itself in the case's thread.
+        let live = try desk.complaint("Alice", at: Self.t0 + 2 * Self.hour)
+        #expect(live.joinedCase == caseID && live.alertsQueued == 1)
+        let detail = try desk.store.read { try $0.events(ofCase: caseID) }.last?.detail
+        #expect(detail?.hasSuffix("(history)") == false)
+    }
+
+    @Test func aHistoryMentionNeverReopensARecentlyResolvedCase() throws {
+        let desk = try Desk()
+        let caseID = try #require(try desk.complaint("Alice", at: Self.t0).openedCase)
+        _ = try desk.act(.resolve(note: "refunded"), on: caseID, at: Self.t0 + Self.day)
+        let alertsBefore = try desk.outbox().count
+
+        // Well inside the 14-day reopen window, whether published before or after the resolution.
+        for published in [Self.t0 - 2 * Self.day, Self.t0 + 2 * Self.day] {
+            let outcome = try desk.history(desk.mention("Alice", at: published), now: Self.t0 + 3 * Self.day)
+            #expect(outcome.reopenedCase == nil && outcome.openedCase == nil && outcome.joinedCase == nil)
+            #expect(outcome.keptAsHistory)
+            #expect(outcome.alertsQueued == 0)
+        }
+        #expect(try desk.record(caseID).status == "resolved")
+        #expect(try desk.events(caseID).contains("reopened") == false)
+        #expect(try desk.cases(kind: "incident").count == 1)
+        #expect(try desk.outbox().count == alertsBefore)
+
+        // A live complaint in the window does reopen it.
+        #expect(try desk.complaint("Alice", at: Self.t0 + 4 * Self.day).reopenedCase == caseID)
+    }
+
+    @Test func aHistoryMentionAttachesToAnOpenProblemWithoutAnUpdateAlert() throws {
+        let desk = try Desk()
+        try desk.complaint("Alice", at: Self.t0, aspects: ["billing"])
+        try desk.complaint("Bob", on: "reviews", at: Self.t0 + Self.hour, aspects: ["billing"])
+        let problem = try #require(try desk.complaint("Carol", on: "news", at: Self.t0 + 2 * Self.hour, aspects: ["billing"]).openedProblem)
+        // Dave has an open case about something else.
+        let dave = try #require(try desk.complaint("Dave", at: Self.t0 + 3 * Self.hour).openedCase)
+        #expect(try desk.record(dave).problemID == nil)
+        let alertsBefore = try desk.outbox().count
+
+        // Backfill brings Dave's older billing complaint.
+        let old = try desk.mention("Dave", at: Self.t0 - Self.day, aspects: ["billing"])
+        let outcome = try desk.history(old, now: Self.t0 + 4 * Self.hour)
+        #expect(outcome.joinedCase == dave)
+        #expect(outcome.openedProblem == nil)
+        #expect(outcome.alertsQueued == 0)
+        #expect(try desk.mentions(problem).contains(old.mentionID), "the history mention is part of the problem")
+        #expect(try desk.record(dave).problemID == problem)
+        #expect(try desk.store.read { try $0.customerCount(ofProblem: problem) } == 4, "and Dave is counted")
+        #expect(try desk.events(named: "problem update").isEmpty)
+        #expect(try desk.outbox().count == alertsBefore)
+        #expect(try desk.cases(kind: "problem").count == 1)
+    }
+
+    @Test func historyMentionsNeverOpenAProblemEvenAtMinCustomers() throws {
+        let desk = try Desk()
+        // Three customers with open cases about something else.
+        let cases = try ["Alice", "Bob", "Carol"].enumerated().map { i, name in
+            try #require(try desk.complaint(name, on: ["forum", "reviews", "news"][i], at: Self.t0 + Double(i) * Self.hour).openedCase)
+        }
+        let alertsBefore = try desk.outbox().count
+        // Backfill brings each one's older delivery complaint: three customers in the window.
+        for (i, name) in ["Alice", "Bob", "Carol"].enumerated() {
+            let old = try desk.mention(name, on: ["forum", "reviews", "news"][i], at: Self.t0 - 2 * Self.day + Double(i) * Self.hour,
+                                       aspects: ["delivery"])
+            let outcome = try desk.history(old, now: Self.t0 + 4 * Self.hour)
+            #expect(outcome.joinedCase == cases[i])
+            #expect(outcome.openedProblem == nil)
+            #expect(outcome.alertsQueued == 0)
+        }
+        // And a fourth customer with no open case: kept as history, not a fourth customer of anything.
+        #expect(try desk.history(desk.mention("Dave", at: Self.t0 - Self.day, aspects: ["delivery"]), now: Self.t0 + 4 * Self.hour).keptAsHistory)
+        #expect(try desk.cases(kind: "problem").isEmpty)
+        #expect(try desk.events(named: "problem opened").isEmpty)
+        #expect(try desk.outbox().count == alertsBefore)
+    }
 }
 
-
 extension TriageScenarioTests.Desk {
+    /// Triages a history mention (published before the backfill horizon) at `now`.
+    func history(_ m: TriageMention, now: Date) throws -> TriageOutcome {
+        try store.write { try triage.apply(m, in: $0, now: now, isHistory: true) }
+    }
+
     /// Stores one negative mention (no aspects, no case) at each time, in one transaction.
     func storeNegatives(at times: [Date]) throws {
         try store.write { tx in
