@@ -36,13 +36,15 @@ public struct SpikeDetector: Sendable {
         guard let first = try tx.firstMentionTime() else { return change }
         let previousBookmark = try tx.setting("spikes.evaluated_through").flatMap(Int.init)
         let bookmark = previousBookmark ?? (currentHour - lookBack / 3600 - 1)
-        let seenMention = try tx.setting("spikes.seen_mention").flatMap(Int64.init) ?? 0
+        let seenMention = try tx.setting("spikes.seen_mention").flatMap(Int64.init)
         var hour = max(bookmark + 1, currentHour - lookBack / 3600)
         let history = 5 * 7 * 24   // five weeks of hourly counts cover every baseline below
         let counts = try tx.negativesPerHour(fromHour: min(hour, currentHour - lookBack / 3600) - history, toHour: currentHour)
-        let announce = { (start: Date) in start >= alertsFrom }
-        // Late data first: hours an earlier run evaluated that have received negatives since.
-        if let previousBookmark {
+        // An hour is announced when any of it is after the horizon (it holds live mentions).
+        let announce = { (start: Date) in start.addingTimeInterval(3600) > alertsFrom }
+        // Late data first: hours an earlier run evaluated that have received negatives since. (A
+        // store from before this bookmark existed starts it now rather than call a week "late".)
+        if let previousBookmark, let seenMention {
             let late = try tx.negativeHours(afterMention: seenMention, fromHour: currentHour - lookBack / 3600,
                                             throughHour: previousBookmark)
             for lateHour in late {
@@ -76,7 +78,8 @@ public struct SpikeDetector: Sendable {
                 } else {
                     try tx.endSpike(open.id, at: start)
                     change.ended.append(open.id)
-                    if announce(open.startedAt) { try queue(Alert(key: "spike-\(open.id)-ended", event: "spike ended",
+                    // The end is told wherever the start was (a spike may outlast the backfill horizon).
+                    if try announce(open.startedAt) || tx.alertQueued(key: "spike-\(open.id)-started") { try queue(Alert(key: "spike-\(open.id)-ended", event: "spike ended",
                                     subject: "Spike over: negative mentions back to normal",
                                     text: "The spike of negative mentions that began \(Self.time(open.startedAt)) ended \(Self.time(start)): \(open.negatives) negatives, at most \(open.peak) in one hour (usually \(Self.number(open.baseline))).",
                                     fields: ["spike_id": String(open.id)], thread: "spike-\(open.id)"), tx, now) }

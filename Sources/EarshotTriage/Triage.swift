@@ -142,9 +142,10 @@ public struct Triage: Sendable {
         for aspect in m.score.aspects {
             if let problem = try tx.openProblem(aspect: aspect) {
                 try tx.linkIncident(incident, toProblem: problem.id)
-                if try tx.attachMention(caseID: problem.id, mentionID: m.mentionID, now: now), !quietly {
+                if try tx.attachMention(caseID: problem.id, mentionID: m.mentionID, now: now) {
                     try tx.appendEvent(caseID: problem.id, kind: "mention added", actor: policy.actor,
-                                       detail: "incident #\(incident), mention \(m.mentionID)", at: now)
+                                       detail: "incident #\(incident), mention \(m.mentionID)" + (quietly ? " (history)" : ""), at: now)
+                    if quietly { continue }
                     let customers = try tx.customerCount(ofProblem: problem.id)
                     let a = Alert(key: "problem-\(problem.id)-incident-\(incident)", event: "problem update",
                                   subject: "Re: Recurring \(aspect) problem (case #\(problem.id))",

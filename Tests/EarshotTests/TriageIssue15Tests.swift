@@ -103,6 +103,48 @@ struct TriageIssue15Tests {
         #expect(try desk.outbox().count == 1)
     }
 
+    /// Evaluates from `from` to `to` every `step` (an hour; the timer's 10 minutes), as the job
+    /// would, with the backfill horizon moving along (`backfill` before each run).
+    static func evaluateHourly(_ desk: Desk, _ detector: SpikeDetector, from: Date, to: Date, backfill: TimeInterval,
+                               step: TimeInterval = hour) throws {
+        var now = from
+        while now <= to {
+            _ = try desk.store.write { try detector.evaluate(in: $0, now: now, alertsFrom: now - backfill) }
+            now += step
+        }
+    }
+
+    @Test func aSpikeThatOutlastsTheBackfillIsStillToldWhenItEnds() throws {
+        let desk = try Desk()
+        let detector = SpikeDetector(channels: ["desk"])
+        let (t0, hour, day) = (Self.t0, Self.hour, Self.day)
+        // 80 quiet hours, then 50 hours of ten an hour (longer than a 2-day backfill), then quiet again.
+        let burst: Date = t0 + 80 * hour
+        try desk.storeNegatives(at: (0 ..< 80).map { (i: Int) -> Date in t0 + Double(i) * hour + 30 })
+        var loud: [Date] = []
+        for h in 0 ..< 50 { for k in 0 ..< 10 { loud.append(burst + Double(h) * hour + Double(k * 300 + 30)) } }
+        try desk.storeNegatives(at: loud)
+        try desk.storeNegatives(at: (0 ..< 10).map { (i: Int) -> Date in burst + Double(50 + i) * hour + 30 })
+        try Self.evaluateHourly(desk, detector, from: t0 + 81 * hour - 1, to: burst + 60 * hour + 300, backfill: 2 * day)
+        let keys = try desk.outbox().map(\.idempotencyKey)
+        #expect(keys.filter { $0.hasSuffix("-started") }.count == 1)
+        #expect(keys.filter { $0.hasSuffix("-ended") }.count == 1, "the end of a told spike is told: \(keys)")
+    }
+
+    @Test func aLiveSpikeIsToldEvenWithABackfillShorterThanAnHour() throws {
+        let desk = try Desk()
+        let detector = SpikeDetector(channels: ["desk"])
+        let (t0, hour) = (Self.t0, Self.hour)
+        let burst: Date = t0 + 80 * hour
+        try desk.storeNegatives(at: (0 ..< 80).map { (i: Int) -> Date in t0 + Double(i) * hour + 30 })
+        var loud: [Date] = []
+        for h in 0 ..< 3 { for k in 0 ..< 10 { loud.append(burst + Double(h) * hour + Double(k * 300 + 30)) } }
+        try desk.storeNegatives(at: loud)
+        // Runs every 10 minutes: an hour is evaluated within 10 minutes of its end, inside a 30-minute backfill.
+        try Self.evaluateHourly(desk, detector, from: t0 + 80 * hour + 300, to: burst + 4 * hour + 300, backfill: 30 * 60, step: 600)
+        #expect(try desk.events(named: "spike started").count == 1)
+    }
+
     // MARK: - Problems never show fewer customers than min_customers
 
     /// The customers of each problem case, as `customerCount(ofProblem:)` and as the digest's

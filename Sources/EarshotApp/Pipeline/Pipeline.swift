@@ -408,8 +408,11 @@ public final class Pipeline {
         guard !body.isEmpty else { return }
         if !source.isAboutUs && !query.matches([entry.title ?? "", body].joined(separator: " ")) { return }
         let published = entry.published ?? entry.updated ?? now
+        // One spelling of the author everywhere (threading, problem counts, the digest): trimmed, and
+        // none at all rather than blanks.
+        let author = entry.author.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         let mention = NewMention(sourceID: source.id, itemKey: entry.identity, fingerprint: Self.fingerprint(body), url: entry.link,
-                                 title: entry.title, author: entry.author, body: body, publishedAt: published, fetchedAt: now,
+                                 title: entry.title, author: author, body: body, publishedAt: published, fetchedAt: now,
                                  rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating)
         let upsert = try tx.upsertMention(mention)
         if case .unchanged = upsert { return }
@@ -419,7 +422,7 @@ public final class Pipeline {
             compound: score.compound, pos: score.pos, neu: score.neu, neg: score.neg, label: score.label.rawValue,
             isComplaint: score.isComplaint, aspects: score.aspects, reasons: score.reasons, decidedBy: score.decidedBy))
         let triageMention = TriageMention(mentionID: upsert.mentionID, sourceID: source.id, sourceName: source.name,
-                                          author: entry.author, url: entry.link, title: entry.title, body: body,
+                                          author: author, url: entry.link, title: entry.title, body: body,
                                           publishedAt: published, rating: entry.rating, bestRating: entry.bestRating,
                                           worstRating: entry.worstRating, score: score)
         switch upsert {
