@@ -90,6 +90,14 @@ struct DigestFormatter {
         return String(format: "%.\(decimals)f", value)
     }
 
+    /// "45 min", "3 h 10 min", "2 d 4 h": a wait.
+    static func wait(_ seconds: TimeInterval) -> String {
+        let s = max(0, Int(seconds.rounded()))
+        if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
+        if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        return "\(max(1, s / 60)) min"
+    }
+
     /// "12,345"
     static func int(_ n: Int) -> String {
         let digits = String(n.magnitude)

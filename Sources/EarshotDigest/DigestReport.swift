@@ -265,11 +265,19 @@ public struct CaseSummary: Codable, Equatable, Sendable {
     public var newCases: [CaseItem]
     /// Oldest first, one point per period (e.g. per week).
     public var satisfaction: [SatisfactionPoint]
+    /// Median time from a customer's first mention to the brand's first reply, over the cases of
+    /// the period the brand answered (the measure support teams are judged by); nil when none.
+    public var medianFirstResponse: TimeInterval?
+    /// How many of the period's cases the brand answered.
+    public var answered: Int
 
     public init(
         opened: Int = 0, resolved: Int = 0, open: Int = 0, overdue: [CaseItem] = [],
-        followUpsDue: [CaseItem] = [], newCases: [CaseItem] = [], satisfaction: [SatisfactionPoint] = []
+        followUpsDue: [CaseItem] = [], newCases: [CaseItem] = [], satisfaction: [SatisfactionPoint] = [],
+        medianFirstResponse: TimeInterval? = nil, answered: Int = 0
     ) {
+        self.medianFirstResponse = medianFirstResponse
+        self.answered = answered
         self.opened = opened
         self.resolved = resolved
         self.open = open

@@ -321,6 +321,10 @@ struct HTMLDigestWriter {
                     + "<p style=\"margin:2px 0 0;\(w.font)font-size:22px;font-weight:700;color:\(tile.2);\">\(DigestFormatter.int(tile.1))</p></td>"
             }
             w.out += "</tr></table>"
+            if let wait = c.medianFirstResponse {
+                w.out += "<p style=\"margin:10px 0 0;\(w.font)font-size:14px;color:\(P.ink);\">Median time to first response: <strong>"
+                    + DigestFormatter.wait(wait) + "</strong> (\(DigestFormatter.int(c.answered)) case\(c.answered == 1 ? "" : "s") answered)</p>"
+            }
             w.caseTable(c.overdue, title: "Overdue (SLA breached)", dueLabel: "Due", urgent: true)
             w.caseTable(c.followUpsDue, title: "Follow-ups due", dueLabel: "Follow up by", urgent: false)
             w.caseTable(c.newCases, title: "New cases", dueLabel: "Due", urgent: false)

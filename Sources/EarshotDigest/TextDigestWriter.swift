@@ -312,7 +312,8 @@ struct TextDigestWriter {
         guard s.hasCases else { return }
         let c = report.cases
         heading(DigestSummary.Section.cases)
-        para("Opened \(c.opened) · Resolved \(c.resolved) · Open now \(c.open) · Overdue \(c.overdue.count)",
+        para("Opened \(c.opened) · Resolved \(c.resolved) · Open now \(c.open) · Overdue \(c.overdue.count)"
+             + (c.medianFirstResponse.map { " · First response \(DigestFormatter.wait($0)) (median of \(c.answered) answered)" } ?? ""),
              indent: md ? "" : "  ")
         caseList(c.overdue, title: "Overdue (SLA breached)", due: "due")
         caseList(c.followUpsDue, title: "Follow-ups due", due: "follow up by")

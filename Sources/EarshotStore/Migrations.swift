@@ -224,6 +224,32 @@ enum Migrations {
                 ALTER TABLE sources ADD COLUMN stale_since REAL;
                 """)
         }
+        migrator.registerMigration("v9: who is speaking: customer identities, copies, the brand's replies, merged cases") { db in
+            // A customer is recognised across sources by any identity key (e-mail, handle, profile
+            // link, normalised name); a syndicated copy is a sighting of the stored mention, not a
+            // mention of its own; the brand's own posts are marked and never scored as a customer's.
+            try db.execute(sql: """
+                ALTER TABLE mentions ADD COLUMN is_brand INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE mentions ADD COLUMN in_reply_to TEXT;
+                CREATE INDEX mentions_by_url ON mentions(url) WHERE url IS NOT NULL;
+                CREATE TABLE mention_sightings (
+                    source_id   INTEGER NOT NULL REFERENCES sources(id),
+                    item_key    TEXT NOT NULL,
+                    mention_id  INTEGER NOT NULL REFERENCES mentions(id),
+                    url         TEXT,
+                    seen_at     REAL NOT NULL,
+                    PRIMARY KEY (source_id, item_key)
+                );
+                CREATE INDEX mention_sightings_by_mention ON mention_sightings(mention_id);
+                CREATE TABLE case_identities (
+                    identity    TEXT NOT NULL,
+                    case_id     INTEGER NOT NULL REFERENCES cases(id),
+                    PRIMARY KEY (identity, case_id)
+                );
+                ALTER TABLE cases ADD COLUMN first_response_at REAL;
+                ALTER TABLE cases ADD COLUMN merged_into INTEGER REFERENCES cases(id);
+                """)
+        }
         return migrator
     }
 }

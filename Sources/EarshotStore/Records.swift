@@ -140,6 +140,8 @@ public struct MentionRecord: Sendable {
     public var bestRating: Double?
     public var previousRating: Double?
     public var score: ScoreRecord?
+    /// Written by one of the brand's own accounts.
+    public var isBrand: Bool
 
     init(row: Row) {
         id = row["id"]; sourceID = row["source_id"]; sourceName = row["source_name"] ?? ""
@@ -147,6 +149,7 @@ public struct MentionRecord: Sendable {
         publishedAt = Date(timeIntervalSince1970: row["published_at"])
         fetchedAt = Date(timeIntervalSince1970: row["fetched_at"])
         rating = row["rating"]; bestRating = row["best_rating"]; previousRating = row["previous_rating"]
+        isBrand = row["is_brand"] ?? false
         if let label: String = row["label"] {
             score = ScoreRecord(compound: row["compound"], pos: row["pos"], neu: row["neu"], neg: row["neg"],
                                 label: label, isComplaint: row["complaint"],
@@ -181,6 +184,10 @@ public struct CaseRecord: Sendable, Equatable {
     public var satisfied: Bool?
     public var closedAt: Date?
     public var updatedAt: Date
+    /// When the brand first answered the customer (nil until it does).
+    public var firstResponseAt: Date?
+    /// The case this one was merged into (`cases merge`); nil for a live case.
+    public var mergedInto: Int64?
 
     init(row: Row) {
         id = row["id"]; kind = row["kind"]; status = row["status"]; severity = row["severity"]; title = row["title"]
@@ -192,6 +199,7 @@ public struct CaseRecord: Sendable, Equatable {
         escalatedAt = Store.date(row["escalated_at"]); resolvedAt = Store.date(row["resolved_at"])
         followUpDueAt = Store.date(row["follow_up_due_at"]); followedUpAt = Store.date(row["followed_up_at"])
         satisfied = row["satisfied"]; closedAt = Store.date(row["closed_at"]); updatedAt = Date(timeIntervalSince1970: row["updated_at"])
+        firstResponseAt = Store.date(row["first_response_at"]); mergedInto = row["merged_into"]
     }
 }
 

@@ -110,7 +110,7 @@ extension StoreTransaction {
     /// The distinct authors of the mentions of case `c.id` (a correlated subquery).
     static let problemCustomersSQL = """
         SELECT COUNT(DISTINCT COALESCE(m.author, 'mention ' || m.id)) FROM case_mentions cm
-        JOIN mentions m ON m.id = cm.mention_id WHERE cm.case_id = c.id
+        JOIN mentions m ON m.id = cm.mention_id WHERE cm.case_id = c.id AND m.is_brand = 0
         """
 
     /// The negative mentions of `aspect` published in [from, to) that belong to an incident (the
@@ -173,7 +173,8 @@ extension StoreTransaction {
     /// Sets named columns of a case (the lifecycle commands and the triage rules use it with an event).
     public func updateCase(_ id: Int64, set assignments: [String: DatabaseValueConvertible?]) throws {
         let allowed: Set<String> = ["status", "severity", "assignee", "acknowledged_at", "escalated_at", "resolved_at",
-                                    "follow_up_due_at", "followed_up_at", "satisfied", "closed_at", "ack_due_at", "title"]
+                                    "follow_up_due_at", "followed_up_at", "satisfied", "closed_at", "ack_due_at", "title",
+                                    "first_response_at", "merged_into"]
         let keys = assignments.keys.sorted()
         for key in keys where !allowed.contains(key) {
             throw StoreError(.invalid, "store: case column \(key) cannot be set; this is a bug in earshot")

@@ -161,12 +161,13 @@ extension StoreTransaction {
             let n: Int = row["n"]
             if n > 0 { satisfaction.append(SatisfactionPoint(periodStart: Date(timeIntervalSince1970: start), satisfied: row["ok"], total: n)) }
         }
+        let response = try medianFirstResponse(from: period.start, to: period.end)
         return CaseSummary(
             opened: opened, resolved: resolved, open: open,
             overdue: try items("status = 'open' AND ack_due_at IS NOT NULL AND ack_due_at <= ?", [at]),
             followUpsDue: try items("status = 'resolved' AND followed_up_at IS NULL AND follow_up_due_at <= ?", [at]),
             newCases: try items("first_published_at >= ? AND first_published_at < ?", [from, to]),
-            satisfaction: satisfaction)
+            satisfaction: satisfaction, medianFirstResponse: response?.seconds, answered: response?.cases ?? 0)
     }
 
     func sourceHealth(now: Date, staleAfter: TimeInterval) throws -> [SourceHealthItem] {

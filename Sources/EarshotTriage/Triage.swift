@@ -8,6 +8,8 @@ public struct TriageOutcome: Sendable, Equatable {
     public var joinedCase: Int64?
     public var reopenedCase: Int64?
     public var openedProblem: Int64?
+    /// A case the customer's own positive word resolved ("thanks, sorted!").
+    public var resolvedCase: Int64?
     /// A history mention (older than the backfill) that matched a rule and found no open case:
     /// it opened nothing.
     public var keptAsHistory = false
@@ -31,10 +33,19 @@ public struct Triage: Sendable {
     /// weeks of backlog must not page anyone for last month's posts.
     public func apply(_ m: TriageMention, in tx: StoreTransaction, now: Date, isHistory: Bool = false) throws -> TriageOutcome {
         var outcome = TriageOutcome()
-        guard let rule = policy.rules.first(where: { $0.matches(m) }) else { return outcome }
+        guard let rule = policy.rules.first(where: { $0.matches(m) }) else {
+            if !isHistory, m.score.label == .positive, !m.score.isComplaint {
+                outcome.resolvedCase = try customerSaysSorted(m, in: tx, now: now)
+            }
+            return outcome
+        }
         let customer = m.author.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         let caseID: Int64
-        if let open = try tx.openIncident(sourceID: m.sourceID, customer: customer, url: m.url) {
+        // One customer, one case: the same person on any source (by any identity key), else the
+        // same name on this source or the same page.
+        let openCase = try tx.openIncident(identities: m.identity.keys)
+            ?? tx.openIncident(sourceID: m.sourceID, customer: customer, url: m.url)
+        if let open = openCase {
             caseID = open.id
             if try tx.attachMention(caseID: caseID, mentionID: m.mentionID, now: now) {
                 try tx.appendEvent(caseID: caseID, kind: "mention added", actor: policy.actor,
@@ -48,8 +59,10 @@ public struct Triage: Sendable {
         } else if isHistory {
             outcome.keptAsHistory = true
             return outcome
-        } else if let resolved = try tx.recentlyResolvedIncident(sourceID: m.sourceID, customer: customer, url: m.url,
-                                                                  since: m.publishedAt.addingTimeInterval(-policy.reopenWithin)) {
+        } else if let resolved = try tx.recentlyResolvedIncident(identities: m.identity.keys,
+                                                                  since: m.publishedAt.addingTimeInterval(-policy.reopenWithin))
+                    ?? tx.recentlyResolvedIncident(sourceID: m.sourceID, customer: customer, url: m.url,
+                                                   since: m.publishedAt.addingTimeInterval(-policy.reopenWithin)) {
             caseID = resolved.id
             try tx.updateCase(caseID, set: ["status": "open", "closed_at": nil, "escalated_at": nil, "acknowledged_at": nil,
                                             "ack_due_at": m.publishedAt.addingTimeInterval(policy.sla[resolved.severity] ?? 86_400).timeIntervalSince1970])
@@ -73,10 +86,111 @@ public struct Triage: Sendable {
             outcome.alertsQueued += try queue(alert(for: record, event: "opened", mention: m, key: "case-\(caseID)-opened"),
                                               to: rule.channels, tx, now)
         }
+        try tx.addIdentities(m.identity.keys, toCase: caseID)
         if m.score.label == .negative || m.score.isComplaint {
             try detectProblems(m, incident: caseID, in: tx, now: now, quietly: isHistory, outcome: &outcome)
         }
         return outcome
+    }
+
+    // MARK: - The customer's own word
+
+    /// A customer's positive mention in the conversation of their open case ("thanks, sorted!"):
+    /// the case is resolved, recorded in its history; returns it.
+    func customerSaysSorted(_ m: TriageMention, in tx: StoreTransaction, now: Date) throws -> Int64? {
+        guard let open = try tx.openIncident(identities: m.identity.keys) else { return nil }
+        var sameConversation = m.thread != nil && m.thread == open.url.map { String($0.prefix { $0 != "#" }) }
+        if !sameConversation, let answered = try tx.mention(itemKey: m.inReplyTo, url: m.inReplyToLink) {
+            sameConversation = try tx.incident(ofMention: answered)?.id == open.id
+        }
+        guard sameConversation else { return nil }
+        try tx.attachMention(caseID: open.id, mentionID: m.mentionID, now: now)
+        _ = try CaseLifecycle.apply(.resolve(note: "the customer wrote that it is sorted (mention \(m.mentionID))"), to: open.id,
+                                    actor: policy.actor, policy: policy, in: tx, now: now)
+        return open.id
+    }
+
+    /// The reason recorded when a customer's own change of mind resolves their case.
+    public static let updatedRatingReason = "customer updated their rating"
+
+    /// A review re-rated or edited: upwards (4–5 stars, or rewritten positive) resolves the
+    /// review's open case with the reason "customer updated their rating"; downwards again (1–2
+    /// stars, or rewritten negative) reopens a case that reason resolved. Returns the cases changed.
+    public func customerChangedMind(_ m: TriageMention, in tx: StoreTransaction, now: Date) throws -> [Int64] {
+        let stars = m.normalizedRating
+        let better = stars.map { $0 >= 4 } ?? (m.score.label == .positive && !m.score.isComplaint)
+        let worse = stars.map { $0 <= 2 } ?? (m.score.label == .negative)
+        var changed: [Int64] = []
+        for caseID in try tx.casesOfMention(m.mentionID) {
+            guard let c = try tx.caseRecord(id: caseID), c.kind == "incident" else { continue }
+            if better, ["open", "acknowledged"].contains(c.status) {
+                _ = try CaseLifecycle.apply(.resolve(note: Self.updatedRatingReason), to: caseID, actor: policy.actor,
+                                            policy: policy, in: tx, now: now)
+                changed.append(caseID)
+            } else if worse, ["resolved", "closed"].contains(c.status),
+                      try tx.events(ofCase: caseID).last(where: { $0.kind == "resolved" })?.detail == Self.updatedRatingReason {
+                _ = try CaseLifecycle.apply(.reopen(note: "the customer changed their rating back down"), to: caseID,
+                                            actor: policy.actor, policy: policy, in: tx, now: now)
+                changed.append(caseID)
+            }
+        }
+        return changed
+    }
+
+    // MARK: - The brand's voice
+
+    /// A mention by the brand's own account: never a customer's case. When it answers a customer
+    /// (the entry it replies to, an `@handle` of a customer with an open case, the same thread, or
+    /// the review it responds to: `answering`), it joins that case as the brand's response, and the
+    /// first one sets the case's first response time. Returns the case it answered.
+    public func brandReplied(_ m: TriageMention, answering: Int64? = nil, in tx: StoreTransaction, now: Date) throws -> Int64? {
+        var target: CaseRecord?
+        if let answering { target = try tx.incident(ofMention: answering) }
+        if target == nil, let answered = try tx.mention(itemKey: m.inReplyTo, url: m.inReplyToLink) {
+            target = try tx.incident(ofMention: answered)
+        }
+        if target == nil {
+            for handle in CustomerIdentity.addressedHandles(in: m.body) {
+                if let c = try tx.openIncident(identities: [handle]) { target = c; break }
+            }
+        }
+        if target == nil, let thread = m.thread { target = try tx.openIncident(thread: thread) }
+        guard let c = target else { return nil }
+        guard try tx.attachMention(caseID: c.id, mentionID: m.mentionID, now: now) else { return c.id }
+        let who = m.author ?? "the brand"
+        try tx.appendEvent(caseID: c.id, kind: "brand replied", actor: policy.actor,
+                           detail: "\(who): “\(Self.excerpt(m.body, limit: 200))” (mention \(m.mentionID))", at: now)
+        if c.firstResponseAt == nil || m.publishedAt < c.firstResponseAt! {
+            // A reply dated before the complaint (clock skew between sites) counts as immediate.
+            try tx.updateCase(c.id, set: ["first_response_at": max(m.publishedAt, c.firstPublishedAt).timeIntervalSince1970])
+        }
+        return c.id
+    }
+
+    /// Joins case `other` into `survivor` by hand (`earshot cases merge`): its mentions, customer
+    /// identities and problem link move over, both histories say so, and `other` is left `merged`,
+    /// pointing to the survivor. An open case merged into a resolved one reopens it: the customer
+    /// still waits.
+    public func merge(_ other: Int64, into survivor: Int64, actor: String, in tx: StoreTransaction, now: Date) throws -> CaseRecord {
+        func fail(_ why: String) -> CaseLifecycleError { CaseLifecycleError(description: "cases: cannot merge #\(other) into #\(survivor): \(why)") }
+        guard other != survivor else { throw fail("they are the same case") }
+        guard let a = try tx.caseRecord(id: survivor) else { throw CaseLifecycleError(description: "cases: no case #\(survivor); see `earshot cases list`") }
+        guard let b = try tx.caseRecord(id: other) else { throw CaseLifecycleError(description: "cases: no case #\(other); see `earshot cases list`") }
+        guard a.mergedInto == nil else { throw fail("#\(survivor) was itself merged into #\(a.mergedInto!); merge into that one") }
+        guard b.mergedInto == nil else { throw fail("#\(other) was already merged into #\(b.mergedInto!)") }
+        guard a.kind == b.kind else { throw fail("one is a problem and the other an incident") }
+        for id in try tx.mentionIDs(ofCase: other) { try tx.attachMention(caseID: survivor, mentionID: id, now: now) }
+        try tx.moveIdentities(from: other, to: survivor)
+        try tx.mergeCaseColumns(survivor: survivor, other: other)
+        try tx.appendEvent(caseID: survivor, kind: "merged", actor: actor,
+                           detail: "case #\(other) (\(b.customer ?? b.title)) joined this case", at: now)
+        try tx.updateCase(other, set: ["status": "merged", "merged_into": survivor, "closed_at": now.timeIntervalSince1970])
+        try tx.appendEvent(caseID: other, kind: "merged", actor: actor, detail: "merged into case #\(survivor)", at: now)
+        if ["open", "acknowledged"].contains(b.status), !["open", "acknowledged"].contains(a.status) {
+            _ = try CaseLifecycle.apply(.reopen(note: "case #\(other), still open, was merged into it"), to: survivor,
+                                        actor: actor, policy: policy, in: tx, now: now)
+        }
+        return try tx.caseRecord(id: survivor)!
     }
 
     /// Records a changed rating on the cases of an edited review, and tells the case's channels.

@@ -78,13 +78,25 @@ public struct TriageMention: Sendable {
     public var bestRating: Double?
     public var worstRating: Double?
     public var score: Score
+    /// Who wrote it, as keys that recognise them on other sources.
+    public var identity: CustomerIdentity
+    /// The entry id (Atom `thr:in-reply-to ref`) and link this mention answers, when it says.
+    public var inReplyTo: String?
+    public var inReplyToLink: String?
 
     public init(mentionID: Int64, sourceID: Int64, sourceName: String, author: String?, url: String?, title: String?,
-                body: String, publishedAt: Date, rating: Double?, bestRating: Double?, worstRating: Double?, score: Score) {
+                body: String, publishedAt: Date, rating: Double?, bestRating: Double?, worstRating: Double?, score: Score,
+                identity: CustomerIdentity? = nil, inReplyTo: String? = nil, inReplyToLink: String? = nil) {
         self.mentionID = mentionID; self.sourceID = sourceID; self.sourceName = sourceName; self.author = author
         self.url = url; self.title = title; self.body = body; self.publishedAt = publishedAt; self.rating = rating
         self.bestRating = bestRating; self.worstRating = worstRating; self.score = score
+        self.identity = identity ?? CustomerIdentity(author: author)
+        self.inReplyTo = inReplyTo; self.inReplyToLink = inReplyToLink
     }
+
+    /// The page of the conversation: the link without its fragment (the posts of one forum topic
+    /// share it).
+    public var thread: String? { url.map { String($0.prefix { $0 != "#" }) } }
 
     /// The rating on a 1–5 scale, whatever scale the page used.
     public var normalizedRating: Double? {

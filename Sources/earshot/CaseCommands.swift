@@ -9,12 +9,13 @@ struct Cases: ParsableCommand {
         commandName: "cases",
         abstract: "Work follow-up cases: list, show, acknowledge, assign, note, resolve, follow up, reopen, close.",
         discussion: "Every change is an event with its actor (--as, default $USER) and time; nothing is deleted.",
-        subcommands: [List.self, Show.self, Ack.self, Assign.self, Note.self, Resolve.self, FollowUp.self, Reopen.self, Close.self])
+        subcommands: [List.self, Show.self, Ack.self, Assign.self, Note.self, Resolve.self, FollowUp.self, Reopen.self, Close.self,
+                      Merge.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List cases (open and acknowledged ones by default).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "open, acknowledged, resolved, closed, active (open or acknowledged) or all.") var status: String = "active"
+        @Option(help: "open, acknowledged, resolved, closed, merged, active (open or acknowledged) or all.") var status: String = "active"
         @Option(help: "critical, high, normal or low.") var severity: String?
         @Option(help: "billing, delivery, support, quality, website/app, account, pricing …") var aspect: String?
         @Option(help: "Only cases assigned to NAME.") var assignee: String?
@@ -40,31 +41,42 @@ struct Cases: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
             try guarded {
-                let detail = try global.openStore().read { tx -> (CaseRecord, [CaseEvent], [MentionRecord], [CaseRecord]) in
+                let detail = try global.openStore().read { tx -> (CaseRecord, [CaseEvent], [MentionRecord], [CaseRecord], [Int64: [String]]) in
                     guard let c = try tx.caseRecord(id: id) else { throw AppError.notFound("cases: no case #\(id); see `earshot cases list`") }
-                    return (c, try tx.events(ofCase: id), try tx.mentionIDs(ofCase: id).compactMap { try tx.mention(id: $0) },
-                            c.kind == "problem" ? try tx.incidents(ofProblem: id) : [])
+                    let mentions = try tx.mentionIDs(ofCase: id).compactMap { try tx.mention(id: $0) }
+                    var sources: [Int64: [String]] = [:]
+                    for m in mentions { sources[m.id] = try tx.sourceNames(ofMention: m.id) }
+                    return (c, try tx.events(ofCase: id), mentions, c.kind == "problem" ? try tx.incidents(ofProblem: id) : [], sources)
                 }
-                let (c, events, mentions, incidents) = detail
+                let (c, events, mentions, incidents, sources) = detail
                 if json {
                     var o = CaseJSON.object(c)
                     o["events"] = events.map { e -> [String: Any] in
                         ["at": iso(e.at), "actor": e.actor, "kind": e.kind, "detail": e.detail.map { $0 as Any } ?? NSNull()]
                     }
-                    o["mentions"] = mentions.map(CaseJSON.mention)
+                    o["mentions"] = mentions.map { m -> [String: Any] in
+                        var o = CaseJSON.mention(m)
+                        o["sources"] = sources[m.id] ?? [m.sourceName]
+                        return o
+                    }
                     o["incidents"] = incidents.map(\.id)
                     printJSON(o)
                     return
                 }
                 print("Case #\(c.id) — \(c.title)")
                 print("  \(c.kind), \(c.severity), \(c.status)\(c.assignee.map { ", assigned to \($0)" } ?? "")\(c.aspect.map { ", aspect \($0)" } ?? "")")
+                if let merged = c.mergedInto { print("  merged into case #\(merged): see `earshot cases show \(merged)`") }
+                if let answered = c.firstResponseAt {
+                    print("  first response by the brand \(isoFormatter.string(from: answered)), \(Self.wait(answered.timeIntervalSince(c.firstPublishedAt))) after the first mention")
+                }
                 print("  first mention \(isoFormatter.string(from: c.firstPublishedAt)); opened \(isoFormatter.string(from: c.openedAt))\(c.ackDueAt.map { "; acknowledge by \(isoFormatter.string(from: $0))" } ?? "")")
                 if !incidents.isEmpty { print("  incidents: " + incidents.map { "#\($0.id) \($0.customer ?? "")" }.joined(separator: ", ")) }
                 print("\nHistory")
                 for e in events { print("  \(isoFormatter.string(from: e.at))  \(e.kind)  by \(e.actor)\(e.detail.map { ": \($0)" } ?? "")") }
                 print("\nMentions")
                 for m in mentions {
-                    print("  [\(m.id)] \(m.author ?? "anonymous") on \(m.sourceName), \(isoFormatter.string(from: m.publishedAt))\(m.rating.map { ", rated \($0)/\(m.bestRating ?? 5)" } ?? "")\(m.previousRating.map { " (was \($0))" } ?? "")")
+                    let seen = sources[m.id].map { $0.count > 1 ? " (also on " + $0.dropFirst().joined(separator: ", ") + ")" : "" } ?? ""
+                    print("  [\(m.id)] \(m.isBrand ? "THE BRAND: " : "")\(m.author ?? "anonymous") on \(m.sourceName)\(seen), \(isoFormatter.string(from: m.publishedAt))\(m.rating.map { ", rated \($0)/\(m.bestRating ?? 5)" } ?? "")\(m.previousRating.map { " (was \($0))" } ?? "")")
                     if let t = m.title { print("      \(t)") }
                     print("      \(m.body.prefix(600))")
                     if let url = m.url { print("      \(url)") }
@@ -73,6 +85,28 @@ struct Cases: ParsableCommand {
                         for r in s.reasons { print("        · \(r)") }
                     }
                 }
+            }
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "merge", abstract: "Join case B into case A: one customer, one case (B points to A afterwards).",
+            discussion: "For the same person whom Earshot could not recognise (another name, another site). B's mentions and history stay; B is left `merged`.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("as"), help: "Who does it (default $USER).") var actor: String = currentUser()
+        @Argument(help: "The case that stays.") var survivor: Int64
+        @Argument(help: "The case merged into it.") var other: Int64
+        func run() throws {
+            try guarded {
+                let policy = try ActorOptions.policy(global)
+                let now = Clock.fromEnvironment().now
+                let c = try global.openStore().write { tx -> CaseRecord in
+                    do { return try Triage(policy: policy).merge(other, into: survivor, actor: actor, in: tx, now: now) } catch let e as CaseLifecycleError {
+                        throw AppError.usage(e.description)
+                    }
+                }
+                print("case #\(other) merged into #\(c.id): \(c.status), \(c.customer ?? c.title)")
             }
         }
     }
@@ -137,15 +171,16 @@ struct ActorOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("as"), help: "Who does it (default $USER).") var actor: String = currentUser()
 
+    /// The config's triage policy, or the defaults when there is no config (a store passed alone).
+    static func policy(_ global: GlobalOptions) throws -> TriagePolicy {
+        if FileManager.default.fileExists(atPath: global.config) { return try global.loadConfig().triagePolicy() }
+        return TriagePolicy(rules: [], sla: Config.defaultSLA, escalationChannels: [], followUpAfter: 3 * 86_400,
+                            reopenWithin: 14 * 86_400, problemMinimumCustomers: 3, problemWindow: 72 * 3600, problemChannels: [])
+    }
+
     func apply(_ action: CaseAction, to id: Int64) throws {
         try guarded {
-            let policy: TriagePolicy
-            if FileManager.default.fileExists(atPath: global.config) {
-                policy = try global.loadConfig().triagePolicy()
-            } else {
-                policy = TriagePolicy(rules: [], sla: Config.defaultSLA, escalationChannels: [], followUpAfter: 3 * 86_400,
-                                      reopenWithin: 14 * 86_400, problemMinimumCustomers: 3, problemWindow: 72 * 3600, problemChannels: [])
-            }
+            let policy = try Self.policy(global)
             let now = Clock.fromEnvironment().now
             let c = try global.openStore().write { tx -> CaseRecord in
                 do { return try CaseLifecycle.apply(action, to: id, actor: actor, policy: policy, in: tx, now: now) } catch let e as CaseLifecycleError {
@@ -157,18 +192,30 @@ struct ActorOptions: ParsableArguments {
     }
 }
 
+extension Cases.Show {
+    /// "2 h 5 min", "3 d 4 h": a wait as a support lead reads it.
+    static func wait(_ seconds: TimeInterval) -> String {
+        let s = max(0, Int(seconds))
+        if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
+        if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        return "\(s / 60) min"
+    }
+}
+
 enum CaseJSON {
     static func object(_ c: CaseRecord) -> [String: Any] {
         ["id": c.id, "kind": c.kind, "status": c.status, "severity": c.severity, "title": c.title, "customer": c.customer ?? NSNull(),
          "aspect": c.aspect ?? NSNull(), "assignee": c.assignee ?? NSNull(), "problem_id": c.problemID ?? NSNull(),
          "opened_at": iso(c.openedAt), "first_published_at": iso(c.firstPublishedAt), "ack_due_at": iso(c.ackDueAt),
          "escalated_at": iso(c.escalatedAt), "resolved_at": iso(c.resolvedAt), "follow_up_due_at": iso(c.followUpDueAt),
-         "satisfied": c.satisfied ?? NSNull()]
+         "satisfied": c.satisfied ?? NSNull(), "first_response_at": iso(c.firstResponseAt),
+         "merged_into": c.mergedInto ?? NSNull()]
     }
     static func mention(_ m: MentionRecord) -> [String: Any] {
         ["id": m.id, "source": m.sourceName, "author": m.author ?? NSNull(), "title": m.title ?? NSNull(), "text": m.body,
          "link": m.url ?? NSNull(), "published_at": iso(m.publishedAt), "fetched_at": iso(m.fetchedAt), "rating": m.rating ?? NSNull(),
          "previous_rating": m.previousRating ?? NSNull(), "label": m.score?.label ?? NSNull(), "compound": m.score?.compound ?? NSNull(),
-         "complaint": m.score?.isComplaint ?? NSNull(), "aspects": m.score?.aspects ?? [], "reasons": m.score?.reasons ?? []]
+         "complaint": m.score?.isComplaint ?? NSNull(), "aspects": m.score?.aspects ?? [], "reasons": m.score?.reasons ?? [],
+         "by_brand": m.isBrand]
     }
 }

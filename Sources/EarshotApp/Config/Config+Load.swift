@@ -40,7 +40,7 @@ extension Config {
         let top = try ConfigNode(node: root, path: "", file: file).mapping(known: [
             "brand", "query", "store", "contact", "sources", "opml", "rules", "channels", "sla", "escalate_to",
             "follow_up_after", "reopen_within", "problems", "digest", "lexicon", "aspects", "valence", "fetch", "alerts",
-            "backfill", "alert_batch",
+            "backfill", "alert_batch", "brand_accounts",
         ])
         guard let brandNode = top["brand"] else {
             throw ConfigError("config: \(file): brand: missing; add `brand: YourCompany` at the top")
@@ -154,7 +154,8 @@ extension Config {
             perHostDelay: perHostDelay, maximumBodyBytes: maxBody, caBundle: caBundle, pauseAfterFailures: pauseAfter,
             alertMaxAttempts: alertMaxAttempts,
             backfill: try top["backfill"]?.duration() ?? defaultBackfill,
-            alertBatch: try top["alert_batch"]?.int(min: 1) ?? 10)
+            alertBatch: try top["alert_batch"]?.int(min: 1) ?? 10,
+            brandAccounts: try top["brand_accounts"]?.strings() ?? [])
     }
 
     static func checkQuery(_ query: String, node: ConfigNode) throws {

@@ -86,6 +86,9 @@ public struct Config: Sendable {
     public var backfill: TimeInterval
     /// More alerts than this of one kind for one channel in one run become one summary alert.
     public var alertBatch: Int
+    /// The brand's own handles, author names and e-mail/web domains: their posts never open a
+    /// case and never count as a customer; their replies are the brand's response to a case.
+    public var brandAccounts: [String]
 
     public static let defaultBackfill: TimeInterval = 2 * 86_400
     /// Default `stale_after`: a feed usually brings something every few days, a review page more slowly.

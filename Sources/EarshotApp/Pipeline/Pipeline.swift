@@ -30,6 +30,8 @@ public final class Pipeline {
     private var madeScorer: Scorer?
     private let makeScorer: () throws -> Scorer
     let triage: Triage
+    /// The brand's own accounts (`brand_accounts:`): their posts are the brand speaking.
+    let brandAccounts: BrandAccounts
     let fetcher: Fetcher
     let deliverer: AlertDeliverer
 
@@ -51,6 +53,7 @@ public final class Pipeline {
             return Scorer(lexicon: try loadLexicon(), aspects: aspects)
         }
         triage = Triage(policy: try Self.policy(from: config))
+        brandAccounts = BrandAccounts(config.brandAccounts)
         var options = FetchOptions()
         options.globalLimit = config.globalLimit
         options.perHostLimit = config.perHostLimit
@@ -395,6 +398,7 @@ public final class Pipeline {
     /// Counts of one source's batch.
     struct BatchCounts {
         var seen = 0, stored = 0, updated = 0, negatives = 0, opened = 0, joined = 0, reopened = 0, problems = 0, history = 0
+        var copies = 0, brand = 0, brandReplies = 0, resolved = 0
     }
 
     /// Matches, scores, stores and triages one entry.
@@ -406,16 +410,42 @@ public final class Pipeline {
         counts.seen += 1
         let body = entry.content ?? entry.summary ?? entry.title ?? ""
         guard !body.isEmpty else { return }
-        if !source.isAboutUs && !query.matches([entry.title ?? "", body].joined(separator: " ")) { return }
-        let published = entry.published ?? entry.updated ?? now
         // One spelling of the author everywhere (threading, problem counts, the digest): trimmed, and
         // none at all rather than blanks.
         let author = entry.author.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-        let mention = NewMention(sourceID: source.id, itemKey: entry.identity, fingerprint: Self.fingerprint(body), url: entry.link,
+        let identity = CustomerIdentity(author: author, email: entry.authorEmail, profile: entry.authorURI)
+        // The brand's own posts are read whatever the query: its replies rarely repeat its name.
+        let isBrand = !brandAccounts.isEmpty && brandAccounts.owns(identity)
+        if !isBrand && !source.isAboutUs && !query.matches([entry.title ?? "", body].joined(separator: " ")) { return }
+        let published = entry.published ?? entry.updated ?? now
+        let fingerprint = Self.fingerprint(body)
+        // A syndicated or cross-posted copy is one mention, seen in several sources.
+        if try tx.sighting(sourceID: source.id, itemKey: entry.identity) != nil { return }
+        if !(try tx.isKnown(sourceID: source.id, itemKey: entry.identity)),
+           let original = try tx.original(sourceID: source.id, fingerprint: Self.canBeCopy(author: author, body: body) ? fingerprint : nil,
+                                          author: author, url: entry.link) {
+            if try tx.recordSighting(mentionID: original, sourceID: source.id, itemKey: entry.identity, url: entry.link, at: now) {
+                counts.copies += 1
+            }
+            return
+        }
+        let mention = NewMention(sourceID: source.id, itemKey: entry.identity, fingerprint: fingerprint, url: entry.link,
                                  title: entry.title, author: author, body: body, publishedAt: published, fetchedAt: now,
                                  rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating)
         let upsert = try tx.upsertMention(mention)
         if case .unchanged = upsert { return }
+        if isBrand {
+            // Never scored as a customer's word (no sentiment, spike, problem or case counts it).
+            guard case .inserted = upsert else { return }
+            try tx.markBrand(mentionID: upsert.mentionID, inReplyTo: entry.inReplyTo)
+            counts.brand += 1
+            let reply = TriageMention(mentionID: upsert.mentionID, sourceID: source.id, sourceName: source.name, author: author,
+                                      url: entry.link, title: entry.title, body: body, publishedAt: published, rating: nil,
+                                      bestRating: nil, worstRating: nil, score: Self.unscored,
+                                      identity: identity, inReplyTo: entry.inReplyTo, inReplyToLink: entry.inReplyToLink)
+            if try triage.brandReplied(reply, in: tx, now: now) != nil { counts.brandReplies += 1 }
+            return
+        }
         let score = try scorer().score(ScoreInput(text: body, title: entry.title, rating: entry.rating, bestRating: entry.bestRating,
                                             worstRating: entry.worstRating, brandTerms: query.terms))
         try tx.saveScore(mentionID: upsert.mentionID, publishedAt: published, ScoreRecord(
@@ -424,12 +454,14 @@ public final class Pipeline {
         let triageMention = TriageMention(mentionID: upsert.mentionID, sourceID: source.id, sourceName: source.name,
                                           author: author, url: entry.link, title: entry.title, body: body,
                                           publishedAt: published, rating: entry.rating, bestRating: entry.bestRating,
-                                          worstRating: entry.worstRating, score: score)
+                                          worstRating: entry.worstRating, score: score, identity: identity,
+                                          inReplyTo: entry.inReplyTo, inReplyToLink: entry.inReplyToLink)
         switch upsert {
         case .inserted: counts.stored += 1
         case .updated(_, let previous):
             counts.updated += 1
             if let previous { try triage.ratingChanged(triageMention, from: previous, in: tx, now: now) }
+            counts.resolved += try triage.customerChangedMind(triageMention, in: tx, now: now).count
         case .unchanged: break
         }
         if score.label == .negative, case .inserted = upsert { counts.negatives += 1 }
@@ -440,7 +472,34 @@ public final class Pipeline {
         if outcome.joinedCase != nil { counts.joined += 1 }
         if outcome.reopenedCase != nil { counts.reopened += 1 }
         if outcome.openedProblem != nil { counts.problems += 1 }
+        if outcome.resolvedCase != nil { counts.resolved += 1 }
+        // The owner's published answer to a review is the brand's reply to it.
+        for (n, response) in entry.responses.enumerated() where !response.text.isEmpty {
+            let key = entry.identity + "#response-\(n + 1)"
+            let reply = try tx.upsertMention(NewMention(
+                sourceID: source.id, itemKey: key, fingerprint: Self.fingerprint(response.text), url: entry.link, title: nil,
+                author: response.author ?? config.brand, body: response.text, publishedAt: response.published ?? now, fetchedAt: now,
+                rating: nil, bestRating: nil, worstRating: nil))
+            guard case .inserted = reply else { continue }
+            try tx.markBrand(mentionID: reply.mentionID, inReplyTo: entry.identity)
+            counts.brand += 1
+            let brandMention = TriageMention(mentionID: reply.mentionID, sourceID: source.id, sourceName: source.name,
+                                             author: response.author ?? config.brand, url: entry.link, title: nil, body: response.text,
+                                             publishedAt: response.published ?? now, rating: nil, bestRating: nil, worstRating: nil,
+                                             score: Self.unscored)
+            if try triage.brandReplied(brandMention, answering: upsert.mentionID, in: tx, now: now) != nil { counts.brandReplies += 1 }
+        }
     }
+
+    /// Whether the same words can mark a copy: always with an author (the copy must have the same),
+    /// and for an anonymous text only one long enough (eight words) that two people writing it
+    /// alike is unlikely ("acme is down" from two strangers is two mentions).
+    static func canBeCopy(author: String?, body: String) -> Bool {
+        author != nil || body.split(whereSeparator: \.isWhitespace).count >= 8
+    }
+
+    /// The score a brand post carries in triage (it is never stored: the brand is no customer).
+    static let unscored = Score(compound: 0, pos: 0, neu: 1, neg: 0, isComplaint: false, aspects: [], reasons: [], decidedBy: "brand")
 
     /// Counts and logs a source's failure and decides its backoff, pause and grace period (the
     /// fetch stage's policy); returns the write that records it.
@@ -488,5 +547,6 @@ extension RunSummary {
         entriesSeen += c.seen; mentionsStored += c.stored; mentionsUpdated += c.updated; negatives += c.negatives
         casesOpened += c.opened; casesJoined += c.joined; casesReopened += c.reopened; problemsOpened += c.problems
         mentionsHistory += c.history
+        copies += c.copies; brandMentions += c.brand; brandReplies += c.brandReplies; casesResolved += c.resolved
     }
 }

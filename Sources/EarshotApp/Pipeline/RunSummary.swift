@@ -12,6 +12,13 @@ public struct RunSummary: Codable, Sendable {
     public var mentionsUpdated = 0
     /// New mentions published before the backfill horizon: stored and counted, but they opened no case.
     public var mentionsHistory = 0
+    /// Items that copied a stored mention (syndicated, cross-posted): recorded as sightings of it.
+    public var copies = 0
+    /// Posts by the brand's own accounts, and how many of them answered a customer's case.
+    public var brandMentions = 0
+    public var brandReplies = 0
+    /// Cases the customer's own change of mind resolved or reopened (a re-rating, "thanks, sorted!").
+    public var casesResolved = 0
     public var negatives = 0
     public var casesOpened = 0
     public var casesJoined = 0
@@ -53,10 +60,13 @@ public struct RunSummary: Codable, Sendable {
         parts.append("\(mentionsStored) new mentions")
         if mentionsHistory > 0 { parts.append("\(mentionsHistory) of them kept as history (older than the backfill)") }
         if mentionsUpdated > 0 { parts.append("\(mentionsUpdated) edited") }
+        if copies > 0 { parts.append("\(copies) cop\(copies == 1 ? "y" : "ies") of stored mentions") }
+        if brandMentions > 0 { parts.append("\(brandMentions) by the brand (\(brandReplies) answering a case)") }
         parts.append("\(negatives) negative")
         parts.append("\(casesOpened) cases opened")
         if casesJoined > 0 { parts.append("\(casesJoined) joined") }
         if casesReopened > 0 { parts.append("\(casesReopened) reopened") }
+        if casesResolved > 0 { parts.append("\(casesResolved) changed by the customer's own word") }
         if problemsOpened > 0 { parts.append("\(problemsOpened) problems") }
         if escalations > 0 { parts.append("\(escalations) escalated") }
         if sourcesStale > 0 { parts.append("\(sourcesStale) source\(sourcesStale == 1 ? "" : "s") gone stale") }
