@@ -11,6 +11,12 @@ public enum ExampleConfig {
     brand: Acme
     query: 'acme OR "acme corp" OR @acme OR #acme -"acme anvils"'
 
+    # The brand's own accounts: handles, author names, e-mail or web domains. Their posts never
+    # open a case nor count as a customer; a reply of theirs (thr:in-reply-to, an @handle, the
+    # same thread, a review's owner response) joins the customer's case as the brand's response
+    # and sets its first response time.
+    brand_accounts: ["@acmehelp", "Acme Support", "acme.example"]
+
     # The SQLite store (one file; relative paths are taken from this file's folder). On a server
     # give an absolute path the job can write (the config's folder, /etc/earshot, is read-only
     # under the systemd unit): store: /var/lib/earshot/earshot.sqlite
