@@ -99,6 +99,10 @@ extension FeedBuilder {
         case .ttl: push("ttl", true)
         case .syUpdateperiod: push("sy_updateperiod", true)
         case .syUpdatefrequency: push("sy_updatefrequency", true)
+        case .thrInReplyTo:
+            startInReplyTo(attrs)
+            // Then as before, as an element without a handler: feedparser's output must not change.
+            return false
         default: return false
         }
         return true
@@ -196,6 +200,16 @@ extension FeedBuilder {
         if attrs["rel"] == "alternate", Self.htmlTypes.contains(Self.mapContentType(attrs["type"] ?? "")) {
             context.values["link"] = resolved
         }
+    }
+
+    /// RFC 4685 §3 (https://www.rfc-editor.org/rfc/rfc4685#section-3): `<thr:in-reply-to ref="…" href="…"/>`
+    /// says which entry this one answers: `ref` is that entry's id (kept as written: ids are compared, not
+    /// resolved), `href` where to read it (resolved against `xml:base` and the document URL). An entry may
+    /// answer several; the first counts. Outside an entry (or in an Atom `<source>`) it says nothing here.
+    func startInReplyTo(_ attrs: [String: String]) {
+        guard inentry, !insource, let entry = entries.last, entry.inReplyTo == nil, entry.inReplyToLink == nil else { return }
+        if let ref = attrs["ref"]?.trimmingSpaces(), !ref.isEmpty { entry.inReplyTo = ref }
+        if let href = attrs["href"]?.trimmingSpaces(), !href.isEmpty { entry.inReplyToLink = URLResolver.resolve(baseURI, href) }
     }
 
     func startContent(_ attrs: [String: String]) {

@@ -37,7 +37,13 @@ enum FeedMapping {
         entry.link = e.values["link"]
         if let first = e.authors?.first {
             entry.author = [first["name"], first["email"]].compactMap { $0 }.first { !$0.isEmpty }
+            // The same author's address and profile link (feedparser's author_detail: Atom <email>/<uri>,
+            // "email (Name)" split by syncAuthorDetail); `author` keeps preferring the name.
+            entry.authorEmail = first["email"].flatMap { $0.isEmpty ? nil : $0 }
+            entry.authorURI = first["href"].flatMap { $0.isEmpty ? nil : $0 }
         }
+        entry.inReplyTo = e.inReplyTo
+        entry.inReplyToLink = e.inReplyToLink
         entry.published = e.published ?? nil
         entry.updated = e.updated ?? nil
         entry.summary = clean(e.summary, isHTML: isHTML(e.detailTypes["summary"] ?? e.detailTypes["summary-from-content"]))
