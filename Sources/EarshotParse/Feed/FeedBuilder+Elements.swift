@@ -277,7 +277,11 @@ extension FeedBuilder {
     }
 
     /// The first e-mail address in `s` (feedparser's pattern, roughly).
-    static func findEmail(_ s: String) -> Range<String.Index>? {
+    ///
+    /// - Parameter anyTopLevelDomain: false for feedparser's rule (a top-level domain of 2 to 4 letters, which
+    ///   shapes the contract's `author`); true to accept longer ones (`.example`, `.support`, `.online`) where
+    ///   only ``ParsedEntry/authorEmail`` depends on the answer.
+    static func findEmail(_ s: String, anyTopLevelDomain: Bool = false) -> Range<String.Index>? {
         // Most author fields are a bare name: no "@", no address, no Character array.
         guard s.utf8.contains(UInt8(ascii: "@")) else { return nil }
         let chars = Array(s)
@@ -293,7 +297,8 @@ extension FeedBuilder {
             while domain.hasSuffix(".") { domain.removeLast(); b -= 1 }
             let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
             guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last,
-                  (2...4).contains(tld.count) || tld.allSatisfy(\.isNumber) else { continue }
+                  (2...4).contains(tld.count) || (anyTopLevelDomain && tld.count > 4) || tld.allSatisfy(\.isNumber)
+            else { continue }
             // "?subject=..." belongs to the address too.
             if b < chars.count, chars[b] == "?", String(chars[b...]).hasPrefix("?subject=") {
                 while b < chars.count, !chars[b].isWhitespace { b += 1 }
