@@ -39,7 +39,7 @@ enum FeedMapping {
             entry.author = [first["name"], first["email"]].compactMap { $0 }.first { !$0.isEmpty }
             // The same author's address and profile link (feedparser's author_detail: Atom <email>/<uri>,
             // "email (Name)" split by syncAuthorDetail); `author` keeps preferring the name.
-            entry.authorEmail = mailAddress(first["email"]) ?? addressInName(first["name"])
+            entry.authorEmail = MailAddress.bare(first["email"]) ?? addressInName(first["name"])
             entry.authorURI = first["href"].flatMap { $0.isEmpty ? nil : $0 }
         }
         entry.inReplyTo = e.inReplyTo
@@ -51,20 +51,12 @@ enum FeedMapping {
         return entry
     }
 
-    /// An author's e-mail as a bare address: without `mailto:` or a `?subject=` (feedparser keeps both).
-    static func mailAddress(_ email: String?) -> String? {
-        guard var address = email?.trimmingSpaces(), !address.isEmpty else { return nil }
-        if address.lowercased().hasPrefix("mailto:") { address.removeFirst(7) }
-        if let query = address.firstIndex(of: "?") { address = String(address[..<query]) }
-        return address.isEmpty ? nil : address
-    }
-
     /// The address in an author name that feedparser's rule did not split off: "support@acme.example (Acme
     /// Support)" stays one name there (its top-level domain is longer than 4 letters), and ``ParsedEntry/author``
     /// keeps it so; the address is still the author's.
     static func addressInName(_ name: String?) -> String? {
         guard let name, let range = FeedBuilder.findEmail(name, anyTopLevelDomain: true) else { return nil }
-        return mailAddress(String(name[range]))
+        return MailAddress.bare(String(name[range]))
     }
 
     /// RSS `<ttl>` (minutes) and `sy:updatePeriod`/`sy:updateFrequency`, in seconds; the longer hint wins.
