@@ -60,7 +60,8 @@ import Testing
         #expect(doc.entries[3].responses == [ParsedResponse(text: "Thanks for visiting!")])
         #expect(doc.entries[4].responses.isEmpty)
         // A top-level Review: its itemReviewed is the subject, matched by name whatever the case.
-        #expect(doc.entries[5].responses == [ParsedResponse(author: "harbour lights café", text: "We now have a quiet room upstairs.")])
+        #expect(doc.entries[5].responses == [ParsedResponse(author: "harbour lights café",
+                                                            text: "We now have a quiet room upstairs.")])
         // The contract JSON keeps its keys: answers are no entries and add no fields.
         let json = try #require(JSONSerialization.jsonObject(with: Data(doc.contractJSON().utf8)) as? [String: Any])
         let entries = try #require(json["entries"] as? [[String: Any]])
@@ -126,7 +127,8 @@ import Testing
 
     @Test func selectorResponseWithoutParts() throws {
         // Only the container and the response: the review is the container's text less the answer.
-        let doc = try parse("selectors-owner-response.html", selectors: ReviewSelectors(review: "div.review-card", response: ".owner-response"))
+        let doc = try parse("selectors-owner-response.html",
+                            selectors: ReviewSelectors(review: "div.review-card", response: ".owner-response"))
         #expect(doc.entries.first?.content == "Priya March 3, 2024 They broke a lamp and never called back.")
         #expect(doc.entries.first?.responses.first?.text
             == "Greenway Movers 2 days later Priya, we are sorry: our claims team will call you today.")
@@ -139,12 +141,14 @@ import Testing
         var stale = Self.greenway
         stale.responseAuthor = ".signed-by"
         let doc = try parse("selectors-owner-response.html", selectors: stale)
-        #expect(doc.warnings == ["selectors: response_author \".signed-by\" matched nothing in any of the 2 responses (a redesign?)"])
+        #expect(doc.warnings
+            == ["selectors: response_author \".signed-by\" matched nothing in any of the 2 responses (a redesign?)"])
         #expect(doc.entries[0].responses.first?.author == nil)
 
         // No review has an answer: no warning (most reviews have none).
         let none = try parse("selectors-owner-response.html",
-                             selectors: ReviewSelectors(review: "div.review-card", body: ".review-text", response: ".reply-by-owner"))
+                             selectors: ReviewSelectors(review: "div.review-card", body: ".review-text",
+                                                        response: ".reply-by-owner"))
         #expect(none.warnings.isEmpty)
         #expect(none.entries.allSatisfy { $0.responses.isEmpty })
 

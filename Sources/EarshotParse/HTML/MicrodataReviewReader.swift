@@ -111,11 +111,12 @@ struct MicrodataReviewReader {
             for node in nodes {
                 if node.hasAttribute("itemscope") {
                     let answer = item(node)
-                    guard isResponse(answer, under: key.lowercased(), subject: subject),
-                          let body = (answer.first("text") ?? answer.first("reviewBody") ?? answer.first("description")).flatMap(text)
+                    let bodyNode = answer.first("text") ?? answer.first("reviewBody") ?? answer.first("description")
+                    guard isResponse(answer, under: key.lowercased(), subject: subject), let body = bodyNode.flatMap(text)
                     else { continue }
+                    let published = (answer.first("datePublished") ?? answer.first("dateCreated")).flatMap(date)
                     found.append((node, ParsedResponse(author: answer.first("author").flatMap(authorName), text: body,
-                                                       published: (answer.first("datePublished") ?? answer.first("dateCreated")).flatMap(date))))
+                                                       published: published)))
                 } else if key.lowercased() != "comment", let body = text(node) {
                     found.append((node, ParsedResponse(text: body)))   // the property's name says who speaks
                 }
@@ -148,7 +149,7 @@ struct MicrodataReviewReader {
         if let reviewed = review.first("itemReviewed"), reviewed.hasAttribute("itemscope") {
             return item(reviewed).first("name").flatMap(text)
         }
-        guard review.element.tokens("itemprop").contains(where: { JSONLDReviewReader.reviewKeys.contains($0) }) else { return nil }
+        guard review.element.tokens("itemprop").contains(where: JSONLDReviewReader.reviewKeys.contains) else { return nil }
         var ancestor = review.element.parent
         while let node = ancestor, node.isElement {
             if node.hasAttribute("itemscope") { return item(node).first("name").flatMap(text) }

@@ -60,7 +60,8 @@ struct SelectorReviewReader {
                 let when = responseDate.flatMap { firstNode(document, $0, at: answer) }
                 guard let text = HTMLText.text(of: answer, maximumDepth: maximumDepth, excluding: [by, when].compactMap { $0 })
                 else { continue }
-                let published = when.flatMap { Self.dateText($0, maximumDepth: maximumDepth) }.flatMap { parseDate($0, formatter: formatter) }
+                let published = when.flatMap { Self.dateText($0, maximumDepth: maximumDepth) }
+                    .flatMap { parseDate($0, formatter: formatter) }
                 entry.responses.append(ParsedResponse(author: by.flatMap { Self.value(of: $0, maximumDepth: maximumDepth) },
                                                       text: text, published: published))
                 if by != nil { hits["response_author", default: 0] += 1 }
@@ -71,7 +72,8 @@ struct SelectorReviewReader {
                 entry.author = value
                 hits["author", default: 0] += 1
             }
-            if let date, let value = firstValue(document, date, at: container, prefer: ["datetime", "content"], outside: answers) {
+            if let date,
+               let value = firstValue(document, date, at: container, prefer: ["datetime", "content"], outside: answers) {
                 hits["date", default: 0] += 1
                 if let parsed = parseDate(value, formatter: formatter) {
                     entry.published = parsed
