@@ -54,11 +54,21 @@ public struct ReviewSelectors: Sendable, Equatable, Codable {
     public var title: String?
     public var link: String?
     public var nextPage: String?
+    /// The business's answer to a review ("Response from the owner"), inside the review container: each
+    /// match is one ``ParsedResponse``, whose text is the match's text less what `responseAuthor` and
+    /// `responseDate` match in it. Optional: most reviews have no answer, so matching nothing is no warning.
+    public var response: String?
+    /// Who answered, inside each `response` match.
+    public var responseAuthor: String?
+    /// When they answered, inside each `response` match (parsed like `date`, with `dateFormat`).
+    public var responseDate: String?
     public init(review: String, author: String? = nil, date: String? = nil, dateFormat: String? = nil,
                 rating: String? = nil, ratingAttribute: String? = nil, bestRating: Double? = nil,
-                body: String? = nil, title: String? = nil, link: String? = nil, nextPage: String? = nil) {
+                body: String? = nil, title: String? = nil, link: String? = nil, nextPage: String? = nil,
+                response: String? = nil, responseAuthor: String? = nil, responseDate: String? = nil) {
         self.review = review; self.author = author; self.date = date; self.dateFormat = dateFormat
         self.rating = rating; self.ratingAttribute = ratingAttribute; self.bestRating = bestRating
         self.body = body; self.title = title; self.link = link; self.nextPage = nextPage
+        self.response = response; self.responseAuthor = responseAuthor; self.responseDate = responseDate
     }
 }

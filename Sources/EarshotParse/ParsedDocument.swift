@@ -46,13 +46,49 @@ public struct ParsedEntry: Sendable, Equatable {
     public var rating: Double?
     public var bestRating: Double?
     public var worstRating: Double?
+    /// The author's e-mail address, when the document gives one (Atom `<email>`, RSS `<author>` and
+    /// `dc:creator` in "email (Name)" form, schema.org `author.email`). ``author`` stays the display name;
+    /// the address tells one customer apart from another of the same name, and the brand's own voice.
+    public var authorEmail: String?
+    /// The author's profile link, resolved against the document URL (Atom `<uri>`, schema.org `author.url`,
+    /// else its first `sameAs`).
+    public var authorURI: String?
+    /// The `ref` of an RFC 4685 `<thr:in-reply-to>`: the id of the entry this one answers, as written (an id
+    /// is compared, never resolved). See https://www.rfc-editor.org/rfc/rfc4685#section-3.
+    public var inReplyTo: String?
+    /// The `href` of that `<thr:in-reply-to>`: where the answered entry can be read, resolved.
+    public var inReplyToLink: String?
+    /// The business's published answers to this review ("Response from the owner"), in page order (review
+    /// pages only).
+    public var responses: [ParsedResponse]
 
     public init(id: String? = nil, title: String? = nil, link: String? = nil, author: String? = nil,
                 published: Date? = nil, updated: Date? = nil, summary: String? = nil, content: String? = nil,
-                rating: Double? = nil, bestRating: Double? = nil, worstRating: Double? = nil) {
+                rating: Double? = nil, bestRating: Double? = nil, worstRating: Double? = nil,
+                authorEmail: String? = nil, authorURI: String? = nil, inReplyTo: String? = nil,
+                inReplyToLink: String? = nil, responses: [ParsedResponse] = []) {
         self.id = id; self.title = title; self.link = link; self.author = author
         self.published = published; self.updated = updated; self.summary = summary; self.content = content
         self.rating = rating; self.bestRating = bestRating; self.worstRating = worstRating
+        self.authorEmail = authorEmail; self.authorURI = authorURI
+        self.inReplyTo = inReplyTo; self.inReplyToLink = inReplyToLink; self.responses = responses
+    }
+}
+
+/// A business's published answer to a review ("Response from the owner").
+///
+/// schema.org has no property for it: sites nest it in the Review as a `comment` (a
+/// https://schema.org/Comment by the reviewed Organization) or under a name of their own; see
+/// ``JSONLDReviewReader``, ``MicrodataReviewReader`` and ``ReviewSelectors/response``.
+public struct ParsedResponse: Sendable, Equatable {
+    /// Who answered, as the page names them (the business, or a person speaking for it).
+    public var author: String?
+    /// The answer, as plain text.
+    public var text: String
+    public var published: Date?
+
+    public init(author: String? = nil, text: String, published: Date? = nil) {
+        self.author = author; self.text = text; self.published = published
     }
 }
 

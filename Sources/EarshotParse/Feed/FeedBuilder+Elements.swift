@@ -99,6 +99,10 @@ extension FeedBuilder {
         case .ttl: push("ttl", true)
         case .syUpdateperiod: push("sy_updateperiod", true)
         case .syUpdatefrequency: push("sy_updatefrequency", true)
+        case .thrInReplyTo:
+            startInReplyTo(attrs)
+            // Then as before, as an element without a handler: feedparser's output must not change.
+            return false
         default: return false
         }
         return true
@@ -198,6 +202,16 @@ extension FeedBuilder {
         }
     }
 
+    /// RFC 4685 §3 (https://www.rfc-editor.org/rfc/rfc4685#section-3): `<thr:in-reply-to ref="…" href="…"/>`
+    /// says which entry this one answers: `ref` is that entry's id (kept as written: ids are compared, not
+    /// resolved), `href` where to read it (resolved against `xml:base` and the document URL). An entry may
+    /// answer several; the first counts. Outside an entry (or in an Atom `<source>`) it says nothing here.
+    func startInReplyTo(_ attrs: [String: String]) {
+        guard inentry, !insource, let entry = entries.last, entry.inReplyTo == nil, entry.inReplyToLink == nil else { return }
+        if let ref = attrs["ref"]?.trimmingSpaces(), !ref.isEmpty { entry.inReplyTo = ref }
+        if let href = attrs["href"]?.trimmingSpaces(), !href.isEmpty { entry.inReplyToLink = URLResolver.resolve(baseURI, href) }
+    }
+
     func startContent(_ attrs: [String: String]) {
         hasContent = true
         pushContent("content", attrs, "text/plain", true)
@@ -263,7 +277,11 @@ extension FeedBuilder {
     }
 
     /// The first e-mail address in `s` (feedparser's pattern, roughly).
-    static func findEmail(_ s: String) -> Range<String.Index>? {
+    ///
+    /// - Parameter anyTopLevelDomain: false for feedparser's rule (a top-level domain of 2 to 4 letters, which
+    ///   shapes the contract's `author`); true to accept longer ones (`.example`, `.support`, `.online`) where
+    ///   only ``ParsedEntry/authorEmail`` depends on the answer.
+    static func findEmail(_ s: String, anyTopLevelDomain: Bool = false) -> Range<String.Index>? {
         // Most author fields are a bare name: no "@", no address, no Character array.
         guard s.utf8.contains(UInt8(ascii: "@")) else { return nil }
         let chars = Array(s)
@@ -279,7 +297,8 @@ extension FeedBuilder {
             while domain.hasSuffix(".") { domain.removeLast(); b -= 1 }
             let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
             guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last,
-                  (2...4).contains(tld.count) || tld.allSatisfy(\.isNumber) else { continue }
+                  (2...4).contains(tld.count) || (anyTopLevelDomain && tld.count > 4) || tld.allSatisfy(\.isNumber)
+            else { continue }
             // "?subject=..." belongs to the address too.
             if b < chars.count, chars[b] == "?", String(chars[b...]).hasPrefix("?subject=") {
                 while b < chars.count, !chars[b].isWhitespace { b += 1 }

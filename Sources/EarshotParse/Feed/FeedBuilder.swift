@@ -230,16 +230,35 @@ final class FeedBuilder {
 
     /// feedparser's handler name for a tag (`dc:creator` → `dc_creator`, the prefix mapped through
     /// ``namespaceMap``), its local part, whether it has a prefix, and the handlers' code for the name.
-    func elementName(_ tag: String) -> ElementName {
+    ///
+    /// - Parameters:
+    ///   - namespace: the element's namespace URI and `prefix` as the document wrote it, for the elements
+    ///     feedparser has no prefix for (``FeedElement/thrInReplyTo``). Looked at here, once per distinct tag,
+    ///     so no event pays for it.
+    func elementName(_ tag: String, namespace: String? = nil, prefix documentPrefix: String? = nil) -> ElementName {
         var prefix = "", suffix = tag
         if let c = tag.firstIndex(of: ":") { prefix = String(tag[..<c]); suffix = String(tag[tag.index(after: c)...]) }
         prefix = namespaceMap[prefix] ?? prefix
         if !prefix.isEmpty { prefix += "_" }
         let name = prefix + suffix
         let prefixed = !prefix.isEmpty
-        return ElementName(tag: tag, name: name, suffix: suffix, element: FeedElement(handlerName: name),
+        var element = FeedElement(handlerName: name)
+        if element == .other && Self.isInReplyTo(suffix, namespace: namespace, prefix: documentPrefix) { element = .thrInReplyTo }
+        return ElementName(tag: tag, name: name, suffix: suffix, element: element,
                            leavesTextInput: !prefixed && !Self.textInputChildren.contains(tag),
                            leavesImage: !prefixed && !Self.imageChildren.contains(tag), generation: namespaceGeneration)
+    }
+
+    /// The Atom Threading Extension's namespace (RFC 4685 §2, https://www.rfc-editor.org/rfc/rfc4685#section-2).
+    static let threadNamespace = "http://purl.org/syndication/thread/1.0"
+
+    /// Whether a tag is RFC 4685's `in-reply-to`: in the thread namespace (whatever its prefix), or written
+    /// `thr:` with the namespace never declared (libxml2 recovers such a tag without a URI, and feedparser's
+    /// naming then drops the prefix: hence the document's own prefix here).
+    static func isInReplyTo(_ local: String, namespace: String?, prefix: String?) -> Bool {
+        guard local == "in-reply-to" else { return false }
+        guard let namespace else { return prefix?.lowercased() == "thr" }
+        return namespace.lowercased() == threadNamespace
     }
 
     /// The base URI after an element whose base (its `xml:base`, else the current one) is `base`; the last

@@ -20,6 +20,9 @@ final class FeedContext {
     var hasImage = false
     var hasTextInput = false
     var hasLinks = false
+    /// RFC 4685 `<thr:in-reply-to>`'s `ref` and resolved `href` (entries only).
+    var inReplyTo: String?
+    var inReplyToLink: String?
 
     /// Empties the context for the next entry, keeping the fields' storage (entries follow one another
     /// with about the same fields). Every stored property goes back to its initial value.
@@ -37,6 +40,8 @@ final class FeedContext {
         hasImage = false
         hasTextInput = false
         hasLinks = false
+        inReplyTo = nil
+        inReplyToLink = nil
     }
 
     func setDefault(_ key: String, _ value: String) { if values[key] == nil { values[key] = value } }

@@ -1,7 +1,7 @@
 /// The elements ``FeedBuilder`` has start or end handlers for, by feedparser's handler name (`dc_creator` for
-/// `dc:creator`, see ``FeedBuilder/elementName(_:)``): the handlers switch on this small integer instead of
-/// comparing the name with string after string. The name is mapped once per distinct tag (the SAX handler's
-/// name cache keeps the result, see ``FeedSAXHandler/elementName(_:)``).
+/// `dc:creator`, see ``FeedBuilder/elementName(_:namespace:prefix:)``): the handlers switch on this small
+/// integer instead of comparing the name with string after string. The name is mapped once per distinct tag
+/// (the SAX handler's name cache keeps the result, see ``FeedSAXHandler/elementName(_:)``).
 enum FeedElement: UInt8 {
     /// An element without a handler of its own.
     case other
@@ -16,6 +16,10 @@ enum FeedElement: UInt8 {
     case contentEncoded, fullitem, newlocation, itunesOwner, itunesImage, itunesLink, mediaRating, mediaCredit
     case mediaRestriction, mediaLicense, mediaThumbnail, mediaPlayer, dctermsValid, ttl, syUpdateperiod
     case syUpdatefrequency
+    /// RFC 4685's `<thr:in-reply-to>`. Not in ``byHandlerName``: feedparser does not know the namespace, so
+    /// the handler name follows whatever prefix the document chose; ``FeedBuilder/elementName(_:namespace:prefix:)``
+    /// recognises it by namespace URI instead.
+    case thrInReplyTo
 
     static let byHandlerName: [String: FeedElement] = [
         "rss": .rss,

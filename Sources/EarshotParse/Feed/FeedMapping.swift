@@ -37,12 +37,26 @@ enum FeedMapping {
         entry.link = e.values["link"]
         if let first = e.authors?.first {
             entry.author = [first["name"], first["email"]].compactMap { $0 }.first { !$0.isEmpty }
+            // The same author's address and profile link (feedparser's author_detail: Atom <email>/<uri>,
+            // "email (Name)" split by syncAuthorDetail); `author` keeps preferring the name.
+            entry.authorEmail = MailAddress.bare(first["email"]) ?? addressInName(first["name"])
+            entry.authorURI = first["href"].flatMap { $0.isEmpty ? nil : $0 }
         }
+        entry.inReplyTo = e.inReplyTo
+        entry.inReplyToLink = e.inReplyToLink
         entry.published = e.published ?? nil
         entry.updated = e.updated ?? nil
         entry.summary = clean(e.summary, isHTML: isHTML(e.detailTypes["summary"] ?? e.detailTypes["summary-from-content"]))
         if let c = e.contents.first { entry.content = clean(c.value, isHTML: isHTML(c.type)) }
         return entry
+    }
+
+    /// The address in an author name that feedparser's rule did not split off: "support@acme.example (Acme
+    /// Support)" stays one name there (its top-level domain is longer than 4 letters), and ``ParsedEntry/author``
+    /// keeps it so; the address is still the author's.
+    static func addressInName(_ name: String?) -> String? {
+        guard let name, let range = FeedBuilder.findEmail(name, anyTopLevelDomain: true) else { return nil }
+        return MailAddress.bare(String(name[range]))
     }
 
     /// RSS `<ttl>` (minutes) and `sy:updatePeriod`/`sy:updateFrequency`, in seconds; the longer hint wins.

@@ -104,8 +104,9 @@ final class FeedSAXHandler {
             return recent.name.value
         }
         let name = Self.interned(key, in: &tagNames, isCurrent: { $0.generation == generation }) {
-            builder.elementName(Self.tagName(localname: Self.string(key.local) ?? "", prefix: Self.string(key.prefix),
-                                             uri: Self.string(key.uri)))
+            let uri = Self.string(key.uri), prefix = Self.string(key.prefix)
+            return builder.elementName(Self.tagName(localname: Self.string(key.local) ?? "", prefix: prefix, uri: uri),
+                                       namespace: uri, prefix: prefix)
         }
         recentTagNames[slot] = (key, name)
         return name.value

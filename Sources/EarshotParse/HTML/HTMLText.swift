@@ -20,7 +20,10 @@ enum HTMLText {
     ]
 
     /// The text of `node` and its descendants, or nil when there is none.
-    static func text(of node: HTMLNode, maximumDepth: Int = 256) -> String? {
+    ///
+    /// - Parameter excluding: descendant elements whose text is left out (an owner's response inside a
+    ///   review container, the author line inside a response).
+    static func text(of node: HTMLNode, maximumDepth: Int = 256, excluding: [HTMLNode] = []) -> String? {
         var collector = Collector()
         if node.isText {
             collector.append(node.content)
@@ -36,7 +39,7 @@ enum HTMLText {
                 if let content = here.pointee.content { collector.append(String(cString: content)) }
             case XML_ELEMENT_NODE:
                 let name = HTMLNode(here).name
-                if !dropped.contains(name) {
+                if !dropped.contains(name), excluding.isEmpty || !excluding.contains(where: { $0.pointer == here }) {
                     if blocks.contains(name) { collector.breakWord() }
                     descend = here.pointee.children != nil && depth < maximumDepth
                 }

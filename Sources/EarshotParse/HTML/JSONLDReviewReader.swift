@@ -6,6 +6,9 @@ import Foundation
 /// object, an array, or an `@graph`; reviews sit at any depth (top level, or in `review` of a Product,
 /// LocalBusiness, Organization, Recipe, ...). `@id` references (`{"@id": "#person-1"}`) are followed
 /// inside the page. A block that is not JSON even after ``LenientJSON``'s repairs is a warning.
+///
+/// Who speaks: the author's `email` and `url` (else first `sameAs`), and the business's answer to a review,
+/// which schema.org has no property for; see ``responseKeys`` and ``isResponse(_:under:subject:)``.
 struct JSONLDReviewReader {
     let base: URL?
     /// The base for `@id`s: the canonical link when the page has one, so that an id such as `#review-1`
@@ -29,6 +32,11 @@ struct JSONLDReviewReader {
     static let reviewTypes: Set<String> = ["review", "userreview", "criticreview", "employerreview"]
     /// Keys that hold reviews even when a site leaves out their `@type`.
     static let reviewKeys: Set<String> = ["review", "reviews"]
+    /// Keys (lowercased) under which sites nest the business's answer in a Review: schema.org's `comment` (a
+    /// Review is a CreativeWork, https://schema.org/comment), and names sites made up for want of a standard one.
+    static let responseKeys: Set<String> = ["comment", "reviewresponse", "ownerresponse", "response"]
+    /// The types of a `comment` that answers rather than chats (https://schema.org/Comment, .../Answer).
+    static let responseTypes: Set<String> = ["comment", "answer"]
 
     init(base: URL?, identifierBase: URL? = nil) {
         self.base = base
@@ -51,7 +59,7 @@ struct JSONLDReviewReader {
             }
         }
         for root in roots { index(root, depth: 0) }
-        for root in roots { visit(root, depth: 0, holdsReviews: false) }
+        for root in roots { visit(root, depth: 0, holdsReviews: false, holder: nil) }
     }
 
     // MARK: - Walking
@@ -69,10 +77,12 @@ struct JSONLDReviewReader {
         }
     }
 
-    private mutating func visit(_ value: Any, depth: Int, holdsReviews: Bool) {
+    /// - Parameter holder: the object whose `review` property `value` came from (the reviewed business or
+    ///   product), when it did: a response whose author is the holder is the business speaking.
+    private mutating func visit(_ value: Any, depth: Int, holdsReviews: Bool, holder: [String: Any]?) {
         guard depth < Self.maximumDepth else { return }
         if let array = value as? [Any] {
-            for child in array { visit(child, depth: depth + 1, holdsReviews: holdsReviews) }
+            for child in array { visit(child, depth: depth + 1, holdsReviews: holdsReviews, holder: holder) }
             return
         }
         guard var object = value as? [String: Any] else { return }
@@ -84,7 +94,7 @@ struct JSONLDReviewReader {
         }
         let types = Self.types(of: object)
         if !types.isDisjoint(with: Self.reviewTypes) || (holdsReviews && types.isEmpty) {
-            takeReview(object)
+            takeReview(object, holder: holdsReviews ? holder : nil)
             return
         }
         if aggregateRating == nil {
@@ -98,19 +108,22 @@ struct JSONLDReviewReader {
         // Sorted keys: dictionaries have no order, and the output must not change from run to run.
         for key in object.keys.sorted() where !key.hasPrefix("@") || key == "@graph" {
             guard let child = object[key] else { continue }
-            visit(child, depth: depth + 1, holdsReviews: Self.reviewKeys.contains(key.lowercased()))
+            let holdsReviews = Self.reviewKeys.contains(key.lowercased())
+            visit(child, depth: depth + 1, holdsReviews: holdsReviews, holder: holdsReviews ? object : nil)
         }
     }
 
     // MARK: - Reading one review
 
-    private mutating func takeReview(_ review: [String: Any]) {
+    private mutating func takeReview(_ review: [String: Any], holder: [String: Any]?) {
         if let id = review["@id"] as? String {
             guard seenReviewIDs.insert(id).inserted else { return }
         }
         var entry = ParsedEntry()
         entry.title = text(review["name"]) ?? text(review["headline"])
-        entry.author = name(review["author"]) ?? name(review["creator"])
+        let author = name(review["author"]) != nil ? review["author"] : review["creator"]
+        entry.author = name(author)
+        (entry.authorEmail, entry.authorURI) = contact(author)
         entry.published = date(review["datePublished"]) ?? date(review["dateCreated"])
         entry.updated = date(review["dateModified"])
         let body = text(review["reviewBody"]) ?? text(review["text"])
@@ -125,6 +138,8 @@ struct JSONLDReviewReader {
         let url = link(review["url"])
         entry.link = url
         entry.id = identifier(review["@id"]) ?? url
+        let subject = (review["itemReviewed"].map(resolved) as? [String: Any]) ?? holder
+        entry.responses = responses(in: review, subject: subject)
         // An object with nothing a reader could use is not a review (`"review": {"@type": "Review"}` stubs).
         guard entry.content != nil || entry.rating != nil || entry.title != nil else { return }
         entries.append(entry)
@@ -132,6 +147,65 @@ struct JSONLDReviewReader {
            let aggregate = subject["aggregateRating"] {
             aggregateRating = makeAggregateRating(resolved(aggregate))
         }
+    }
+
+    // MARK: - Who speaks
+
+    /// The e-mail and profile link of an author (the first, when there are several): `email` (a
+    /// `mailto:` link or an address) and `url`, else the first `sameAs`. A plain-string author has neither.
+    private func contact(_ value: Any?) -> (email: String?, uri: String?) {
+        if let array = value as? [Any] { return array.first.map { contact($0) } ?? (nil, nil) }
+        guard let object = value as? [String: Any] else { return (nil, nil) }
+        let node = resolved(object) as? [String: Any] ?? object
+        let email = MailAddress.bare(text(node["email"]))
+        return (email, link(node["url"]) ?? link(node["sameAs"]))
+    }
+
+    /// The business's answers nested in `review` (see ``responseKeys``), in key order then array order.
+    private func responses(in review: [String: Any], subject: [String: Any]?) -> [ParsedResponse] {
+        var found: [ParsedResponse] = []
+        for key in review.keys.sorted() where Self.responseKeys.contains(key.lowercased()) {
+            let values = review[key].map { $0 as? [Any] ?? [$0] } ?? []
+            for value in values.prefix(Self.maximumResponses) {
+                let node = resolved(value)
+                if let object = node as? [String: Any] {
+                    guard isResponse(object, under: key.lowercased(), subject: subject),
+                          let body = text(object["text"]) ?? text(object["reviewBody"]) ?? text(object["description"])
+                    else { continue }
+                    found.append(ParsedResponse(author: name(object["author"]), text: body,
+                                                published: date(object["datePublished"]) ?? date(object["dateCreated"])))
+                } else if key.lowercased() != "comment", let body = text(node) {
+                    // `"reviewResponse": "Thank you..."`: the key alone says who speaks.
+                    found.append(ParsedResponse(text: body))
+                }
+            }
+        }
+        return found
+    }
+
+    /// More answers to one review than any site shows; past it a hostile page only costs time.
+    private static let maximumResponses = 16
+
+    /// Whether a node nested in a Review is the business answering. Under a site's own key
+    /// (`reviewResponse`...) it is. Under `comment`, where other customers may chat too, it is when its author
+    /// is the reviewed subject (same `@id` or name), an author typed as anything but a Person (an Organization,
+    /// a LocalBusiness...), or when a Comment or Answer has no Person for an author: pages that show an owner's
+    /// reply rarely say more. A Person's comment (another customer) is not an answer.
+    private func isResponse(_ node: [String: Any], under key: String, subject: [String: Any]?) -> Bool {
+        if key != "comment" { return true }
+        let rawAuthor = (node["author"] as? [Any])?.first ?? node["author"]
+        let author = rawAuthor.map(resolved)
+        if let subject, let author, isSame(author, subject) { return true }
+        let authorTypes = (author as? [String: Any]).map(Self.types(of:)) ?? []
+        if !authorTypes.isEmpty { return !authorTypes.contains("person") }
+        return !Self.types(of: node).isDisjoint(with: Self.responseTypes)
+    }
+
+    /// Whether an author is the reviewed subject: the same `@id`, or the same name (ignoring case).
+    private func isSame(_ author: Any, _ subject: [String: Any]) -> Bool {
+        if let id = (author as? [String: Any])?["@id"] as? String, id == subject["@id"] as? String { return true }
+        guard let authorName = name(author), let subjectName = name(subject) else { return false }
+        return authorName.caseInsensitiveCompare(subjectName) == .orderedSame
     }
 
     private func rating(_ value: Any?) -> ReviewRating? {

@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 
 /// schema.org `Review`s and `AggregateRating` written as HTML microdata (`itemscope`, `itemtype`, `itemprop`).
@@ -6,6 +7,9 @@ import Foundation
 /// `itemprop` elements under it that no nearer `itemscope` owns; a property on an element with
 /// `itemscope` is a nested item (author, reviewRating). Pages often put the machine value in a
 /// `content` attribute on any element, so that attribute wins wherever it appears. `itemref` is not followed.
+///
+/// Who speaks: the author item's `email`, `url` and `sameAs`, and the business's answer nested in the
+/// review, read by the rules of ``JSONLDReviewReader`` (``JSONLDReviewReader/responseKeys``).
 struct MicrodataReviewReader {
     let base: URL?
     let maximumDepth: Int
@@ -58,7 +62,13 @@ struct MicrodataReviewReader {
     private func makeEntry(_ review: Item) -> ParsedEntry? {
         var entry = ParsedEntry()
         entry.title = review.first("name").flatMap(text) ?? review.first("headline").flatMap(text)
-        entry.author = review.first("author").flatMap(authorName) ?? review.first("creator").flatMap(authorName)
+        let author = review.first("author").flatMap { authorName($0) != nil ? $0 : nil } ?? review.first("creator")
+        entry.author = author.flatMap(authorName)
+        if let author, author.hasAttribute("itemscope") {
+            let person = item(author)
+            entry.authorEmail = person.first("email").flatMap(email)
+            entry.authorURI = (person.first("url") ?? person.first("sameAs")).flatMap(link)
+        }
         entry.published = (review.first("datePublished") ?? review.first("dateCreated")).flatMap(date)
         entry.updated = review.first("dateModified").flatMap(date)
         let body = review.first("reviewBody").flatMap(text) ?? review.first("text").flatMap(text)
@@ -85,8 +95,72 @@ struct MicrodataReviewReader {
         let url = review.first("url").flatMap(link)
         entry.link = url
         entry.id = review.element.attribute("itemid").flatMap { PageLink.resolve($0, against: base) } ?? url
+        entry.responses = responses(in: review)
         guard entry.content != nil || entry.rating != nil || entry.title != nil else { return nil }
         return entry
+    }
+
+    // MARK: - Who speaks
+
+    /// The business's answers nested in `review`: properties named as ``JSONLDReviewReader/responseKeys``
+    /// (`comment`, `reviewResponse`...), in page order, taken on the same terms (see ``isResponse(_:under:subject:)``).
+    private func responses(in review: Item) -> [ParsedResponse] {
+        let subject = subjectName(of: review)
+        var found: [(node: HTMLNode, response: ParsedResponse)] = []
+        for (key, nodes) in review.properties where JSONLDReviewReader.responseKeys.contains(key.lowercased()) {
+            for node in nodes {
+                if node.hasAttribute("itemscope") {
+                    let answer = item(node)
+                    let bodyNode = answer.first("text") ?? answer.first("reviewBody") ?? answer.first("description")
+                    guard isResponse(answer, under: key.lowercased(), subject: subject), let body = bodyNode.flatMap(text)
+                    else { continue }
+                    let published = (answer.first("datePublished") ?? answer.first("dateCreated")).flatMap(date)
+                    found.append((node, ParsedResponse(author: answer.first("author").flatMap(authorName), text: body,
+                                                       published: published)))
+                } else if key.lowercased() != "comment", let body = text(node) {
+                    found.append((node, ParsedResponse(text: body)))   // the property's name says who speaks
+                }
+            }
+        }
+        guard found.count > 1 else { return found.map(\.response) }
+        // Properties come by name from a dictionary: page order from the nodes' positions.
+        let order = review.element.descendantElements(maximumDepth: maximumDepth).enumerated()
+            .reduce(into: [xmlNodePtr: Int]()) { $0[$1.element.pointer] = $1.offset }
+        return found.sorted { order[$0.node.pointer, default: 0] < order[$1.node.pointer, default: 0] }.map(\.response)
+    }
+
+    /// Whether a nested item is the business answering: under a site's own property name it is; under
+    /// `comment` when its author is the reviewed subject (by name), is an item typed as anything but a Person,
+    /// or when a Comment or Answer has no Person for an author (``JSONLDReviewReader``'s rule).
+    private func isResponse(_ answer: Item, under key: String, subject: String?) -> Bool {
+        if key != "comment" { return true }
+        let author = answer.first("author")
+        if let subject, let name = author.flatMap(authorName), name.caseInsensitiveCompare(subject) == .orderedSame {
+            return true
+        }
+        if let author, author.hasAttribute("itemscope"), !Self.types(of: author).isEmpty {
+            return !Self.types(of: author).contains("person")
+        }
+        return !answer.types.isDisjoint(with: JSONLDReviewReader.responseTypes)
+    }
+
+    /// The name of what `review` reviews: its `itemReviewed` item, else the item whose `review` property it is.
+    private func subjectName(of review: Item) -> String? {
+        if let reviewed = review.first("itemReviewed"), reviewed.hasAttribute("itemscope") {
+            return item(reviewed).first("name").flatMap(text)
+        }
+        guard review.element.tokens("itemprop").contains(where: JSONLDReviewReader.reviewKeys.contains) else { return nil }
+        var ancestor = review.element.parent
+        while let node = ancestor, node.isElement {
+            if node.hasAttribute("itemscope") { return item(node).first("name").flatMap(text) }
+            ancestor = node.parent
+        }
+        return nil
+    }
+
+    /// An e-mail property: a `mailto:` link, `content`, or the text.
+    private func email(_ node: HTMLNode) -> String? {
+        MailAddress.bare(node.attribute("href") ?? text(node))
     }
 
     private func makeAggregateRating(_ aggregate: Item) -> AggregateRating? {

@@ -6,6 +6,9 @@ import Foundation
 /// Every warning that means "these selectors no longer fit the page" starts with `selectors:`, so the
 /// pipeline can mark the source unhealthy: a review container that matches nothing (a redesign?), a
 /// field that matches in none of the reviews, dates that do not parse, selectors that do not compile.
+///
+/// The owner's answers (``ReviewSelectors/response``) sit inside the review container, so the review's own
+/// fields skip what lies inside them: the answer's text is never the review's body, nor its author the reviewer.
 struct SelectorReviewReader {
     let selectors: ReviewSelectors
     let base: URL?
@@ -41,17 +44,36 @@ struct SelectorReviewReader {
         let body = selectors.body.flatMap { compile("body", $0, relative: true) }
         let title = selectors.title.flatMap { compile("title", $0, relative: true) }
         let link = selectors.link.flatMap { compile("link", $0, relative: true) }
+        let response = selectors.response.flatMap { compile("response", $0, relative: true) }
+        let responseAuthor = selectors.responseAuthor.flatMap { compile("response_author", $0, relative: true) }
+        let responseDate = selectors.responseDate.flatMap { compile("response_date", $0, relative: true) }
         let formatter = selectors.dateFormat.map(Self.makeFormatter)
 
         var hits: [String: Int] = [:]
         var unparsedDates: [String] = []
+        var responseCount = 0
         for container in containers {
             var entry = ParsedEntry()
-            if let author, let value = firstValue(document, author, at: container) {
+            let answers = response.map { Array(document.elements($0, at: container).prefix(Self.maximumResponses)) } ?? []
+            for answer in answers {
+                let by = responseAuthor.flatMap { firstNode(document, $0, at: answer) }
+                let when = responseDate.flatMap { firstNode(document, $0, at: answer) }
+                guard let text = HTMLText.text(of: answer, maximumDepth: maximumDepth, excluding: [by, when].compactMap { $0 })
+                else { continue }
+                let published = when.flatMap { Self.dateText($0, maximumDepth: maximumDepth) }
+                    .flatMap { parseDate($0, formatter: formatter) }
+                entry.responses.append(ParsedResponse(author: by.flatMap { Self.value(of: $0, maximumDepth: maximumDepth) },
+                                                      text: text, published: published))
+                if by != nil { hits["response_author", default: 0] += 1 }
+                if when != nil { hits["response_date", default: 0] += 1 }
+            }
+            responseCount += entry.responses.count
+            if let author, let value = firstValue(document, author, at: container, outside: answers) {
                 entry.author = value
                 hits["author", default: 0] += 1
             }
-            if let date, let value = firstValue(document, date, at: container, prefer: ["datetime", "content"]) {
+            if let date,
+               let value = firstValue(document, date, at: container, prefer: ["datetime", "content"], outside: answers) {
                 hits["date", default: 0] += 1
                 if let parsed = parseDate(value, formatter: formatter) {
                     entry.published = parsed
@@ -65,21 +87,22 @@ struct SelectorReviewReader {
                 entry.bestRating = found.best ?? selectors.bestRating
                 entry.worstRating = found.worst
             }
-            if let body, let value = firstValue(document, body, at: container) {
+            if let body, let value = firstValue(document, body, at: container, outside: answers) {
                 entry.content = value
                 hits["body", default: 0] += 1
             }
-            if let title, let value = firstValue(document, title, at: container) {
+            if let title, let value = firstValue(document, title, at: container, outside: answers) {
                 entry.title = value
                 hits["title", default: 0] += 1
             }
-            if let link, let value = firstValue(document, link, at: container, prefer: ["href"], textFallback: false) {
+            if let link, let value = firstValue(document, link, at: container, prefer: ["href"], textFallback: false,
+                                                outside: answers) {
                 entry.link = PageLink.resolve(value, against: base)
                 hits["link", default: 0] += 1
             }
-            // No field configured at all: the container's text is the review.
+            // No field configured at all: the container's text (less the owner's answers) is the review.
             if author == nil, date == nil, rating == nil, body == nil, title == nil {
-                entry.content = HTMLText.text(of: container, maximumDepth: maximumDepth)
+                entry.content = HTMLText.text(of: container, maximumDepth: maximumDepth, excluding: answers)
             }
             guard entry.content != nil || entry.rating != nil || entry.title != nil else { continue }
             entries.append(entry)
@@ -88,6 +111,16 @@ struct SelectorReviewReader {
         let fields: [(String, String?)] = [("author", selectors.author), ("date", selectors.date),
                                            ("rating", selectors.rating), ("body", selectors.body),
                                            ("title", selectors.title), ("link", selectors.link)]
+        // A response part that matched in none of the answers found (none found: no warning, most reviews
+        // have no answer).
+        let responseFields: [(String, String?)] = responseCount == 0 ? []
+            : [("response_author", selectors.responseAuthor), ("response_date", selectors.responseDate)]
+        for (field, selector) in responseFields {
+            guard let selector, hits[field, default: 0] == 0,
+                  !warnings.contains(where: { $0.hasPrefix("selectors: \(field) ") }) else { continue }
+            warnings.append("selectors: \(field) \(quoted(selector)) matched nothing in any of the "
+                + "\(responseCount) responses (a redesign?)")
+        }
         for (field, selector) in fields {
             guard let selector, hits[field, default: 0] == 0,
                   !warnings.contains(where: { $0.hasPrefix("selectors: \(field) ") }) else { continue }
@@ -156,15 +189,43 @@ struct SelectorReviewReader {
         return nil
     }
 
+    /// More answers to one review than any site shows; past it a hostile page only costs time.
+    static let maximumResponses = 16
+
+    /// The first node `xpath` selects under `context` (a response's author or date).
+    private func firstNode(_ document: HTMLDocument, _ xpath: String, at context: HTMLNode) -> HTMLNode? {
+        guard case .nodes(let nodes)? = document.evaluate(xpath, at: context) else { return nil }
+        return nodes.first
+    }
+
+    /// A date element's machine-readable value (`datetime`, `content`) or else its text.
+    static func dateText(_ node: HTMLNode, maximumDepth: Int) -> String? {
+        for attribute in ["datetime", "content"] {
+            if let raw = node.attribute(attribute), let text = HTMLText.collapse(raw) { return text }
+        }
+        return value(of: node, maximumDepth: maximumDepth)
+    }
+
+    /// Whether `node` lies inside one of `answers` (or is one).
+    private static func isInside(_ node: HTMLNode, _ answers: [HTMLNode]) -> Bool {
+        var current: HTMLNode? = node
+        while let here = current {
+            if answers.contains(where: { $0.pointer == here.pointer }) { return true }
+            current = here.parent
+        }
+        return false
+    }
+
     /// The first thing `xpath` selects under `container`, as text: an attribute's or text node's value,
     /// an element's `prefer`red attribute (href for links, datetime for dates) or else its visible text
-    /// (unless `textFallback` is false).
+    /// (unless `textFallback` is false). Nodes inside `outside` (the owner's answers) are passed over.
     private func firstValue(_ document: HTMLDocument, _ xpath: String, at container: HTMLNode?,
-                            prefer: [String] = [], textFallback: Bool = true) -> String? {
+                            prefer: [String] = [], textFallback: Bool = true, outside answers: [HTMLNode] = []) -> String? {
         guard let value = document.evaluate(xpath, at: container) else { return nil }
         switch value {
         case .nodes(let nodes):
             for node in nodes {
+                if !answers.isEmpty && Self.isInside(node, answers) { continue }
                 if node.isElement {
                     for attribute in prefer {
                         if let raw = node.attribute(attribute), let text = HTMLText.collapse(raw) { return text }
