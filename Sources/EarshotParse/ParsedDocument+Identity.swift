@@ -10,6 +10,9 @@ extension ParsedEntry {
                         title ?? "", content ?? summary ?? ""].joined(separator: "\u{1F}")
         return "hash:" + StableHash.hex(material)
     }
+
+    /// The ``identity`` of the entry this one answers (RFC 4685 `ref` is the answered entry's id).
+    public var inReplyToIdentity: String? { inReplyTo.flatMap { $0.isEmpty ? nil : "id:" + $0 } }
 }
 
 /// FNV-1a, 64 bit: stable across runs and platforms (Swift's `Hasher` is seeded per process).

@@ -232,6 +232,7 @@ enum Migrations {
                 ALTER TABLE mentions ADD COLUMN is_brand INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE mentions ADD COLUMN in_reply_to TEXT;
                 CREATE INDEX mentions_by_url ON mentions(url) WHERE url IS NOT NULL;
+                CREATE INDEX mentions_by_reply ON mentions(in_reply_to) WHERE in_reply_to IS NOT NULL;
                 CREATE TABLE mention_sightings (
                     source_id   INTEGER NOT NULL REFERENCES sources(id),
                     item_key    TEXT NOT NULL,

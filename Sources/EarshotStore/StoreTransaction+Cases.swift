@@ -174,7 +174,7 @@ extension StoreTransaction {
     public func updateCase(_ id: Int64, set assignments: [String: DatabaseValueConvertible?]) throws {
         let allowed: Set<String> = ["status", "severity", "assignee", "acknowledged_at", "escalated_at", "resolved_at",
                                     "follow_up_due_at", "followed_up_at", "satisfied", "closed_at", "ack_due_at", "title",
-                                    "first_response_at", "merged_into"]
+                                    "first_response_at", "merged_into", "first_published_at"]
         let keys = assignments.keys.sorted()
         for key in keys where !allowed.contains(key) {
             throw StoreError(.invalid, "store: case column \(key) cannot be set; this is a bug in earshot")

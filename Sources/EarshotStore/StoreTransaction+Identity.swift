@@ -118,6 +118,13 @@ extension StoreTransaction {
                                   arguments: [url])
     }
 
+    /// The brand's posts that answer this entry id (stored before the entry itself: sources are
+    /// processed in any order).
+    public func brandMentions(answering itemKey: String) throws -> [MentionRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: Self.mentionSelect + " WHERE m.is_brand = 1 AND m.in_reply_to = ? ORDER BY m.id"),
+                         arguments: [itemKey]).map(MentionRecord.init(row:))
+    }
+
     /// The incident a mention belongs to (the newest, should there be several).
     public func incident(ofMention id: Int64) throws -> CaseRecord? {
         try Row.fetchOne(db.cachedStatement(sql: """

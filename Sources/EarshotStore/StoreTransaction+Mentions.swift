@@ -60,8 +60,9 @@ extension StoreTransaction {
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args).map(MentionRecord.init(row:))
     }
 
+    /// Customers' mentions stored (the brand's own posts are not counted; a copy is part of its original).
     public func mentionCount() throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM mentions")) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM mentions WHERE is_brand = 0")) ?? 0
     }
 
     /// Negative mentions published in [from, to).

@@ -47,6 +47,10 @@ public struct Triage: Sendable {
             ?? tx.openIncident(sourceID: m.sourceID, customer: customer, url: m.url)
         if let open = openCase {
             caseID = open.id
+            if m.publishedAt < open.firstPublishedAt {
+                // An earlier word of the customer's (another source, fetched later): the case began then.
+                try tx.updateCase(caseID, set: ["first_published_at": m.publishedAt.timeIntervalSince1970])
+            }
             if try tx.attachMention(caseID: caseID, mentionID: m.mentionID, now: now) {
                 try tx.appendEvent(caseID: caseID, kind: "mention added", actor: policy.actor,
                                    detail: "mention \(m.mentionID)" + (isHistory ? " (history)" : ""), at: now)

@@ -144,7 +144,7 @@ struct Demo: ParsableCommand {
             print("""
             Earshot demo: Brightwave Broadband, 7–20 November 2026
               sources fetched:  \(r.summary.sourcesFetched + r.summary.sourcesNotModified) of \(r.sources)\(r.summary.sourcesFailed > 0 ? " (\(r.summary.sourcesFailed) failed)" : "")
-              mentions stored:  \(r.mentions) (\(r.summary.mentionsStored) new this run)
+              mentions stored:  \(r.mentions) (\(r.summary.mentionsStored) new this run)\(r.summary.copies + r.summary.brandMentions > 0 ? "; \(r.summary.copies) cop\(r.summary.copies == 1 ? "y" : "ies") of them seen elsewhere, \(r.summary.brandMentions) brand posts (\(r.summary.brandReplies) replies)" : "")
               negatives:        \(r.negatives)
               cases opened:     \(r.cases) incident\(r.cases == 1 ? "" : "s") (\(r.summary.casesOpened) this run), \(r.problems) recurring problem\(r.problems == 1 ? "" : "s")
               store:            \(r.storePath)

@@ -112,7 +112,7 @@ struct CommandLineTests {
         let first = try runEarshot(["demo", "--store", store, "--json"])
         #expect(first.status == 0, "\(first.stderr)")
         let one = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any] ?? [:]
-        #expect(one["new_mentions"] as? Int == 80)
+        #expect(one["new_mentions"] as? Int == 82)
         #expect(one["sources_fetched"] as? Int == 5)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("digest.html").path))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("digest.txt").path))

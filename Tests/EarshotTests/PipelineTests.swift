@@ -52,8 +52,12 @@ struct PipelineTests {
         #expect(summary.sourcesDue == 5)
         #expect(summary.sourcesFetched == 5, "failures: \(summary.failures)")
         #expect(summary.sourcesFailed == 0)
-        // Feeds/demo/MENTIONS.md: 80 on-topic items; the 9 off-topic ones fail the brand query.
-        #expect(summary.mentionsStored == 80)
+        // Feeds/demo/MENTIONS.md: 83 on-topic customer items, one of them a copy of another (82
+        // mentions); the 9 off-topic ones fail the brand query; 4 posts are the brand's own.
+        #expect(summary.mentionsStored == 82)
+        #expect(summary.copies == 1)
+        #expect(summary.brandMentions == 4)
+        #expect(summary.brandReplies == 4)
         #expect(summary.pagesFetched == 6, "the TrustVoice page links a second page")
         #expect(summary.negatives >= 30)
         #expect(summary.casesOpened >= 15)
@@ -62,7 +66,20 @@ struct PipelineTests {
             // One customer, one case: Priya's two complaints share a case.
             let priya = try tx.cases(CaseFilter(kind: "incident")).filter { $0.customer == "Priya Natarajan" }
             #expect(priya.count == 1)
-            if let c = priya.first { #expect(try tx.mentionIDs(ofCase: c.id).count == 2) }
+            if let c = priya.first {
+                // Her two complaints, the brand's reply in her thread, and her own "sorted", which resolved it.
+                #expect(try tx.mentionIDs(ofCase: c.id).count == 4)
+                #expect(c.status == "resolved")
+                #expect(c.firstResponseAt == ISO8601DateFormatter().date(from: "2026-11-12T11:20:00Z"))
+            }
+            // The brand's replies thread onto their customers' cases and are never a customer.
+            let answered = try tx.cases(CaseFilter(kind: "incident")).filter { $0.firstResponseAt != nil }
+            #expect(Set(answered.compactMap(\.customer)) == ["Priya Natarajan", "Kelly Birch", "Hannah Oduya", "Kevin Rigby"])
+            #expect(!(try tx.cases(CaseFilter()).contains { $0.customer?.hasPrefix("Brightwave") == true }))
+            // Danny Crossley on social and then on the forum: one case, begun at his first post.
+            let danny = try tx.cases(CaseFilter(kind: "incident")).filter { $0.customer == "Danny Crossley" }
+            #expect(danny.count == 1)
+            if let c = danny.first { #expect(try tx.mentionIDs(ofCase: c.id).count == 2) }
             // The billing problem that several customers hit is one problem case.
             let problems = try tx.cases(CaseFilter(kind: "problem"))
             let billing = problems.filter { $0.aspect == "billing" }
@@ -83,7 +100,8 @@ struct PipelineTests {
         #expect(report.headline.mentions > 20)
         #expect(report.problems.contains { $0.aspect == "billing" })
         #expect(report.dailyVolume.count == 30)
-        #expect(report.dailyVolume.reduce(0) { $0 + $1.total } == 80)
+        #expect(report.dailyVolume.reduce(0) { $0 + $1.total } == 82, "the copy counts once, the brand never")
+        #expect(report.cases.answered > 0 && report.cases.medianFirstResponse != nil)
         #expect(report.ratingTrend.isEmpty == false)
         let html = DigestRenderer.html(report)
         #expect(html.contains("Brightwave"))
@@ -137,15 +155,15 @@ struct PipelineTests {
         #expect(again.sourcesNotModified == 5)
         #expect(again.documentsWaiting == 5)
 
-        // The next run processes what waits: the same 80 mentions a one-step run stores, once.
+        // The next run processes what waits: the same 82 mentions a one-step run stores, once.
         let run = try pipeline.run(.due)
         #expect(run.sourcesDue == 0)
-        #expect(run.mentionsStored == 80)
+        #expect(run.mentionsStored == 82)
         #expect(run.pagesFetched == 6, "pagination still follows the TrustVoice page's next link")
         #expect(try h.store.read { try $0.fetchedDocumentCount() } == 0)
         let after = try pipeline.run(.due)
         #expect(after.mentionsStored == 0)
-        #expect(try h.counts().mentions == 80)
+        #expect(try h.counts().mentions == 82)
     }
 
     /// More sources than one write batch holds: batches are written on the writer thread while
@@ -203,7 +221,7 @@ struct PipelineTests {
         let summary = try pipeline.run(.due)
         #expect(summary.sourcesFailed == 1)
         #expect(summary.sourcesFetched == 5)
-        #expect(summary.mentionsStored == 80)
+        #expect(summary.mentionsStored == 82)
         #expect(summary.exitStatus == .sourcesFailed)
         let missing = try h.store.read { try $0.source(named: "missing") }
         #expect(missing?.failures == 1)

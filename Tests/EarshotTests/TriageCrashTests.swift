@@ -232,7 +232,7 @@ struct TriageCrashTests {
         // When delivery began in the clean run: odd trials aim their kill from there on.
         let deliveryStarts = min(cleanSeconds, firstAlert.marked.map { $0.timeIntervalSince(started) } ?? cleanSeconds / 2)
         let reference = try clean.snapshot()
-        #expect(reference.mentions == 80)
+        #expect(reference.mentions == 82)
         #expect(reference.unsent.isEmpty)
         #expect(reference.incidents.count >= 10)
         #expect(reference.outbox.count >= 20)

@@ -178,14 +178,16 @@ extension Config {
         var selectors: ReviewSelectors?
         if let s = m["selectors"] {
             let sm = try s.mapping(known: ["review", "author", "date", "date_format", "rating", "rating_attribute", "best_rating",
-                                           "body", "title", "link", "next_page"])
+                                           "body", "title", "link", "next_page", "response", "response_author", "response_date"])
             guard let review = sm["review"] else { throw s.fail("selectors need `review:` (the XPath or CSS of one review's container)") }
             selectors = ReviewSelectors(review: try review.string(), author: try sm["author"]?.string(), date: try sm["date"]?.string(),
                                         dateFormat: try sm["date_format"]?.string(), rating: try sm["rating"]?.string(),
                                         ratingAttribute: try sm["rating_attribute"]?.string(),
                                         bestRating: try sm["best_rating"]?.double(), body: try sm["body"]?.string(),
                                         title: try sm["title"]?.string(), link: try sm["link"]?.string(),
-                                        nextPage: try sm["next_page"]?.string())
+                                        nextPage: try sm["next_page"]?.string(), response: try sm["response"]?.string(),
+                                        responseAuthor: try sm["response_author"]?.string(),
+                                        responseDate: try sm["response_date"]?.string())
         }
         return Source(name: name, url: url, kind: kind,
                       interval: try m["interval"]?.duration() ?? (kind == "feed" ? 3600 : 6 * 3600),

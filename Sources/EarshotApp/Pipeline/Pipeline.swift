@@ -360,7 +360,9 @@ public final class Pipeline {
             let counts = try store.write { tx -> BatchCounts in
                 var counts = BatchCounts()
                 for page in pages {
-                    for entry in page.entries {
+                    // Oldest first, whatever the document's order (feeds list the newest first): a
+                    // reply is read after what it answers, a customer's "sorted" after their complaint.
+                    for entry in Self.chronological(page.entries) {
                         try store(entry, of: source, query: query, in: tx, now: now, horizon: horizon, counts: &counts)
                     }
                 }
@@ -437,12 +439,12 @@ public final class Pipeline {
         if isBrand {
             // Never scored as a customer's word (no sentiment, spike, problem or case counts it).
             guard case .inserted = upsert else { return }
-            try tx.markBrand(mentionID: upsert.mentionID, inReplyTo: entry.inReplyTo)
+            try tx.markBrand(mentionID: upsert.mentionID, inReplyTo: entry.inReplyToIdentity)
             counts.brand += 1
             let reply = TriageMention(mentionID: upsert.mentionID, sourceID: source.id, sourceName: source.name, author: author,
                                       url: entry.link, title: entry.title, body: body, publishedAt: published, rating: nil,
                                       bestRating: nil, worstRating: nil, score: Self.unscored,
-                                      identity: identity, inReplyTo: entry.inReplyTo, inReplyToLink: entry.inReplyToLink)
+                                      identity: identity, inReplyTo: entry.inReplyToIdentity, inReplyToLink: entry.inReplyToLink)
             if try triage.brandReplied(reply, in: tx, now: now) != nil { counts.brandReplies += 1 }
             return
         }
@@ -455,7 +457,7 @@ public final class Pipeline {
                                           author: author, url: entry.link, title: entry.title, body: body,
                                           publishedAt: published, rating: entry.rating, bestRating: entry.bestRating,
                                           worstRating: entry.worstRating, score: score, identity: identity,
-                                          inReplyTo: entry.inReplyTo, inReplyToLink: entry.inReplyToLink)
+                                          inReplyTo: entry.inReplyToIdentity, inReplyToLink: entry.inReplyToLink)
         switch upsert {
         case .inserted: counts.stored += 1
         case .updated(_, let previous):
@@ -473,6 +475,15 @@ public final class Pipeline {
         if outcome.reopenedCase != nil { counts.reopened += 1 }
         if outcome.openedProblem != nil { counts.problems += 1 }
         if outcome.resolvedCase != nil { counts.resolved += 1 }
+        // The brand's replies to this entry that were stored before it (another source came first).
+        if case .inserted = upsert {
+            for reply in try tx.brandMentions(answering: entry.identity) {
+                let m = TriageMention(mentionID: reply.id, sourceID: reply.sourceID, sourceName: reply.sourceName, author: reply.author,
+                                      url: reply.url, title: reply.title, body: reply.body, publishedAt: reply.publishedAt, rating: nil,
+                                      bestRating: nil, worstRating: nil, score: Self.unscored)
+                if try triage.brandReplied(m, answering: upsert.mentionID, in: tx, now: now) != nil { counts.brandReplies += 1 }
+            }
+        }
         // The owner's published answer to a review is the brand's reply to it.
         for (n, response) in entry.responses.enumerated() where !response.text.isEmpty {
             let key = entry.identity + "#response-\(n + 1)"
@@ -489,6 +500,18 @@ public final class Pipeline {
                                              score: Self.unscored)
             if try triage.brandReplied(brandMention, answering: upsert.mentionID, in: tx, now: now) != nil { counts.brandReplies += 1 }
         }
+    }
+
+    /// Entries by publication time, undated ones last, each group in document order.
+    static func chronological(_ entries: [ParsedEntry]) -> [ParsedEntry] {
+        entries.enumerated().sorted { a, b in
+            switch ((a.element.published ?? a.element.updated), (b.element.published ?? b.element.updated)) {
+            case let (x?, y?): return x != y ? x < y : a.offset < b.offset
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return a.offset < b.offset
+            }
+        }.map(\.element)
     }
 
     /// Whether the same words can mark a copy: always with an author (the copy must have the same),

@@ -49,6 +49,7 @@ public enum ExampleConfig {
       #     rating_attribute: data-rating
       #     body: ".review-text"
       #     next_page: "a.next"
+      #     response: ".owner-reply"      # the business's answer to a review: the brand's reply
 
     # More feeds from an OPML export of a feed reader:
     # opml: [subscriptions.opml]
