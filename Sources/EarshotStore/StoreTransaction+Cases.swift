@@ -100,32 +100,42 @@ extension StoreTransaction {
         return found.max { ($0.resolvedAt ?? .distantPast) < ($1.resolvedAt ?? .distantPast) }
     }
 
-    /// How many distinct customers a problem case has: the authors of its mentions (a mention
-    /// without an author is a customer of its own). The digest counts the same way.
+    /// How many distinct customers a problem case has, as ``customerKeySQL`` tells them apart (the
+    /// brand's replies are nobody's). The digest counts the same way.
     public func customerCount(ofProblem problemID: Int64) throws -> Int {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT (\(Self.problemCustomersSQL.replacingOccurrences(of: "c.id", with: "?")))"),
                          arguments: [problemID]) ?? 0
     }
 
-    /// The distinct authors of the mentions of case `c.id` (a correlated subquery).
+    /// Who a mention `m` of incident `i` is, as a customer: a named author is their incident (one
+    /// customer, one case: the same person under two spellings or on two sources is one incident, a
+    /// merged incident is its survivor); an anonymous mention is a customer of its own (nothing says
+    /// two anonymous posts about one page are one person).
+    static let customerKeySQL = "CASE WHEN m.author IS NULL THEN 'mention ' || m.id ELSE 'case ' || COALESCE(i.merged_into, i.id) END"
+
+    /// The distinct customers of the mentions of case `c.id` (a correlated subquery).
     static let problemCustomersSQL = """
-        SELECT COUNT(DISTINCT COALESCE(m.author, 'mention ' || m.id)) FROM case_mentions cm
-        JOIN mentions m ON m.id = cm.mention_id WHERE cm.case_id = c.id AND m.is_brand = 0
+        SELECT COUNT(DISTINCT \(customerKeySQL)) FROM case_mentions cm
+        JOIN mentions m ON m.id = cm.mention_id AND m.is_brand = 0
+        JOIN case_mentions ci ON ci.mention_id = m.id JOIN cases i ON i.id = ci.case_id AND i.kind = 'incident'
+        WHERE cm.case_id = c.id
         """
 
     /// The negative mentions of `aspect` published in [from, to) that belong to an incident (the
     /// customers a problem would be made of: a mention that opened no case is not one), oldest
-    /// first: publication time, author (or the mention itself when it has none), mention and case.
+    /// first: publication time, the customer (as ``customerKeySQL`` tells them apart), a name to
+    /// show, mention and case.
     public func negativeIncidentMentions(aspect: String, from: Date, to: Date) throws
-        -> [(at: Date, author: String, mentionID: Int64, caseID: Int64)] {
+        -> [(at: Date, customer: String, name: String, mentionID: Int64, caseID: Int64)] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT sc.published_at AS at, COALESCE(m.author, 'mention ' || m.id) AS author, m.id AS mention_id, c.id AS case_id
+            SELECT sc.published_at AS at, \(Self.customerKeySQL) AS customer,
+                   COALESCE(m.author, 'an anonymous customer') AS name, m.id AS mention_id, i.id AS case_id
             FROM scores sc JOIN mentions m ON m.id = sc.mention_id
-                 JOIN case_mentions cm ON cm.mention_id = m.id JOIN cases c ON c.id = cm.case_id AND c.kind = 'incident'
+                 JOIN case_mentions cm ON cm.mention_id = m.id JOIN cases i ON i.id = cm.case_id AND i.kind = 'incident'
             WHERE sc.label = 'negative' AND sc.published_at >= ? AND sc.published_at < ? AND (',' || sc.aspects || ',') LIKE ?
             ORDER BY sc.published_at, m.id
             """), arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, "%," + aspect + ",%"]).map {
-            (Date(timeIntervalSince1970: $0["at"]), $0["author"], $0["mention_id"], $0["case_id"])
+            (Date(timeIntervalSince1970: $0["at"]), $0["customer"], $0["name"], $0["mention_id"], $0["case_id"])
         }
     }
 

@@ -288,7 +288,7 @@ public struct Triage: Sendable {
                                                     ackDueAt: now.addingTimeInterval(policy.sla["high"] ?? 4 * 3600)),
                                             actor: policy.actor, now: now)
             var linked: [Int64] = []
-            for member in members + [(at: m.publishedAt, author: "", mentionID: m.mentionID, caseID: incident)] {
+            for member in members + [(at: m.publishedAt, customer: "", name: "", mentionID: m.mentionID, caseID: incident)] {
                 try tx.attachMention(caseID: problemID, mentionID: member.mentionID, now: now)
                 if !linked.contains(member.caseID) {
                     try tx.linkIncident(member.caseID, toProblem: problemID)
@@ -308,15 +308,17 @@ public struct Triage: Sendable {
     }
 
     /// A window of `problemWindow` length around `time` in which at least `problemMinimumCustomers`
-    /// distinct customers wrote a negative mention of `aspect`: its bounds and those customers.
+    /// distinct customers (incidents) wrote a negative mention of `aspect`: its bounds and the
+    /// customers' names.
     ///
     /// Batches arrive in any order (a later mention may be stored before an earlier one of the
     /// same wave), so every window that contains `time` is tried, with two pointers over the
     /// mentions of [time − window, time + window] in time order.
     func problemWindow(aspect: String, around time: Date, in tx: StoreTransaction) throws -> (Date, Date, [String])? {
         let w = policy.problemWindow
-        let rows = try tx.negativeIncidentMentions(aspect: aspect, from: time.addingTimeInterval(-w), to: time.addingTimeInterval(w + 1))
-            .map { ($0.at, $0.author) }
+        let members = try tx.negativeIncidentMentions(aspect: aspect, from: time.addingTimeInterval(-w), to: time.addingTimeInterval(w + 1))
+        let rows = members.map { ($0.at, $0.customer) }
+        let names = Dictionary(members.map { ($0.customer, $0.name) }, uniquingKeysWith: { first, _ in first })
         guard Set(rows.map(\.1)).count >= policy.problemMinimumCustomers else { return nil }
         var counts: [String: Int] = [:]
         var end = 0
@@ -326,8 +328,8 @@ public struct Triage: Sendable {
                 end += 1
             }
             if counts.count >= policy.problemMinimumCustomers && rows[end - 1].0 >= time {
-                let authors = rows[start..<end].map(\.1).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-                return (rows[start].0, rows[end - 1].0.addingTimeInterval(1), authors)
+                let customers = rows[start..<end].map(\.1).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                return (rows[start].0, rows[end - 1].0.addingTimeInterval(1), customers.map { names[$0] ?? $0 })
             }
             counts[rows[start].1]! -= 1
             if counts[rows[start].1] == 0 { counts[rows[start].1] = nil }

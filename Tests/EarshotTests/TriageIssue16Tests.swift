@@ -175,4 +175,16 @@ struct TriageIssue16Tests {
         #expect(throws: CaseLifecycleError.self) { try desk.store.write { try desk.triage.merge(b, into: a, actor: "dana", in: $0, now: Self.t0) } }
         #expect(throws: CaseLifecycleError.self) { try desk.store.write { try desk.triage.merge(999, into: a, actor: "dana", in: $0, now: Self.t0) } }
     }
+
+    @Test func recurringProblemsCountPeopleNotSpellingsAndNeverTheBrand() throws {
+        let desk = try Desk()
+        try desk.complaint("Jane Doe", on: "forum", at: Self.t0, aspects: ["billing"])
+        #expect(try desk.complaint("jane  doe", on: "reviews", at: Self.t0 + Self.hour, aspects: ["billing"]).openedProblem == nil)
+        #expect(try brandReply(desk, "@bob we are on it, Jane Doe too", at: Self.t0 + Self.hour) == nil)
+        #expect(try desk.complaint("Bob", on: "news", at: Self.t0 + 2 * Self.hour, aspects: ["billing"]).openedProblem == nil,
+                "Jane twice and Bob are two customers")
+        let opened = try desk.complaint("Cat", on: "forum", at: Self.t0 + 3 * Self.hour, aspects: ["billing"])
+        let problem = try #require(opened.openedProblem)
+        #expect(try desk.store.read { try $0.customerCount(ofProblem: problem) } == 3)
+    }
 }
