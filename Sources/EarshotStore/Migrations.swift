@@ -222,6 +222,10 @@ enum Migrations {
             try db.execute(sql: """
                 ALTER TABLE sources ADD COLUMN newest_item_at REAL;
                 ALTER TABLE sources ADD COLUMN stale_since REAL;
+                -- A store from before: the newest stored mention, else the last answer, stands for
+                -- the newest item (not the source's creation, which would call every source stale).
+                UPDATE sources SET newest_item_at = COALESCE(
+                    (SELECT MAX(published_at) FROM mentions WHERE mentions.source_id = sources.id), last_success_at);
                 """)
         }
         migrator.registerMigration("v9: who is speaking: customer identities, copies, the brand's replies, merged cases") { db in
@@ -233,6 +237,7 @@ enum Migrations {
                 ALTER TABLE mentions ADD COLUMN in_reply_to TEXT;
                 CREATE INDEX mentions_by_url ON mentions(url) WHERE url IS NOT NULL;
                 CREATE INDEX mentions_by_reply ON mentions(in_reply_to) WHERE in_reply_to IS NOT NULL;
+                CREATE INDEX mentions_by_item_key ON mentions(item_key);
                 CREATE TABLE mention_sightings (
                     source_id   INTEGER NOT NULL REFERENCES sources(id),
                     item_key    TEXT NOT NULL,
@@ -242,6 +247,7 @@ enum Migrations {
                     PRIMARY KEY (source_id, item_key)
                 );
                 CREATE INDEX mention_sightings_by_mention ON mention_sightings(mention_id);
+                CREATE INDEX mention_sightings_by_item_key ON mention_sightings(item_key);
                 CREATE TABLE case_identities (
                     identity    TEXT NOT NULL,
                     case_id     INTEGER NOT NULL REFERENCES cases(id),

@@ -107,11 +107,16 @@ extension StoreTransaction {
                          arguments: [problemID]) ?? 0
     }
 
-    /// Who a mention `m` of incident `i` is, as a customer: a named author is their incident (one
-    /// customer, one case: the same person under two spellings or on two sources is one incident, a
-    /// merged incident is its survivor); an anonymous mention is a customer of its own (nothing says
-    /// two anonymous posts about one page are one person).
-    static let customerKeySQL = "CASE WHEN m.author IS NULL THEN 'mention ' || m.id ELSE 'case ' || COALESCE(i.merged_into, i.id) END"
+    /// Who a mention `m` of incident `i` is, as a customer: the incident's own customer is the
+    /// incident (one customer, one case: their posts on two sources count once, a merged incident
+    /// is its survivor); another named author on the same page is themselves; an anonymous mention
+    /// is a customer of its own (nothing says two anonymous posts about one page are one person).
+    static let customerKeySQL = """
+        CASE WHEN m.author IS NULL THEN 'mention ' || m.id
+             WHEN lower(m.author) = lower(i.customer) OR EXISTS (SELECT 1 FROM case_identities ci
+                  WHERE ci.case_id = i.id AND ci.identity = 'name:' || lower(m.author)) THEN 'case ' || COALESCE(i.merged_into, i.id)
+             ELSE 'author ' || lower(m.author) END
+        """
 
     /// The distinct customers of the mentions of case `c.id` (a correlated subquery).
     static let problemCustomersSQL = """

@@ -32,46 +32,58 @@ extension StoreTransaction {
             """).execute(arguments: [other, survivor])
     }
 
-    /// The open incident of a customer known by any of these keys, on any source.
-    public func openIncident(identities keys: [String]) throws -> CaseRecord? {
-        for key in keys {
-            if let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT c.* FROM case_identities ci JOIN cases c ON c.id = ci.case_id
-                WHERE ci.identity = ? AND c.kind = 'incident' AND c.status IN ('open', 'acknowledged') ORDER BY c.id LIMIT 1
-                """), arguments: [key]) {
-                return CaseRecord(row: row)
-            }
-        }
-        return nil
+    /// Cases merged into `other` earlier now point to `survivor` (no chains to follow).
+    public func repointMerged(from other: Int64, to survivor: Int64) throws {
+        try db.cachedStatement(sql: "UPDATE cases SET merged_into = ? WHERE merged_into = ?").execute(arguments: [survivor, other])
     }
 
-    /// The incident of a customer known by any of these keys resolved at or after `since`.
-    public func recentlyResolvedIncident(identities keys: [String], since: Date) throws -> CaseRecord? {
-        guard !keys.isEmpty else { return nil }
-        let marks = keys.map { _ in "?" }.joined(separator: ", ")
-        var args = StatementArguments(keys)
-        args += [since.timeIntervalSince1970]
-        return try Row.fetchOne(db, sql: """
+    /// The open incidents whose customer carries this identity key, oldest first.
+    public func openIncidents(identity key: String) throws -> [CaseRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT c.* FROM case_identities ci JOIN cases c ON c.id = ci.case_id
-            WHERE ci.identity IN (\(marks)) AND c.kind = 'incident' AND c.status IN ('resolved', 'closed') AND c.resolved_at >= ?
-            ORDER BY c.resolved_at DESC LIMIT 1
-            """, arguments: args).map(CaseRecord.init(row:))
+            WHERE ci.identity = ? AND c.kind = 'incident' AND c.status IN ('open', 'acknowledged') ORDER BY c.id
+            """), arguments: [key]).map(CaseRecord.init(row:))
+    }
+
+    /// The incidents with this identity key resolved at or after `since`, the latest first.
+    public func resolvedIncidents(identity key: String, since: Date) throws -> [CaseRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT c.* FROM case_identities ci JOIN cases c ON c.id = ci.case_id
+            WHERE ci.identity = ? AND c.kind = 'incident' AND c.status IN ('resolved', 'closed') AND c.resolved_at >= ?
+            ORDER BY c.resolved_at DESC
+            """), arguments: [key, since.timeIntervalSince1970]).map(CaseRecord.init(row:))
+    }
+
+    /// Every identity key a case's customer was seen with.
+    public func identities(ofCase id: Int64) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: "SELECT identity FROM case_identities WHERE case_id = ?"), arguments: [id])
     }
 
     // MARK: - Copies
 
-    /// A stored mention this item copies: the same text by the same author (or both without one),
-    /// or the same link, stored from another source. Nil when the item is new.
-    public func original(sourceID: Int64, fingerprint: String?, author: String?, url: String?) throws -> Int64? {
+    /// A stored mention this item copies: the same text, or the same link, by the same author (or
+    /// both without one), of the same voice (brand or customer), stored from another source within
+    /// two days of it (a customer repeating themselves weeks later is saying it again). Nil when the
+    /// item is new.
+    public func original(sourceID: Int64, fingerprint: String?, author: String?, url: String?, around published: Date,
+                         isBrand: Bool) throws -> Int64? {
+        let from = published.addingTimeInterval(-Self.copyWindow).timeIntervalSince1970
+        let to = published.addingTimeInterval(Self.copyWindow).timeIntervalSince1970
         if let fingerprint, let id = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM mentions WHERE fingerprint = ? AND author IS ? AND source_id != ? ORDER BY id LIMIT 1
-            """), arguments: [fingerprint, author, sourceID]) {
+            SELECT id FROM mentions WHERE fingerprint = ? AND author IS ? AND source_id != ? AND is_brand = ?
+              AND published_at BETWEEN ? AND ? ORDER BY id LIMIT 1
+            """), arguments: [fingerprint, author, sourceID, isBrand, from, to]) {
             return id
         }
         guard let url else { return nil }
-        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM mentions WHERE url = ? AND source_id != ? ORDER BY id LIMIT 1"),
-                                  arguments: [url, sourceID])
+        return try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM mentions WHERE url = ? AND author IS ? AND source_id != ? AND is_brand = ?
+              AND published_at BETWEEN ? AND ? ORDER BY id LIMIT 1
+            """), arguments: [url, author, sourceID, isBrand, from, to])
     }
+
+    /// How far apart a copy and its original may be published (syndication takes hours, not weeks).
+    static let copyWindow: TimeInterval = 2 * 86_400
 
     /// Records that an item of a source is a copy of a stored mention; false when already recorded.
     @discardableResult
@@ -125,19 +137,20 @@ extension StoreTransaction {
                          arguments: [itemKey]).map(MentionRecord.init(row:))
     }
 
-    /// The incident a mention belongs to (the newest, should there be several).
+    /// The incident a mention belongs to (a merged case's survivor, not the merged case).
     public func incident(ofMention id: Int64) throws -> CaseRecord? {
         try Row.fetchOne(db.cachedStatement(sql: """
             SELECT c.* FROM case_mentions cm JOIN cases c ON c.id = cm.case_id
-            WHERE cm.mention_id = ? AND c.kind = 'incident' ORDER BY c.id DESC LIMIT 1
+            WHERE cm.mention_id = ? AND c.kind = 'incident' AND c.merged_into IS NULL ORDER BY c.id DESC LIMIT 1
             """), arguments: [id]).map(CaseRecord.init(row:))
     }
 
-    /// The open incident about a page of this thread (its link without the fragment: the posts of one forum topic).
-    public func openIncident(thread: String) throws -> CaseRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: """
+    /// The open incidents about a page of this thread (its link without the fragment: the posts of
+    /// one forum topic). `url >= T# AND url < T$` is every URL that starts with `T#` ('$' follows '#').
+    public func openIncidents(thread: String) throws -> [CaseRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM cases WHERE kind = 'incident' AND status IN ('open', 'acknowledged')
-              AND (url = ? OR (url >= ? AND url < ?)) ORDER BY id DESC LIMIT 1
+              AND (url = ? OR (url >= ? AND url < ?)) ORDER BY id
             """), arguments: [thread, thread + "#", thread + "$"]).map(CaseRecord.init(row:))
     }
 
@@ -146,7 +159,8 @@ extension StoreTransaction {
     public func medianFirstResponse(from: Date, to: Date) throws -> (seconds: Double, cases: Int)? {
         let waits = try Double.fetchAll(db.cachedStatement(sql: """
             SELECT first_response_at - first_published_at AS wait FROM cases
-            WHERE kind = 'incident' AND first_response_at IS NOT NULL AND first_published_at >= ? AND first_published_at < ?
+            WHERE kind = 'incident' AND merged_into IS NULL AND first_response_at IS NOT NULL
+              AND first_published_at >= ? AND first_published_at < ?
             ORDER BY wait
             """), arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970])
         guard !waits.isEmpty else { return nil }

@@ -40,6 +40,11 @@ extension StoreTransaction {
                              publishedAt.timeIntervalSince1970])
     }
 
+    /// The label a mention's text was scored with (before it is scored again after an edit).
+    public func scoreLabel(mentionID: Int64) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT label FROM scores WHERE mention_id = ?"), arguments: [mentionID])
+    }
+
     static let mentionSelect = """
         SELECT m.*, s.name AS source_name, sc.compound, sc.pos, sc.neu, sc.neg, sc.label, sc.complaint, sc.aspects,
                sc.reasons, sc.decided_by

@@ -13,13 +13,13 @@ extension StoreTransaction {
         return db.changesCount > 0
     }
 
-    /// Pending alerts whose attempt time has come, in the order they were queued. All of them: a
-    /// run delivers its whole backlog (many of one kind become one summary on people's channels).
     /// Whether an alert with this key was ever queued (on any channel).
     public func alertQueued(key: String) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE idempotency_key = ?)"), arguments: [key]) ?? false
     }
 
+    /// Pending alerts whose attempt time has come, in the order they were queued. All of them: a
+    /// run delivers its whole backlog (many of one kind become one summary on people's channels).
     public func dueAlerts(at now: Date) throws -> [OutboxRecord] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id"),
                          arguments: [now.timeIntervalSince1970]).map(OutboxRecord.init(row:))

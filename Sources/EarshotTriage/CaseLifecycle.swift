@@ -24,6 +24,12 @@ public enum CaseLifecycle {
         guard let c = try tx.caseRecord(id: id) else {
             throw CaseLifecycleError(description: "cases: no case #\(id); see `earshot cases list`")
         }
+        if let survivor = c.mergedInto {
+            // A merged case is history: only a note may still be added to it.
+            if case .note = action {} else {
+                throw CaseLifecycleError(description: "cases: case #\(id) was merged into #\(survivor); work that case (`earshot cases show \(survivor)`)")
+            }
+        }
         let t = now.timeIntervalSince1970
         func refuse(_ why: String) -> CaseLifecycleError { CaseLifecycleError(description: "cases: case #\(id) is \(c.status); \(why)") }
         let active = ["open", "acknowledged"].contains(c.status)

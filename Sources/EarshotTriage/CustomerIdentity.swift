@@ -27,16 +27,41 @@ public struct CustomerIdentity: Sendable, Equatable {
             }
             add(Self.handleKey(author))
         }
-        add(profile.flatMap(Self.urlKey))
-        if let author, Self.handleKey(author) == nil { add(Self.nameKey(Self.displayName(author))) }
+        if let profile {
+            add(Self.urlKey(profile))
+            add(Self.handleKey(fromProfile: profile))
+        }
+        // A handle (even a placeholder one such as /u/[deleted]) is never read as a display name.
+        if let author, !Self.looksLikeHandle(author) { add(Self.nameKey(Self.displayName(author))) }
         self.keys = keys
     }
+
+    /// The kind of a key (`email`, `handle`, `url`, `name`).
+    public static func kind(_ key: String) -> Substring { key.prefix { $0 != ":" } }
+
+    /// Whether two people's keys contradict each other: both have an e-mail (or a profile link, or
+    /// a handle) and none of them is shared. Two "Jane Doe"s with different addresses are two people.
+    public static func conflict(_ a: [String], _ b: [String]) -> Bool {
+        for kind in ["email", "url", "handle"] {
+            let x = Set(a.filter { Self.kind($0) == kind }), y = Set(b.filter { Self.kind($0) == kind })
+            if !x.isEmpty && !y.isEmpty && x.isDisjoint(with: y) { return true }
+        }
+        return false
+    }
+
+    /// Names and addresses that many people share, so they identify nobody: "Anonymous", "Guest",
+    /// Reddit's "[deleted]", Blogger's noreply@blogger.com, Flickr's nobody@flickr.com.
+    static let placeholders: Set<String> = ["anonymous", "anon", "guest", "deleted", "removed", "user", "unknown", "admin",
+                                            "customer", "a customer", "verified buyer", "verified purchaser", "verified customer",
+                                            "a google user", "google user", "facebook user", "someone", "no name", "nobody"]
+    static let placeholderMailboxes: Set<String> = ["noreply", "no-reply", "donotreply", "do-not-reply", "nobody", "nospam",
+                                                    "anonymous", "invalid", "unknown"]
 
     /// "jane@example.com" → `email:jane@example.com`.
     static func emailKey(_ text: String) -> String? {
         let t = text.trimmingCharacters(in: CharacterSet(charactersIn: " <>()[],;:\"'")).lowercased()
         guard let at = t.firstIndex(of: "@"), at != t.startIndex, t[t.index(after: at)...].contains("."),
-              !t.contains(" "), !t.hasPrefix("@") else { return nil }
+              !t.contains(" "), !t.hasPrefix("@"), !placeholderMailboxes.contains(String(t[..<at])), !t.hasSuffix(".invalid") else { return nil }
         return "email:" + t
     }
 
@@ -47,8 +72,25 @@ public struct CustomerIdentity: Sendable, Equatable {
         if t.hasPrefix("@") { handle = t.dropFirst() }
         else if t.hasPrefix("/u/") { handle = t.dropFirst(3) }
         else if t.hasPrefix("u/") { handle = t.dropFirst(2) }
-        guard let h = handle, !h.isEmpty, !h.contains(" ") else { return nil }
+        guard let h = handle, !h.isEmpty, !h.contains(" "), !placeholders.contains(h.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) else {
+            return nil
+        }
         return "handle:" + h
+    }
+
+    static func looksLikeHandle(_ author: String) -> Bool {
+        let t = author.trimmingCharacters(in: .whitespaces).lowercased()
+        return t.hasPrefix("@") || t.hasPrefix("/u/") || t.hasPrefix("u/")
+    }
+
+    /// The handle in a profile link's path: `/@jane` (Mastodon and most social sites), `/u/jane`
+    /// and `/user/jane` (Reddit), so an `@jane` in a reply finds the customer whose profile it is.
+    static func handleKey(fromProfile text: String) -> String? {
+        guard let url = URLComponents(string: text.trimmingCharacters(in: .whitespaces)) else { return nil }
+        let parts = url.path.split(separator: "/")
+        if let first = parts.first, first.hasPrefix("@"), first.count > 1 { return handleKey(String(first)) }
+        if parts.count >= 2, parts[0] == "u" || parts[0] == "user" { return handleKey("@" + parts[1]) }
+        return nil
     }
 
     /// A profile link without scheme, `www.`, query, fragment or trailing slash, lower-cased host.
@@ -57,6 +99,8 @@ public struct CustomerIdentity: Sendable, Equatable {
               !host.isEmpty else { return nil }
         var path = url.path
         while path.hasSuffix("/") { path.removeLast() }
+        // A site's root links every reviewer of some sites to the same page: it names nobody.
+        guard !path.isEmpty else { return nil }
         return "url:" + (host.hasPrefix("www.") ? String(host.dropFirst(4)) : host) + path
     }
 
@@ -70,14 +114,17 @@ public struct CustomerIdentity: Sendable, Equatable {
         return author
     }
 
-    /// Case, accents, punctuation and spacing folded: "  José  O'Neil " → `name:jose oneil`.
+    /// Case, accents, punctuation and spacing folded: "  José  O'Neil " → `name:jose oneil`. Only a
+    /// name of two words or more recognises someone on another source ("John" or "Guest" is too
+    /// many people; on one source the name as written still threads their posts).
     static func nameKey(_ name: String) -> String? {
         let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         let words = folded.split { !$0.isLetter && !$0.isNumber && $0 != "'" && $0 != "’" }
             .map { $0.filter { $0 != "'" && $0 != "’" } }
             .filter { !$0.isEmpty }
-        guard !words.isEmpty, emailKey(name) == nil else { return nil }
-        return "name:" + words.joined(separator: " ")
+        let joined = words.joined(separator: " ")
+        guard words.count >= 2, emailKey(name) == nil, !placeholders.contains(joined) else { return nil }
+        return "name:" + joined
     }
 
     /// The handles a text addresses (`@name`), as keys: whom a reply is for.
@@ -91,8 +138,17 @@ public struct CustomerIdentity: Sendable, Equatable {
             let name = after.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" }
             let trimmed = name.trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
             if !(before.isLetter || before.isNumber), !trimmed.isEmpty {
-                let key = "handle:" + trimmed.lowercased()
-                if !out.contains(key) { out.append(key) }
+                // Mastodon's @jane@mastodon.social: the whole address first, then the bare name.
+                var whole: String?
+                let afterName = after.dropFirst(name.count)
+                if afterName.first == "@" {
+                    let host = afterName.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }
+                        .trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
+                    if host.contains(".") { whole = "handle:" + trimmed.lowercased() + "@" + host.lowercased() }
+                }
+                for key in [whole, "handle:" + trimmed.lowercased()].compactMap({ $0 }) where !out.contains(key) { out.append(key) }
+                rest = afterName.first == "@" ? afterName.dropFirst() : afterName
+                continue
             }
             rest = after
         }
@@ -129,11 +185,15 @@ public struct BrandAccounts: Sendable, Equatable {
     public func owns(_ identity: CustomerIdentity) -> Bool {
         for key in identity.keys {
             if keys.contains(key) { return true }
-            let host: Substring
-            if key.hasPrefix("email:"), let at = key.firstIndex(of: "@") { host = key[key.index(after: at)...] }
-            else if key.hasPrefix("url:") { host = key.dropFirst(4).prefix { $0 != "/" } }
-            else { continue }
-            if domains.contains(where: { host == $0 || host.hasSuffix("." + $0) }) { return true }
+            if key.hasPrefix("email:"), let at = key.firstIndex(of: "@") {
+                // The brand's mail: its domain and its subdomains (help.acme.example).
+                let host = key[key.index(after: at)...]
+                if domains.contains(where: { host == $0 || host.hasSuffix("." + $0) }) { return true }
+            } else if key.hasPrefix("url:") {
+                // A profile on the brand's own site; not a forum on a subdomain it hosts for customers.
+                let host = key.dropFirst(4).prefix { $0 != "/" }
+                if domains.contains(where: { host == $0 }) { return true }
+            }
         }
         return false
     }

@@ -43,8 +43,11 @@ public struct Triage: Sendable {
         let caseID: Int64
         // One customer, one case: the same person on any source (by any identity key), else the
         // same name on this source or the same page.
-        let openCase = try tx.openIncident(identities: m.identity.keys)
-            ?? tx.openIncident(sourceID: m.sourceID, customer: customer, url: m.url)
+        let byIdentity = try openIncident(of: m.identity, in: tx)
+        let openCase = try byIdentity ?? tx.openIncident(sourceID: m.sourceID, customer: customer, url: m.url)
+        // The case takes the customer's keys unless it was only found by its page (another person
+        // writing about the same URL is not the customer).
+        let isTheCustomer = byIdentity != nil || openCase == nil || openCase?.customer == customer
         if let open = openCase {
             caseID = open.id
             if m.publishedAt < open.firstPublishedAt {
@@ -63,8 +66,7 @@ public struct Triage: Sendable {
         } else if isHistory {
             outcome.keptAsHistory = true
             return outcome
-        } else if let resolved = try tx.recentlyResolvedIncident(identities: m.identity.keys,
-                                                                  since: m.publishedAt.addingTimeInterval(-policy.reopenWithin))
+        } else if let resolved = try resolvedIncident(of: m.identity, since: m.publishedAt.addingTimeInterval(-policy.reopenWithin), in: tx)
                     ?? tx.recentlyResolvedIncident(sourceID: m.sourceID, customer: customer, url: m.url,
                                                    since: m.publishedAt.addingTimeInterval(-policy.reopenWithin)) {
             caseID = resolved.id
@@ -90,11 +92,36 @@ public struct Triage: Sendable {
             outcome.alertsQueued += try queue(alert(for: record, event: "opened", mention: m, key: "case-\(caseID)-opened"),
                                               to: rule.channels, tx, now)
         }
-        try tx.addIdentities(m.identity.keys, toCase: caseID)
+        if isTheCustomer { try tx.addIdentities(m.identity.keys, toCase: caseID) }
         if m.score.label == .negative || m.score.isComplaint {
             try detectProblems(m, incident: caseID, in: tx, now: now, quietly: isHistory, outcome: &outcome)
         }
         return outcome
+    }
+
+    // MARK: - Who the customer is
+
+    /// The open incident of the customer these keys name, on any source: the first key that finds
+    /// one, unless the case's customer has keys that contradict them (another e-mail address or
+    /// profile under the same display name is another person).
+    func openIncident(of identity: CustomerIdentity, in tx: StoreTransaction) throws -> CaseRecord? {
+        for key in identity.keys {
+            for c in try tx.openIncidents(identity: key) where !CustomerIdentity.conflict(identity.keys, try tx.identities(ofCase: c.id)) {
+                return c
+            }
+        }
+        return nil
+    }
+
+    /// The same for an incident resolved since `since` (to reopen rather than open anew).
+    func resolvedIncident(of identity: CustomerIdentity, since: Date, in tx: StoreTransaction) throws -> CaseRecord? {
+        for key in identity.keys {
+            for c in try tx.resolvedIncidents(identity: key, since: since)
+            where !CustomerIdentity.conflict(identity.keys, try tx.identities(ofCase: c.id)) {
+                return c
+            }
+        }
+        return nil
     }
 
     // MARK: - The customer's own word
@@ -102,7 +129,14 @@ public struct Triage: Sendable {
     /// A customer's positive mention in the conversation of their open case ("thanks, sorted!"):
     /// the case is resolved, recorded in its history; returns it.
     func customerSaysSorted(_ m: TriageMention, in tx: StoreTransaction, now: Date) throws -> Int64? {
-        guard let open = try tx.openIncident(identities: m.identity.keys) else { return nil }
+        let customer = m.author.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        guard let open = try openIncident(of: m.identity, in: tx)
+                ?? customer.flatMap({ try tx.openIncident(sourceID: m.sourceID, customer: $0, url: nil) }) else { return nil }
+        // Only a word written after the complaint it answers (late data or an older page is not it).
+        let caseMentions = try tx.mentionIDs(ofCase: open.id)
+        guard !caseMentions.contains(m.mentionID),
+              try caseMentions.compactMap({ try tx.mention(id: $0) }).filter({ !$0.isBrand }).allSatisfy({ $0.publishedAt < m.publishedAt })
+        else { return nil }
         var sameConversation = m.thread != nil && m.thread == open.url.map { String($0.prefix { $0 != "#" }) }
         if !sameConversation, let answered = try tx.mention(itemKey: m.inReplyTo, url: m.inReplyToLink) {
             sameConversation = try tx.incident(ofMention: answered)?.id == open.id
@@ -117,13 +151,28 @@ public struct Triage: Sendable {
     /// The reason recorded when a customer's own change of mind resolves their case.
     public static let updatedRatingReason = "customer updated their rating"
 
-    /// A review re-rated or edited: upwards (4–5 stars, or rewritten positive) resolves the
-    /// review's open case with the reason "customer updated their rating"; downwards again (1–2
-    /// stars, or rewritten negative) reopens a case that reason resolved. Returns the cases changed.
-    public func customerChangedMind(_ m: TriageMention, in tx: StoreTransaction, now: Date) throws -> [Int64] {
-        let stars = m.normalizedRating
-        let better = stars.map { $0 >= 4 } ?? (m.score.label == .positive && !m.score.isComplaint)
-        let worse = stars.map { $0 <= 2 } ?? (m.score.label == .negative)
+    /// A review re-rated or edited: upwards (to 4–5 stars, or a text without stars rewritten
+    /// positive) resolves the review's open case with the reason "customer updated their rating";
+    /// downwards again (to 1–2 stars, or rewritten negative) reopens a case that reason resolved.
+    /// Only a change counts: a typo fixed in a 4-star review resolves nothing. Returns the cases
+    /// changed.
+    /// - Parameters:
+    ///   - previousRating: the rating before this edit, when the edit changed it.
+    ///   - previousLabel: the label of the text before this edit.
+    public func customerChangedMind(_ m: TriageMention, previousRating: Double?, previousLabel: SentimentLabel?,
+                                    in tx: StoreTransaction, now: Date) throws -> [Int64] {
+        let better: Bool, worse: Bool
+        if let stars = m.normalizedRating {
+            var before = m
+            before.rating = previousRating
+            let was = before.normalizedRating
+            better = was.map { $0 < 4 } == true && stars >= 4
+            worse = was.map { $0 > 2 } == true && stars <= 2
+        } else {
+            better = previousLabel != .positive && m.score.label == .positive && !m.score.isComplaint
+            worse = previousLabel != .negative && m.score.label == .negative
+        }
+        guard better || worse else { return [] }
         var changed: [Int64] = []
         for caseID in try tx.casesOfMention(m.mentionID) {
             guard let c = try tx.caseRecord(id: caseID), c.kind == "incident" else { continue }
@@ -149,16 +198,20 @@ public struct Triage: Sendable {
     /// first one sets the case's first response time. Returns the case it answered.
     public func brandReplied(_ m: TriageMention, answering: Int64? = nil, in tx: StoreTransaction, now: Date) throws -> Int64? {
         var target: CaseRecord?
-        if let answering { target = try tx.incident(ofMention: answering) }
-        if target == nil, let answered = try tx.mention(itemKey: m.inReplyTo, url: m.inReplyToLink) {
-            target = try tx.incident(ofMention: answered)
-        }
-        if target == nil {
+        if answering != nil || m.inReplyTo != nil || m.inReplyToLink != nil {
+            // It names what it answers: that customer's case, or none (never a neighbour's).
+            let answered = try answering ?? tx.mention(itemKey: m.inReplyTo, url: m.inReplyToLink)
+            target = try answered.flatMap { try tx.incident(ofMention: $0) }
+        } else {
             for handle in CustomerIdentity.addressedHandles(in: m.body) {
-                if let c = try tx.openIncident(identities: [handle]) { target = c; break }
+                if let c = try tx.openIncidents(identity: handle).first { target = c; break }
+            }
+            // The same thread, when exactly one customer has an open case in it.
+            if target == nil, let thread = m.thread {
+                let open = try tx.openIncidents(thread: thread)
+                if open.count == 1 { target = open[0] }
             }
         }
-        if target == nil, let thread = m.thread { target = try tx.openIncident(thread: thread) }
         guard let c = target else { return nil }
         guard try tx.attachMention(caseID: c.id, mentionID: m.mentionID, now: now) else { return c.id }
         let who = m.author ?? "the brand"
@@ -186,6 +239,7 @@ public struct Triage: Sendable {
         for id in try tx.mentionIDs(ofCase: other) { try tx.attachMention(caseID: survivor, mentionID: id, now: now) }
         try tx.moveIdentities(from: other, to: survivor)
         try tx.mergeCaseColumns(survivor: survivor, other: other)
+        try tx.repointMerged(from: other, to: survivor)
         try tx.appendEvent(caseID: survivor, kind: "merged", actor: actor,
                            detail: "case #\(other) (\(b.customer ?? b.title)) joined this case", at: now)
         try tx.updateCase(other, set: ["status": "merged", "merged_into": survivor, "closed_at": now.timeIntervalSince1970])
@@ -394,7 +448,8 @@ public struct Triage: Sendable {
 
     static func day(_ d: Date) -> String { String(iso.string(from: d).prefix(10)) }
 
-    static func duration(_ seconds: TimeInterval) -> String {
+    /// "45 min", "3 h 10 min", "2 d 4 h": a wait as a support lead reads it.
+    public static func duration(_ seconds: TimeInterval) -> String {
         let s = max(0, Int(seconds))
         if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
         if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }

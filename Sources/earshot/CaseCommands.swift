@@ -67,7 +67,7 @@ struct Cases: ParsableCommand {
                 print("  \(c.kind), \(c.severity), \(c.status)\(c.assignee.map { ", assigned to \($0)" } ?? "")\(c.aspect.map { ", aspect \($0)" } ?? "")")
                 if let merged = c.mergedInto { print("  merged into case #\(merged): see `earshot cases show \(merged)`") }
                 if let answered = c.firstResponseAt {
-                    print("  first response by the brand \(isoFormatter.string(from: answered)), \(Self.wait(answered.timeIntervalSince(c.firstPublishedAt))) after the first mention")
+                    print("  first response by the brand \(isoFormatter.string(from: answered)), \(Triage.duration(answered.timeIntervalSince(c.firstPublishedAt))) after the first mention")
                 }
                 print("  first mention \(isoFormatter.string(from: c.firstPublishedAt)); opened \(isoFormatter.string(from: c.openedAt))\(c.ackDueAt.map { "; acknowledge by \(isoFormatter.string(from: $0))" } ?? "")")
                 if !incidents.isEmpty { print("  incidents: " + incidents.map { "#\($0.id) \($0.customer ?? "")" }.joined(separator: ", ")) }
@@ -189,16 +189,6 @@ struct ActorOptions: ParsableArguments {
             }
             print("case #\(c.id): \(c.status)\(c.assignee.map { ", assigned to \($0)" } ?? "")\(c.followUpDueAt.map { c.status == "resolved" ? ", follow up on \(isoFormatter.string(from: $0))" : "" } ?? "")")
         }
-    }
-}
-
-extension Cases.Show {
-    /// "2 h 5 min", "3 d 4 h": a wait as a support lead reads it.
-    static func wait(_ seconds: TimeInterval) -> String {
-        let s = max(0, Int(seconds))
-        if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
-        if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
-        return "\(s / 60) min"
     }
 }
 

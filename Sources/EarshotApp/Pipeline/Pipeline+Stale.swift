@@ -8,12 +8,13 @@ extension Pipeline {
     ///
     /// A feed that still answers 200 but has not published for weeks looks healthy to the fetch
     /// stage: the newest item's date is what shows it went quiet (a moved forum, a dead search).
-    /// Only sources that answered at least once and are not paused count: a failing or paused
-    /// source is already reported as such. A source that never brought a dated item is measured
+    /// Only sources that answered at least once and are not failing, gone or paused count: those
+    /// are already reported as such. A source that never brought a dated item is measured
     /// from when it was added. Returns how many turned stale.
     func markStaleSources(in tx: StoreTransaction, now: Date) throws -> Int {
         var turned = 0
-        for source in try tx.sources() where source.lastSuccessAt != nil && source.pausedAt == nil {
+        for source in try tx.sources() where source.lastSuccessAt != nil && source.pausedAt == nil
+            && source.failures == 0 && source.goneSince == nil {
             let limit = SourceSettings.decode(source.settings).staleAfter(kind: source.kind)
             let newest = source.newestItemAt ?? source.createdAt
             let isStale = now.timeIntervalSince(newest) > limit

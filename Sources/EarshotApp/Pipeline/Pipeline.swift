@@ -412,9 +412,9 @@ public final class Pipeline {
         counts.seen += 1
         let body = entry.content ?? entry.summary ?? entry.title ?? ""
         guard !body.isEmpty else { return }
-        // One spelling of the author everywhere (threading, problem counts, the digest): trimmed, and
-        // none at all rather than blanks.
-        let author = entry.author.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        // One spelling of the author everywhere (threading, problem counts, the digest): trimmed,
+        // inner spaces collapsed, and none at all rather than blanks.
+        let author = entry.author.map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }.flatMap { $0.isEmpty ? nil : $0 }
         let identity = CustomerIdentity(author: author, email: entry.authorEmail, profile: entry.authorURI)
         // The brand's own posts are read whatever the query: its replies rarely repeat its name.
         let isBrand = !brandAccounts.isEmpty && brandAccounts.owns(identity)
@@ -425,7 +425,7 @@ public final class Pipeline {
         if try tx.sighting(sourceID: source.id, itemKey: entry.identity) != nil { return }
         if !(try tx.isKnown(sourceID: source.id, itemKey: entry.identity)),
            let original = try tx.original(sourceID: source.id, fingerprint: Self.canBeCopy(author: author, body: body) ? fingerprint : nil,
-                                          author: author, url: entry.link) {
+                                          author: author, url: entry.link, around: published, isBrand: isBrand) {
             if try tx.recordSighting(mentionID: original, sourceID: source.id, itemKey: entry.identity, url: entry.link, at: now) {
                 counts.copies += 1
             }
@@ -435,7 +435,11 @@ public final class Pipeline {
                                  title: entry.title, author: author, body: body, publishedAt: published, fetchedAt: now,
                                  rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating)
         let upsert = try tx.upsertMention(mention)
-        if case .unchanged = upsert { return }
+        // An owner's answer often comes days after the review: read it whether the review changed or not.
+        if case .unchanged(let id) = upsert {
+            if !isBrand { try storeResponses(entry.responses, toReview: id, entry: entry, of: source, in: tx, now: now, counts: &counts) }
+            return
+        }
         if isBrand {
             // Never scored as a customer's word (no sentiment, spike, problem or case counts it).
             guard case .inserted = upsert else { return }
@@ -450,6 +454,8 @@ public final class Pipeline {
         }
         let score = try scorer().score(ScoreInput(text: body, title: entry.title, rating: entry.rating, bestRating: entry.bestRating,
                                             worstRating: entry.worstRating, brandTerms: query.terms))
+        var previousLabel: SentimentLabel?
+        if case .updated = upsert { previousLabel = try tx.scoreLabel(mentionID: upsert.mentionID).flatMap(SentimentLabel.init(rawValue:)) }
         try tx.saveScore(mentionID: upsert.mentionID, publishedAt: published, ScoreRecord(
             compound: score.compound, pos: score.pos, neu: score.neu, neg: score.neg, label: score.label.rawValue,
             isComplaint: score.isComplaint, aspects: score.aspects, reasons: score.reasons, decidedBy: score.decidedBy))
@@ -463,7 +469,8 @@ public final class Pipeline {
         case .updated(_, let previous):
             counts.updated += 1
             if let previous { try triage.ratingChanged(triageMention, from: previous, in: tx, now: now) }
-            counts.resolved += try triage.customerChangedMind(triageMention, in: tx, now: now).count
+            counts.resolved += try triage.customerChangedMind(triageMention, previousRating: previous, previousLabel: previousLabel,
+                                                              in: tx, now: now).count
         case .unchanged: break
         }
         if score.label == .negative, case .inserted = upsert { counts.negatives += 1 }
@@ -484,21 +491,27 @@ public final class Pipeline {
                 if try triage.brandReplied(m, answering: upsert.mentionID, in: tx, now: now) != nil { counts.brandReplies += 1 }
             }
         }
-        // The owner's published answer to a review is the brand's reply to it.
-        for (n, response) in entry.responses.enumerated() where !response.text.isEmpty {
-            let key = entry.identity + "#response-\(n + 1)"
+        try storeResponses(entry.responses, toReview: upsert.mentionID, entry: entry, of: source, in: tx, now: now, counts: &counts)
+    }
+
+    /// The owner's published answers to a review: each the brand's reply to it, stored once (keyed
+    /// by its words, so a reordered or removed answer neither repeats nor loses another).
+    func storeResponses(_ responses: [ParsedResponse], toReview reviewID: Int64, entry: ParsedEntry, of source: SourceRecord,
+                        in tx: StoreTransaction, now: Date, counts: inout BatchCounts) throws {
+        for response in responses where !response.text.isEmpty {
+            let author = response.author ?? config.brand
+            let fingerprint = Self.fingerprint(response.text)
             let reply = try tx.upsertMention(NewMention(
-                sourceID: source.id, itemKey: key, fingerprint: Self.fingerprint(response.text), url: entry.link, title: nil,
-                author: response.author ?? config.brand, body: response.text, publishedAt: response.published ?? now, fetchedAt: now,
+                sourceID: source.id, itemKey: entry.identity + "#response-" + fingerprint, fingerprint: fingerprint, url: entry.link,
+                title: nil, author: author, body: response.text, publishedAt: response.published ?? now, fetchedAt: now,
                 rating: nil, bestRating: nil, worstRating: nil))
             guard case .inserted = reply else { continue }
             try tx.markBrand(mentionID: reply.mentionID, inReplyTo: entry.identity)
             counts.brand += 1
-            let brandMention = TriageMention(mentionID: reply.mentionID, sourceID: source.id, sourceName: source.name,
-                                             author: response.author ?? config.brand, url: entry.link, title: nil, body: response.text,
-                                             publishedAt: response.published ?? now, rating: nil, bestRating: nil, worstRating: nil,
-                                             score: Self.unscored)
-            if try triage.brandReplied(brandMention, answering: upsert.mentionID, in: tx, now: now) != nil { counts.brandReplies += 1 }
+            let brandMention = TriageMention(mentionID: reply.mentionID, sourceID: source.id, sourceName: source.name, author: author,
+                                             url: entry.link, title: nil, body: response.text, publishedAt: response.published ?? now,
+                                             rating: nil, bestRating: nil, worstRating: nil, score: Self.unscored)
+            if try triage.brandReplied(brandMention, answering: reviewID, in: tx, now: now) != nil { counts.brandReplies += 1 }
         }
     }
 
@@ -514,11 +527,11 @@ public final class Pipeline {
         }.map(\.element)
     }
 
-    /// Whether the same words can mark a copy: always with an author (the copy must have the same),
-    /// and for an anonymous text only one long enough (eight words) that two people writing it
-    /// alike is unlikely ("acme is down" from two strangers is two mentions).
+    /// Whether the same words can mark a copy: a text long enough that two people (or one person
+    /// twice) writing it alike is unlikely: five words with an author (the copy must have the
+    /// same), eight without ("same here" or "acme is down" twice is two mentions).
     static func canBeCopy(author: String?, body: String) -> Bool {
-        author != nil || body.split(whereSeparator: \.isWhitespace).count >= 8
+        body.split(whereSeparator: \.isWhitespace).count >= (author == nil ? 8 : 5)
     }
 
     /// The score a brand post carries in triage (it is never stored: the brand is no customer).
