@@ -120,16 +120,17 @@ struct IdentityRunTests {
         </channel></rss>
         """
 
-    static func reviews(stars: Int, text: String) -> String {
+    static func reviews(stars: Int, text: String, response: Bool = true) -> String {
         """
         <!DOCTYPE html><html><head><title>Acme reviews</title>
         <script type="application/ld+json">
         {"@context": "https://schema.org", "@type": "Organization", "name": "Acme",
          "review": [{"@type": "Review", "@id": "https://reviews.example/acme#r1", "author": {"@type": "Person", "name": "Rita Moreno"},
                      "datePublished": "\(date(4))", "reviewBody": "\(text)",
-                     "reviewRating": {"@type": "Rating", "ratingValue": \(stars), "bestRating": 5, "worstRating": 1},
-                     "comment": {"@type": "Comment", "author": {"@type": "Organization", "name": "Acme"},
-                                 "text": "We are sorry, Rita: an engineer will call you tomorrow.", "dateCreated": "\(date(6))"}}]}
+                     "reviewRating": {"@type": "Rating", "ratingValue": \(stars), "bestRating": 5, "worstRating": 1}\(response ? """
+                     , "comment": {"@type": "Comment", "author": {"@type": "Organization", "name": "Acme"},
+                                 "text": "We are sorry, Rita: an engineer will call you tomorrow.", "dateCreated": "\(date(6))"}
+                     """ : "")}]}
         </script></head><body><h1>Acme</h1></body></html>
         """
     }
@@ -204,5 +205,27 @@ struct IdentityRunTests {
         #expect(after["status"] as? String == "merged")
         #expect(after["merged_into"] as? Int == janeID)
         #expect(try runEarshot(["cases", "merge", "\(janeID)", "\(janeID)", "--config", config]).status == 64)
+    }
+
+    @Test(.enabled(if: IdentityRunTests.canRun, "needs the lexicon and the built earshot binary beside the tests"))
+    func anOwnersAnswerPostedDaysAfterTheReviewIsStillTheBrandsReply() throws {
+        let site = try Site()
+        for path in ["/social.atom", "/news.rss", "/forum.rss"] {
+            site.serve(path, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>x</title></channel></rss>", type: "application/rss+xml")
+        }
+        let text = "Acme broke my line and the engineer never came. Awful."
+        site.serve("/reviews.html", Self.reviews(stars: 1, text: text, response: false), type: "text/html")
+        let config = try site.config()
+        #expect(try runEarshot(["run", "--config", config]).status == 0)
+        func rita() throws -> [String: Any]? {
+            (Self.json(try runEarshot(["cases", "list", "--config", config, "--json"]).stdout) as? [[String: Any]])?.first
+        }
+        #expect(try rita()?["first_response_at"] is NSNull)
+        // The review unchanged, the owner's answer added: it is read, once.
+        site.serve("/reviews.html", Self.reviews(stars: 1, text: text), type: "text/html")
+        #expect(try runEarshot(["fetch", "--source", "reviews", "--process", "--config", config]).status == 0)
+        #expect(try rita()?["first_response_at"] as? String == Self.date(6))
+        let again = try runEarshot(["fetch", "--source", "reviews", "--process", "--config", config, "--json"])
+        #expect((Self.json(again.stdout) as? [String: Any])?["brandMentions"] as? Int == 0)
     }
 }

@@ -196,4 +196,32 @@ struct TriageIssue16Tests {
         let problem = try #require(opened.openedProblem)
         #expect(try desk.store.read { try $0.customerCount(ofProblem: problem) } == 3)
     }
+
+    @Test func aBrandPostOnAPageWithSeveralCustomersJoinsNoneOfThem() throws {
+        let desk = try Desk()
+        _ = try desk.apply(try desk.mention("Ann Lee", on: "reviews", url: "https://reviews.example/acme#review-1", at: Self.t0))
+        _ = try desk.apply(try desk.mention("Bob Ray", on: "reviews", url: "https://reviews.example/acme#review-2", at: Self.t0))
+        #expect(try brandReply(desk, "Thanks for all your reviews!", at: Self.t0 + Self.hour, on: "reviews",
+                               url: "https://reviews.example/acme#response-9") == nil, "which customer? nobody's case gets it")
+        // A reply that names an entry with no case joins no neighbour either.
+        #expect(try brandReply(desk, "Glad you like it!", at: Self.t0 + Self.hour, on: "reviews",
+                               url: "https://reviews.example/acme#response-10", inReplyTo: "id:unknown") == nil)
+    }
+
+    @Test func aCopyIsTheSameAuthorsSameWordsWithinTwoDays() throws {
+        let desk = try Desk()
+        let original = try desk.mention("Jo Park", on: "forum", at: Self.t0)
+        try desk.store.write { tx in
+            try tx.db.execute(sql: "UPDATE mentions SET fingerprint = 'fp-x', url = 'https://forum.example/t/1' WHERE id = ?", arguments: [original.mentionID])
+        }
+        func copy(author: String?, at: Date, url: String? = nil, fingerprint: String? = "fp-x") throws -> Int64? {
+            try desk.store.read { try $0.original(sourceID: desk.sources["news"]!, fingerprint: fingerprint, author: author, url: url,
+                                                    around: at, isBrand: false) }
+        }
+        #expect(try copy(author: "Jo Park", at: Self.t0 + Self.hour) == original.mentionID)
+        #expect(try copy(author: "Jo Park", at: Self.t0 + Self.hour, url: "https://forum.example/t/1", fingerprint: nil) == original.mentionID)
+        #expect(try copy(author: "Someone Else", at: Self.t0 + Self.hour) == nil, "another author's same words are their own")
+        #expect(try copy(author: "Someone Else", at: Self.t0, url: "https://forum.example/t/1", fingerprint: nil) == nil)
+        #expect(try copy(author: "Jo Park", at: Self.t0 + 5 * 86_400) == nil, "saying it again days later is a new mention")
+    }
 }
