@@ -78,6 +78,11 @@ extension StoreTransaction {
 }
 
 extension StoreTransaction {
+    /// Whether anything of this source was ever stored.
+    public func hasMentions(sourceID: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM mentions WHERE source_id = ?)"), arguments: [sourceID]) ?? false
+    }
+
     /// Whether an item of this source is already stored.
     public func isKnown(sourceID: Int64, itemKey: String) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM mentions WHERE source_id = ? AND item_key = ?)"),

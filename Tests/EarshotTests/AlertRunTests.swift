@@ -340,4 +340,27 @@ struct AlertRunTests {
         #expect(try runEarshot(["run", "--config", try config(command: "cat >/dev/null")]).status == 0)
         #expect(site.received.count == 3 && site.jsonlLines().count == 3)
     }
+
+    @Test(.enabled(if: AlertRunTests.canRun, "needs the lexicon and the built earshot binary beside the tests"))
+    func undatedItemsOfAFirstRunAreHistoryAndLaterOnesAreLive() throws {
+        let site = try Site()
+        func undated(_ items: [(String, String)]) -> String {
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Forum</title>" + items.map { guid, text in
+                "<item><guid>\(guid)</guid><author>\(guid) Smith</author><description>\(text)</description></item>"
+            }.joined() + "</channel></rss>"
+        }
+        site.serve(undated([("u1", Self.complaints[0]), ("u2", Self.complaints[1])]))
+        let config = try site.config()
+        let first = Self.json(try runEarshot(["run", "--config", config, "--json"]).stdout)
+        #expect(first["mentionsHistory"] as? Int == 2, "a source's undated backlog opens nothing")
+        #expect(first["casesOpened"] as? Int == 0)
+        site.serve(undated([("u1", Self.complaints[0]), ("u2", Self.complaints[1]), ("u3", Self.complaints[2])]))
+        let second = Self.json(try runEarshot(["fetch", "--all", "--process", "--config", config, "--json"]).stdout)
+        #expect(second["mentionsStored"] as? Int == 1)
+        #expect(second["casesOpened"] as? Int == 1, "a new undated item later on is live")
+    }
+
+    static func json(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
 }

@@ -112,15 +112,18 @@ public struct AlertDeliverer {
     /// event become one summary, placed where the first of them stood; the rest go one by one.
     func units(_ alerts: [OutboxRecord]) -> [Unit] {
         let batching = Set(channels.filter(\.batches).map(\.name))
+        // Each batching alert's payload is read once for its event; the others are not read at all.
+        var keys: [Int64: String] = [:]
         var groups: [String: [OutboxRecord]] = [:]
         for alert in alerts where batching.contains(alert.channel) {
-            groups[Self.groupKey(alert), default: []].append(alert)
+            let key = Self.groupKey(alert)
+            keys[alert.id] = key
+            groups[key, default: []].append(alert)
         }
         var units: [Unit] = []
         var placed: Set<String> = []
         for alert in alerts {
-            let key = Self.groupKey(alert)
-            if let group = groups[key], group.count > batchAbove {
+            if let key = keys[alert.id], let group = groups[key], group.count > batchAbove {
                 if placed.insert(key).inserted { units.append(.batch(group)) }
             } else {
                 units.append(.single(alert))

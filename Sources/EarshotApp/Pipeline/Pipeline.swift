@@ -359,11 +359,15 @@ public final class Pipeline {
             let now = clock.now
             let counts = try store.write { tx -> BatchCounts in
                 var counts = BatchCounts()
+                // A source processed for the first time: its undated entries are its backlog (a review
+                // page without dates must not page anyone for every review it ever had).
+                let undatedAreHistory = try !tx.hasMentions(sourceID: source.id)
                 for page in pages {
                     // Oldest first, whatever the document's order (feeds list the newest first): a
                     // reply is read after what it answers, a customer's "sorted" after their complaint.
                     for entry in Self.chronological(page.entries) {
-                        try store(entry, of: source, query: query, in: tx, now: now, horizon: horizon, counts: &counts)
+                        try store(entry, of: source, query: query, in: tx, now: now, horizon: horizon,
+                                  undatedAreHistory: undatedAreHistory, counts: &counts)
                     }
                 }
                 if let rating = pages.first?.aggregateRating {
@@ -408,7 +412,7 @@ public final class Pipeline {
     /// A mention published before `horizon` is history: stored, scored and counted, it joins an
     /// open case but opens none and sends nothing.
     func store(_ entry: ParsedEntry, of source: SourceRecord, query: BrandQuery, in tx: StoreTransaction, now: Date,
-               horizon: Date, counts: inout BatchCounts) throws {
+               horizon: Date, undatedAreHistory: Bool = false, counts: inout BatchCounts) throws {
         counts.seen += 1
         let body = entry.content ?? entry.summary ?? entry.title ?? ""
         guard !body.isEmpty else { return }
@@ -474,7 +478,7 @@ public final class Pipeline {
         case .unchanged: break
         }
         if score.label == .negative, case .inserted = upsert { counts.negatives += 1 }
-        let isHistory = published < horizon
+        let isHistory = published < horizon || (undatedAreHistory && entry.published == nil && entry.updated == nil)
         if isHistory, case .inserted = upsert { counts.history += 1 }
         let outcome = try triage.apply(triageMention, in: tx, now: now, isHistory: isHistory)
         if outcome.openedCase != nil { counts.opened += 1 }
