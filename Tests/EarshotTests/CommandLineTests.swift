@@ -40,6 +40,46 @@ struct CommandLineTests {
         }
     }
 
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func aBinaryCopiedAloneKeepsItsAspects() throws {
+        // The binary alone in an empty folder, run from another folder: the aspect catalogue is
+        // compiled in, so aspects (and the problems built on them) do not silently disappear.
+        let alone = TestPaths.temporaryFolder("earshot-alone")
+        let elsewhere = TestPaths.temporaryFolder("earshot-cwd")
+        defer { try? FileManager.default.removeItem(at: alone); try? FileManager.default.removeItem(at: elsewhere) }
+        let copy = alone.appendingPathComponent("earshot")
+        try FileManager.default.copyItem(at: TestPaths.binary, to: copy)
+        let process = Process()
+        process.executableURL = copy
+        process.arguments = ["score", "--explain", "--lexicon", TestPaths.lexicon.path]
+        process.currentDirectoryURL = elsewhere
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("I was charged twice and still no refund\n".utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        #expect((object["aspects"] as? [String])?.contains("billing") == true, "\(String(decoding: data, as: UTF8.self))")
+        // A missing lexicon stays a one-line error with the remedy.
+        let missing = Process()
+        missing.executableURL = copy
+        missing.arguments = ["score", "--lexicon", elsewhere.path]
+        missing.currentDirectoryURL = elsewhere
+        missing.environment = ["PATH": "/usr/bin:/bin"]
+        let err = Pipe()
+        missing.standardError = err
+        missing.standardInput = Pipe()
+        try missing.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        missing.waitUntilExit()
+        #expect(missing.terminationStatus != 0)
+        #expect(message.split(separator: "\n").count == 1 && message.contains("bootstrap-lexicon"), "\(message)")
+    }
+
     @Test func aBadDurationSaysWhatToWrite() throws {
         let folder = TestPaths.temporaryFolder("earshot-cli")
         let config = folder.appendingPathComponent("earshot.yaml")

@@ -10,7 +10,6 @@ enum ScoreFixtures {
     static let lexiconDirectory = repoRoot.appendingPathComponent("data/lexicon")
     static let sharedDirectory = repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
     static let parityFile = sharedDirectory.appendingPathComponent("eval/vader-parity.jsonl")
-    static let aspectsFile = repoRoot.appendingPathComponent("Sources/EarshotScore/Resources/aspects.txt")
 
     /// The lexicon, loaded once; `nil` (with a note printed) when data/lexicon is missing.
     static let lexicon: Lexicon? = {
@@ -22,14 +21,8 @@ enum ScoreFixtures {
         }
     }()
 
-    /// The aspect catalog from the source tree (independent of how resources were bundled).
-    static let aspects: AspectCatalog = {
-        guard let data = FileManager.default.contents(atPath: aspectsFile.path),
-              let catalog = try? AspectCatalog.parse(String(decoding: data, as: UTF8.self)) else {
-            return AspectCatalog.builtIn
-        }
-        return catalog
-    }()
+    /// The built-in aspect catalog (compiled into the binary).
+    static let aspects = AspectCatalog.builtIn
 
     static let analyzer: VaderAnalyzer? = lexicon.map { VaderAnalyzer(lexicon: $0) }
     static let scorer: Scorer? = lexicon.map { Scorer(lexicon: $0, aspects: aspects) }
