@@ -25,17 +25,21 @@ public enum Demo {
         public var digestText: String
     }
 
-    /// Finds Feeds/demo: the given folder, else beside the checkout the binary was built in, else the current folder.
+    /// Finds Feeds/demo: the given folder, else the installed copy beside the binary (PREFIX/share/earshot/demo),
+    /// else beside the checkout the binary was built in, else the current folder, else the usual prefixes.
     public static func locateFeeds(_ explicit: String?) throws -> URL {
         var candidates: [URL] = []
         if let explicit { candidates.append(URL(fileURLWithPath: explicit)) }
         var folder = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath().deletingLastPathComponent()
+        // Installed: PREFIX/bin/earshot beside PREFIX/share/earshot/demo (the package, Scripts/install).
+        candidates.append(folder.deletingLastPathComponent().appendingPathComponent("share/earshot/demo"))
         for _ in 0..<6 {
             candidates.append(folder.appendingPathComponent("Feeds/demo"))
             folder = folder.deletingLastPathComponent()
         }
         candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Feeds/demo"))
         candidates.append(URL(fileURLWithPath: "/usr/local/share/earshot/demo"))
+        candidates.append(URL(fileURLWithPath: "/usr/share/earshot/demo"))
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("earshot-demo.yaml").path) }) else {
             throw AppError.notFound("demo: Feeds/demo not found (looked beside the binary and in the current folder); run from the checkout or pass --feeds DIR")
         }
