@@ -103,7 +103,7 @@ extension StoreTransaction {
     /// How many distinct customers a problem case has, as ``customerKeySQL`` tells them apart (the
     /// brand's replies are nobody's). The digest counts the same way.
     public func customerCount(ofProblem problemID: Int64) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT (\(Self.problemCustomersSQL.replacingOccurrences(of: "c.id", with: "?")))"),
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT (\(Self.problemCustomersSQL)) FROM cases c WHERE c.id = ?"),
                          arguments: [problemID]) ?? 0
     }
 

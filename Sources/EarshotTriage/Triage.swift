@@ -444,9 +444,10 @@ public struct Triage: Sendable {
 
     static func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
 
-    nonisolated(unsafe) static let iso = ISO8601DateFormatter()
+    nonisolated(unsafe) public static let iso = ISO8601DateFormatter()
 
-    static func day(_ d: Date) -> String { String(iso.string(from: d).prefix(10)) }
+    /// "2026-11-20": a date as alerts write it.
+    public static func day(_ d: Date) -> String { String(iso.string(from: d).prefix(10)) }
 
     /// "45 min", "3 h 10 min", "2 d 4 h": a wait as a support lead reads it.
     public static func duration(_ seconds: TimeInterval) -> String {

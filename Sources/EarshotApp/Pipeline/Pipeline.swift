@@ -425,15 +425,17 @@ public final class Pipeline {
         if !isBrand && !source.isAboutUs && !query.matches([entry.title ?? "", body].joined(separator: " ")) { return }
         let published = entry.published ?? entry.updated ?? now
         let fingerprint = Self.fingerprint(body)
-        // A syndicated or cross-posted copy is one mention, seen in several sources.
-        if try tx.sighting(sourceID: source.id, itemKey: entry.identity) != nil { return }
-        if !(try tx.isKnown(sourceID: source.id, itemKey: entry.identity)),
-           let original = try tx.original(sourceID: source.id, fingerprint: Self.canBeCopy(author: author, body: body) ? fingerprint : nil,
-                                          author: author, url: entry.link, around: published, isBrand: isBrand) {
-            if try tx.recordSighting(mentionID: original, sourceID: source.id, itemKey: entry.identity, url: entry.link, at: now) {
-                counts.copies += 1
+        // A syndicated or cross-posted copy is one mention, seen in several sources. An item this
+        // source already stored (most of a re-fetched feed) skips the copy look-ups: one query.
+        if !(try tx.isKnown(sourceID: source.id, itemKey: entry.identity)) {
+            if try tx.sighting(sourceID: source.id, itemKey: entry.identity) != nil { return }
+            if let original = try tx.original(sourceID: source.id, fingerprint: Self.canBeCopy(author: author, body: body) ? fingerprint : nil,
+                                              author: author, url: entry.link, around: published, isBrand: isBrand) {
+                if try tx.recordSighting(mentionID: original, sourceID: source.id, itemKey: entry.identity, url: entry.link, at: now) {
+                    counts.copies += 1
+                }
+                return
             }
-            return
         }
         let mention = NewMention(sourceID: source.id, itemKey: entry.identity, fingerprint: fingerprint, url: entry.link,
                                  title: entry.title, author: author, body: body, publishedAt: published, fetchedAt: now,
