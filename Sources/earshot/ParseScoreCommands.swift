@@ -48,6 +48,15 @@ struct Score: ParsableCommand {
         discussion: "Keys: compound, pos, neu, neg, label, complaint, aspects (and reasons with --explain).")
     @Flag(help: "Plain VADER (vaderSentiment 3.3.2), without complaint cues, aspects or targeting.") var vader = false
     @Flag(help: "Add the words and rules that decided.") var explain = false
+    @Option(help: ArgumentHelp("Who decides: 'model' (the trained model reading the rules' evidence) or 'rules' (the rules alone).", valueName: "rules|model"))
+    var scorer: Scorer.Mode = .model
+    @Flag(help: "Print both decisions per line: {\"rules\": {...}, \"model\": {...}, \"same\": true|false}.") var compare = false
+    /// For Scripts/train-scorer: the rules' evidence per line as a JSON array (RuleEvidence.names order).
+    @Flag(name: .customLong("rule-features"), help: .hidden) var ruleFeatures = false
+    /// For Scripts/train-scorer: the version and names of the rule features, as JSON.
+    @Flag(name: .customLong("rule-feature-names"), help: .hidden) var ruleFeatureNames = false
+    /// For Scripts/train-scorer and evaluation: each line is "title<TAB>text".
+    @Flag(name: .customLong("title-column"), help: .hidden) var titleColumn = false
     @Option(name: .customLong("brand"), help: "A brand term whose sentences weigh most (repeatable).") var brands: [String] = []
     @Option(help: ArgumentHelp("The folder holding vader_lexicon.txt.", valueName: "DIR")) var lexicon: String?
     /// For Scripts/bench-score: the scoring time, without process start and lexicon load, on stderr.
@@ -81,6 +90,10 @@ struct Score: ParsableCommand {
 
     func run() throws {
         try guarded {
+            if ruleFeatureNames {
+                print("{\"version\":\(Scorer.ruleFeatureVersion),\"names\":[" + Scorer.ruleFeatureNames.map { "\"\($0)\"" }.joined(separator: ",") + "]}")
+                return
+            }
             let lex = try LexiconLocator.load(explicit: lexicon)
             if vader {
                 // The bulk path: whole lines from each chunk of stdin, scored from their bytes; a
@@ -111,11 +124,26 @@ struct Score: ParsableCommand {
                 }
                 return
             }
-            let scorer = Scorer(lexicon: lex)
+            let product = Scorer(lexicon: lex, mode: ruleFeatures ? .rules : scorer)
+            let other = compare ? Scorer(lexicon: lex, mode: scorer == .model ? .rules : .model) : nil
             var out = ""
             out.reserveCapacity(1 << 16)
             while let line = readLine(strippingNewline: true) {
-                out += scorer.score(ScoreInput(text: line, brandTerms: brands)).jsonLine(includeReasons: explain)
+                var input = ScoreInput(text: line, brandTerms: brands)
+                if titleColumn, let tab = line.firstIndex(of: "\t") {
+                    let title = String(line[..<tab])
+                    input.title = title.trimmingCharacters(in: .whitespaces).isEmpty ? nil : title
+                    input.text = String(line[line.index(after: tab)...])
+                }
+                if ruleFeatures {
+                    out += product.ruleFeatureLine(input)
+                } else if let other {
+                    let (rules, model) = scorer == .rules ? (product.score(input), other.score(input)) : (other.score(input), product.score(input))
+                    out += "{\"rules\":" + rules.jsonLine(includeReasons: explain) + ",\"model\":" + model.jsonLine(includeReasons: explain)
+                        + ",\"same\":\(rules.label == model.label && rules.isComplaint == model.isComplaint)}"
+                } else {
+                    out += product.score(input).jsonLine(includeReasons: explain)
+                }
                 out += "\n"
                 if out.utf8.count > 1 << 16 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
             }
@@ -123,3 +151,5 @@ struct Score: ParsableCommand {
         }
     }
 }
+
+extension Scorer.Mode: ExpressibleByArgument {}

@@ -44,21 +44,50 @@ public struct Scorer: Sendable {
     /// (Thanks are kept: in a thank-you they are the sentiment.)
     static let courtesyWords: Set<String> = ["please", "pls", "plz", "kindly", "dear", "help",
                                              "hope", "hoping", "hi", "hello", "hey"]
+    /// In what customers write to and about companies, "support" names the help desk ("support
+    /// team", "called support"), not approval; VADER's +1.7 made "Acme support was not helpful
+    /// at all" positive.
+    static let deskWords: Set<String> = ["support"]
+    static let contrastWords: Set<String> = ["but", "however", "though", "although", "except", "yet"]
     /// Words this positive, also where they name the brand, are thanks or praise even with a
     /// strong failure or waiting cue in them.
     static let strongPraiseCompound = 0.75
     static let strongPraiseTargeted = 0.3
 
-    public init(lexicon: Lexicon, aspects: AspectCatalog = .builtIn) {
-        analyzer = VaderAnalyzer(lexicon: lexicon)
-        var plain = lexicon
+    /// Which decides: the rules alone, or the trained model reading the rules' evidence.
+    public enum Mode: String, Sendable, CaseIterable {
+        case rules, model
+    }
+
+    public let mode: Mode
+    /// The trained model (model mode only: the rules alone never read it, so that
+    /// `--rule-features` works while the model awaits retraining).
+    let trained: ScorerModel?
+    var model: ScorerModel { trained! }
+
+    public init(lexicon: Lexicon, aspects: AspectCatalog = .builtIn, mode: Mode = .model) {
+        self.mode = mode
+        trained = mode == .model ? .builtIn : nil
+        var product = lexicon
+        for word in Self.deskWords where product.valence(of: word) != nil { product.override(word: word, valence: 0) }
+        analyzer = VaderAnalyzer(lexicon: product)
+        var plain = product
         for word in Self.courtesyWords where plain.valence(of: word) != nil { plain.override(word: word, valence: 0) }
         plainAnalyzer = VaderAnalyzer(lexicon: plain)
         catalog = aspects
     }
 
     public func score(_ input: ScoreInput) -> Score {
+        switch mode {
+        case .rules: return rulesScore(input).score
+        case .model: return modelScore(input)
+        }
+    }
+
+    /// The rules' verdict with the evidence behind it (the trained model's rule inputs).
+    func rulesScore(_ input: ScoreInput) -> (score: Score, evidence: RuleEvidence) {
         var reasons: [String] = []
+        var evidence = RuleEvidence()
         let whole = analyzer.polarityScores(input.text)
         let brand = input.brandTerms.map { QueryText.words($0) }.filter { !$0.isEmpty }
 
@@ -75,6 +104,10 @@ public struct Scorer: Sendable {
             let words = CueText.words(part.text)
             allWords += words
             let isQuestion = part.text.hasSuffix("?")
+            if isQuestion {
+                evidence.question = true
+                if ComplaintDetector.isInformationQuestion(words) { evidence.informationQuestion = true }
+            }
             let sentenceFindings = detector.findings(inWords: words, isQuestion: isQuestion)
             let (scores, found) = analyzer.explain(part.text)
             contributions += found
@@ -138,11 +171,20 @@ public struct Scorer: Sendable {
         let handles = input.text.utf8.contains(UInt8(ascii: "@")) ? QueryText.words(input.text) : []
         let addressee = ComplaintDetector.addressee(words: handles, namesBrand: brandSentences > 0)
         var verdict = detector.verdict(findings: findings, compound: decisionCompound + opinionPull, addressee: addressee)
+        evidence.record(verdict: verdict, addressee: addressee, opinions: opinions)
+        evidence.vader = whole
+        evidence.contrast = allWords.contains { Self.contrastWords.contains($0) }
+        evidence.rulesCompound = compound
+        evidence.sentences = parts.count
+        evidence.bytes = input.text.utf8.count + (input.title?.utf8.count ?? 0)
+        evidence.long = targeted && (parts.count > 2 || input.title != nil)
         // Praise is not a complaint: a text whose words are clearly positive overall is only a
         // complaint when it carries a strong cue ("great speeds, but I was charged twice").
         let hasStrongCue = verdict.findings.contains { $0.weight >= 1 }
         let hasMoneyOrLeaving = verdict.findings.contains { $0.weight >= 1 && ($0.kind == .money || $0.kind == .leaving) }
-        if verdict.isComplaint && !hasMoneyOrLeaving, let laugh = Self.laughter(in: allWords) {
+        let laugh = hasMoneyOrLeaving ? nil : Self.laughter(in: allWords)
+        evidence.laughter = laugh != nil
+        if verdict.isComplaint, let laugh {
             // "sick joke lol", "crappy ones haha": laughter marks banter, not a customer's grievance.
             // Money and leaving cues still count ("charged twice lol").
             verdict.isComplaint = false
@@ -160,19 +202,25 @@ public struct Scorer: Sendable {
         for f in verdict.findings.prefix(6) {
             reasons.append("complaint cue: '\(f.phrase)' (\(f.kind.rawValue)\(f.weight < 1 ? ", weak" : ""))")
         }
+        evidence.reasons = reasons
         if verdict.isComplaint {
             if (hasStrongCue && compound < Self.mixedCompound) || compound < SentimentLabel.threshold { compound = min(compound, Self.complaintCompound) }
             reasons.append("complaint: cue strength \(Self.format(verdict.strength)) ≥ \(Self.format(ComplaintDetector.threshold))")
         }
 
+        evidence.rulesComplaint = verdict.isComplaint
+        evidence.settledCompound = compound
         var decidedBy = verdict.isComplaint ? "text+complaint" : "text"
         Self.applyRating(input, isComplaint: &verdict.isComplaint, strength: verdict.strength, compound: &compound, decidedBy: &decidedBy, reasons: &reasons)
 
         let aspectMatches = catalog.matches(inWords: allWords)
         let aspects = aspectMatches.map(\.aspect)
-        for (aspect, cue) in aspectMatches { reasons.append("aspect: \(aspect) ('\(cue)')") }
-        return Score(compound: compound, pos: whole.pos, neu: whole.neu, neg: whole.neg,
-                     isComplaint: verdict.isComplaint, aspects: aspects, reasons: reasons, decidedBy: decidedBy)
+        evidence.aspects = aspects
+        evidence.aspectReasons = aspectMatches.map { "aspect: \($0.aspect) ('\($0.cue)')" }
+        reasons += evidence.aspectReasons
+        let score = Score(compound: compound, pos: whole.pos, neu: whole.neu, neg: whole.neg,
+                          isComplaint: verdict.isComplaint, aspects: aspects, reasons: reasons, decidedBy: decidedBy)
+        return (score, evidence)
     }
 
     /// The first laughter marker among the words ("lol", "haha", "hahaha", "lmao", "rofl"), if any.

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The hybrid decision (`scorer: model`, the default).
+///
+/// The rules run first and their evidence (``RuleEvidence``: VADER's scores, the targeted
+/// compound, the complaint cues by kind, negation, questions, addressee, laughter, verdict
+/// phrases) becomes input to the trained model beside the text's words (``ScorerModel``). Then:
+/// - **complaint** is the complaint model's probability at or above its threshold (chosen by
+///   cross-validation for F1); the rules' own verdict is one of its inputs, not the decision;
+/// - **label** of a review or long post (a title, or several sentences beyond a tweet's
+///   length) is negative when the negative model says so; if it does not while the rules' words
+///   were negative, the text is neutral (mixed); a short text keeps the rules' targeted VADER
+///   compound (VADER was built and validated on such texts), except that
+/// - a short **complaint** in neutral or negative words is negative ("the app keeps crashing");
+///   in positive words it keeps its label ("great speeds, but I was charged twice": mixed)
+///   unless it is sarcasm: kind words around a strong money cue, or around a strong trouble cue
+///   said to the company, with no "but" between ("great, charged twice"). Kind words around a
+///   strong trouble cue make a short text a complaint even when the model hesitates;
+/// - laughter without a money or leaving cue is banter, not a complaint;
+/// - a **star rating** then has its say as in the rules (``applyRating``).
+extension Scorer {
+    /// From this complaint probability the complaint is negative whatever its words (sarcasm).
+    static let confidentComplaint = 0.9
+    /// The compound of a long text the negative model calls negative, at most.
+    static let modelNegativeCompound = -0.1
+
+    func modelScore(_ input: ScoreInput) -> Score {
+        let (_, evidence) = rulesScore(input)
+        var text = input.text
+        if let title = input.title?.trimmingWhitespace(), !title.isEmpty { text = title + ". " + input.text }
+        let features = ModelText.features(text)
+        let rules = evidence.values
+        let pComplaint = model.complaint.probability(features: features, rules: rules)
+        let pNegative = model.negative.probability(features: features, rules: rules)
+        var isComplaint = pComplaint >= model.complaint.threshold
+        var compound = evidence.rulesCompound
+        var reasons = evidence.reasons
+        reasons.append("model: complaint p=\(Self.format(pComplaint)) \(isComplaint ? "≥" : "<") \(Self.format(model.complaint.threshold))")
+        if evidence.long {
+            let negative = pNegative >= model.negative.threshold
+            reasons.append("model: negative p=\(Self.format(pNegative)) \(negative ? "≥" : "<") \(Self.format(model.negative.threshold))")
+            if negative {
+                compound = min(compound, Self.modelNegativeCompound)
+            } else if compound <= -SentimentLabel.threshold {
+                compound = 0
+                reasons.append("model: not negative although the words are; mixed")
+            }
+        }
+        if evidence.long && isComplaint && pNegative < model.negative.threshold {
+            // The complaint model learnt from tweets; in a review or long post that the negative
+            // model does not find negative, its cues are an aside ("one button was loose, the
+            // coat is lovely").
+            isComplaint = false
+            reasons.append("model: not a complaint: the text as a whole is not negative")
+        }
+        if !isComplaint && !evidence.long && evidence.praiseWithTrouble && !evidence.laughter {
+            // "great, charged twice", "thanks for the car seizing up": kind words around a strong
+            // money, failure or waiting cue (27 of the 32 such tweets of the complaint set are
+            // complaints; the model, with little data on it, weighs it too lightly).
+            isComplaint = true
+            reasons.append("complaint: kind words around a strong trouble cue\(evidence.contrast ? " (mixed)" : " (sarcasm)")")
+        }
+        if isComplaint && evidence.laughter {
+            isComplaint = false
+            reasons.append("model: not a complaint: laughter marks banter")
+        }
+        // Sarcasm: kind words around trouble with no "but" between, about money or said to the company.
+        let sarcasm = evidence.praiseWithTrouble && !evidence.contrast
+            && ((evidence.cueWeights[.money] ?? 0) >= 1 || evidence.addressee == .company)
+        if !evidence.long && isComplaint && (compound < SentimentLabel.threshold || sarcasm) {
+            compound = min(compound, Self.complaintCompound)
+        }
+        let which = isComplaint ? model.complaint : (evidence.long ? model.negative : model.complaint)
+        for c in which.contributions(features: features, rules: rules).prefix(6) {
+            reasons.append("weight: \(c.name) \(c.value >= 0 ? "+" : "")\(Self.format(c.value))")
+        }
+        var decidedBy = isComplaint ? "model+complaint" : "model"
+        let strength = pComplaint >= Self.confidentComplaint ? Self.clearComplaintStrength : 0
+        Self.applyRating(input, isComplaint: &isComplaint, strength: strength, compound: &compound, decidedBy: &decidedBy, reasons: &reasons)
+        reasons += evidence.aspectReasons
+        return Score(compound: compound, pos: evidence.vader.pos, neu: evidence.vader.neu, neg: evidence.vader.neg,
+                     isComplaint: isComplaint, aspects: evidence.aspects, reasons: reasons, decidedBy: decidedBy)
+    }
+}
