@@ -25,8 +25,10 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import scipy.sparse as sp
@@ -159,8 +161,20 @@ def without_handles(text):
     return " ".join(kept)
 
 
-def model_text(title, text):
+def own_title(title, text):
+    """The title unless it is only the body's opening cut short (Scorer.ownTitle)."""
     title = (title or "").strip()
+    if not title:
+        return ""
+    short = title
+    for ellipsis in ("\u2026", "..."):
+        if short.endswith(ellipsis):
+            short = short[:-len(ellipsis)]
+    return "" if text.strip().startswith(short.strip()) else title
+
+
+def model_text(title, text):
+    title = own_title(title, text)
     return title + ". " + text if title else text
 
 
@@ -184,6 +198,17 @@ def rule_features(binary, lexicon, rows):
     out = [json.loads(x) for x in res.stdout.decode().splitlines()]
     assert len(out) == len(rows), "rule features: %d lines for %d texts" % (len(out), len(rows))
     return np.array(out, dtype=np.float64)
+
+
+def product(binary, lexicon, model_path, rows):
+    """The binary's whole decision on (title, text) rows with the model in model_path."""
+    lines = "".join((r[0] or "").replace("\t", " ") + "\t" + r[1].replace("\n", " ") + "\n" for r in rows)
+    env = dict(os.environ, EARSHOT_LEXICON=lexicon)
+    res = subprocess.run([binary, "score", "--title-column", "--model-file", model_path], input=lines.encode("utf-8"),
+                         capture_output=True, env=env, check=True)
+    out = [json.loads(x) for x in res.stdout.decode().splitlines()]
+    assert len(out) == len(rows), "score: %d lines for %d texts" % (len(out), len(rows))
+    return out
 
 
 class Data:
@@ -284,18 +309,6 @@ def inner_threshold(data, idx, settings, seed):
         vocab, clf = fit(data, with_twins(data, idx[tr]), settings)
         probs[te] = predict(data, idx[te], vocab, clf)
     return best_threshold(data.y[idx], probs)
-
-
-def cv_complaints(data, settings, folds, seed):
-    n = data.twin or len(data.y)
-    idx = np.arange(n)
-    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    pred = np.zeros(n, dtype=bool)
-    for tr, te in skf.split(idx, data.y[:n]):
-        t = inner_threshold(data, idx[tr], settings, seed)
-        vocab, clf = fit(data, with_twins(data, idx[tr]), settings)
-        pred[te] = predict(data, idx[te], vocab, clf) >= t
-    return prf(data.y[:n], pred)
 
 
 def prune(clf, vocab, below):
@@ -405,45 +418,68 @@ def main():
     rrows = [(r.get("title", ""), r["text"]) for r in books] + [("", r["text"]) for r in clothing]
     rdata = Data([model_text(t, x) for t, x in rrows], rule_features(args.binary, args.lexicon, rrows),
                  [1 if int(r["stars"]) <= 2 else 0 for r in books + clothing], ["books"] * len(books) + ["clothing"] * len(clothing))
-    nb = len(books)
-    books_idx = np.arange(nb)
-    cloth_idx = np.arange(nb, len(rrows))
 
     figures = {}
     cs, ns = SETTINGS["complaint"], SETTINGS["negative"]
-    p, r, f = cv_complaints(cdata, cs, SETTINGS["folds"], seed)
-    figures["complaint_cv"] = {"p": p, "r": r, "f1": f}
-    print("complaint, %d-fold CV: P=%.3f R=%.3f F1=%.3f" % (SETTINGS["folds"], p, r, f), file=sys.stderr)
+    folds = SETTINGS["folds"]
+    prune_below = SETTINGS["prune_below"]
+    tmp = tempfile.mkdtemp(prefix="train-scorer-")
 
-    # Across product kinds: train on one kind, test on the other.
-    for name, tr, te in (("clothing->books", cloth_idx, books_idx), ("books->clothing", books_idx, cloth_idx)):
-        t = inner_threshold(rdata, tr, ns, seed)
-        vocab, clf = fit(rdata, tr, ns)
-        p, r, f = prf(rdata.y[te], predict(rdata, te, vocab, clf) >= t)
-        figures["negative_" + name] = {"p": p, "r": r, "f1": f}
-        print("negative review, trained %s: P=%.3f R=%.3f F1=%.3f" % (name, p, r, f), file=sys.stderr)
-    # Books by 10-fold CV, the clothing reviews always in training.
-    skf = StratifiedKFold(n_splits=SETTINGS["folds"], shuffle=True, random_state=seed)
+    def part(data, idx, settings):
+        """A classifier trained on rows idx (with twins), as the model file writes it."""
+        t = inner_threshold(data, idx, settings, seed)
+        vocab, clf = fit(data, with_twins(data, idx), settings)
+        return (t, vocab, clf) + prune(clf, vocab, prune_below)
+
+    def written(complaint, negative):
+        path = os.path.join(tmp, "fold.swift")
+        write_model(path, ["fold model"], rule_names, {"complaint": (complaint[3], complaint[0], complaint[4], complaint[5]),
+                                                       "negative": (negative[3], negative[0], negative[4], negative[5])})
+        return path
+
+    def note(key, what, y, pred):
+        p, r, f = prf(y, pred)
+        figures[key] = {"p": p, "r": r, "f1": f}
+        print("%s: P=%.3f R=%.3f F1=%.3f" % (what, p, r, f), file=sys.stderr)
+
+    # The final models, on everything (each serves the other's cross-validation).
+    final_c = part(cdata, np.arange(cdata.twin), cs)
+    final_n = part(rdata, np.arange(len(rdata.y)), ns)
+
+    # Complaints: 10-fold CV of the model alone, and of the whole decision (the binary with
+    # the fold's model: the rules' overrides included), on the tweets as written.
+    n = cdata.twin
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    alone = np.zeros(n, dtype=bool)
+    whole = np.zeros(n, dtype=bool)
+    for tr, te in skf.split(np.arange(n), cdata.y[:n]):
+        fold = part(cdata, tr, cs)
+        alone[te] = predict(cdata, te, fold[1], fold[2]) >= fold[0]
+        out = product(args.binary, args.lexicon, written(fold, final_n), [crow[i] for i in te])
+        whole[te] = [o["complaint"] for o in out]
+    note("complaint_model_cv", "complaint, model alone, %d-fold CV" % folds, cdata.y[:n], alone)
+    note("complaint_cv", "complaint, whole decision, %d-fold CV" % folds, cdata.y[:n], whole)
+
+    # Negative reviews across product kinds (trained on one kind, the decision tested on the
+    # other, title and body as the pipeline gives them), and the books by 10-fold CV with the
+    # clothing reviews always in training.
+    nb = len(books)
+    books_idx = np.arange(nb)
+    cloth_idx = np.arange(nb, len(rrows))
+    for key, tr, te in (("clothing->books", cloth_idx, books_idx), ("books->clothing", books_idx, cloth_idx)):
+        fold = part(rdata, tr, ns)
+        out = product(args.binary, args.lexicon, written(final_c, fold), [rrows[i] for i in te])
+        note("negative_" + key, "negative review, trained %s" % key, rdata.y[te], [o["label"] == "negative" for o in out])
     pred = np.zeros(nb, dtype=bool)
     for tr, te in skf.split(books_idx, rdata.y[books_idx]):
-        train = np.concatenate([books_idx[tr], cloth_idx])
-        t = inner_threshold(rdata, train, ns, seed)
-        vocab, clf = fit(rdata, train, ns)
-        pred[te] = predict(rdata, books_idx[te], vocab, clf) >= t
-    p, r, f = prf(rdata.y[books_idx], pred)
-    figures["negative_books_cv"] = {"p": p, "r": r, "f1": f}
-    print("negative review, books %d-fold CV (clothing in training): P=%.3f R=%.3f F1=%.3f" % (
-        SETTINGS["folds"], p, r, f), file=sys.stderr)
+        fold = part(rdata, np.concatenate([books_idx[tr], cloth_idx]), ns)
+        out = product(args.binary, args.lexicon, written(final_c, fold), [rrows[i] for i in te])
+        pred[te] = [o["label"] == "negative" for o in out]
+    note("negative_books_cv", "negative review, books %d-fold CV (clothing in training)" % folds, rdata.y[books_idx], pred)
+    shutil.rmtree(tmp)
 
-    # The final models, on everything.
-    call = np.arange(cdata.twin)
-    rall = np.arange(len(rdata.y))
-    ct = inner_threshold(cdata, call, cs, seed)
-    cv_, cclf = fit(cdata, with_twins(cdata, call), cs)
-    nt = inner_threshold(rdata, rall, ns, seed)
-    nv, nclf = fit(rdata, rall, ns)
-    cb, crules, cgrams = prune(cclf, cv_, SETTINGS["prune_below"])
-    nbias, nrules, ngrams = prune(nclf, nv, SETTINGS["prune_below"])
+    ct, cb, crules, cgrams = final_c[0], final_c[3], final_c[4], final_c[5]
+    nt, nbias, nrules, ngrams = final_n[0], final_n[3], final_n[4], final_n[5]
 
     header = [
         "Earshot scorer model, written by Scripts/train-scorer (Scripts/train_scorer.py).",
@@ -456,7 +492,7 @@ def main():
         "  negative: train/reviews_womens_clothing.tsv sha256 %s (%d clothing reviews, CC0, 3 stars left out)" % (
             sha256(wpath), len(clothing)),
         "Cross-validated figures (never scored on a line trained on):",
-    ] + ["  %s: P=%.3f R=%.3f F1=%.3f" % (k, v["p"], v["r"], v["f1"]) for k, v in figures.items()] + [
+    ] + ["  %s: P=%.3f R=%.3f F1=%.3f" % (k, v["p"], v["r"], v["f1"]) for k, v in sorted(figures.items())] + [
         "Rule features: " + " ".join(rule_names),
         "Features: %d complaint, %d negative (|weight| >= %g kept)" % (len(cgrams), len(ngrams), SETTINGS["prune_below"]),
     ]

@@ -53,6 +53,8 @@ struct Score: ParsableCommand {
     @Flag(help: "Print both decisions per line: {\"rules\": {...}, \"model\": {...}, \"same\": true|false}.") var compare = false
     /// For Scripts/train-scorer: the rules' evidence per line as a JSON array (RuleEvidence.names order).
     @Flag(name: .customLong("rule-features"), help: .hidden) var ruleFeatures = false
+    /// For Scripts/train-scorer's cross-validation: a model file instead of the built-in model.
+    @Option(name: .customLong("model-file"), help: .hidden) var modelFile: String?
     /// For Scripts/train-scorer: the version and names of the rule features, as JSON.
     @Flag(name: .customLong("rule-feature-names"), help: .hidden) var ruleFeatureNames = false
     /// For Scripts/train-scorer and evaluation: each line is "title<TAB>text".
@@ -124,7 +126,7 @@ struct Score: ParsableCommand {
                 }
                 return
             }
-            let product = Scorer(lexicon: lex, mode: ruleFeatures ? .rules : scorer)
+            let product = try modelFile.map { try Scorer(lexicon: lex, modelFile: $0) } ?? Scorer(lexicon: lex, mode: ruleFeatures ? .rules : scorer)
             let other = compare ? Scorer(lexicon: lex, mode: scorer == .model ? .rules : .model) : nil
             var out = ""
             out.reserveCapacity(1 << 16)

@@ -112,7 +112,7 @@ import Testing
         #expect(s.decidedBy == "rating")
         #expect(c.isComplaint)
         #expect(c.label == .negative)
-        #expect(c.decidedBy == "text+complaint")
+        #expect(c.decidedBy == "model+complaint")
     }
 
     @Test func ratingScaleIsRespected() throws {

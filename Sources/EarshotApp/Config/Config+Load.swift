@@ -40,7 +40,7 @@ extension Config {
         let top = try ConfigNode(node: root, path: "", file: file).mapping(known: [
             "brand", "query", "store", "contact", "sources", "opml", "rules", "channels", "sla", "escalate_to",
             "follow_up_after", "reopen_within", "problems", "digest", "lexicon", "aspects", "valence", "fetch", "alerts",
-            "backfill", "alert_batch", "brand_accounts",
+            "backfill", "alert_batch", "brand_accounts", "scorer",
         ])
         guard let brandNode = top["brand"] else {
             throw ConfigError("config: \(file): brand: missing; add `brand: YourCompany` at the top")
@@ -140,7 +140,13 @@ extension Config {
             alertMaxAttempts = try a["max_attempts"]?.int(min: 1) ?? alertMaxAttempts
         }
 
-        return Config(
+        var scorer = Scorer.Mode.model
+        if let node = top["scorer"] {
+            let name = try node.string()
+            guard let mode = Scorer.Mode(rawValue: name) else { throw node.fail("'\(name)' is not a scorer; write model or rules") }
+            scorer = mode
+        }
+        var config = Config(
             file: file, brand: brand, query: query,
             storePath: try top["store"].map { resolve(try $0.string()) } ?? resolve("earshot.sqlite"),
             contact: try top["contact"]?.string(), sources: sources, opmlFiles: opml, rules: rules, channels: channels,
@@ -156,6 +162,8 @@ extension Config {
             backfill: try top["backfill"]?.duration() ?? defaultBackfill,
             alertBatch: try top["alert_batch"]?.int(min: 1) ?? 10,
             brandAccounts: try top["brand_accounts"]?.strings() ?? [])
+        config.scorer = scorer
+        return config
     }
 
     static func checkQuery(_ query: String, node: ConfigNode) throws {

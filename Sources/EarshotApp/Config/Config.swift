@@ -1,4 +1,5 @@
 import Foundation
+import EarshotScore
 import EarshotParse
 
 /// Everything earshot.yaml says. `earshot init` writes a commented example of it.
@@ -89,6 +90,9 @@ public struct Config: Sendable {
     /// The brand's own handles, author names and e-mail/web domains: their posts never open a
     /// case and never count as a customer; their replies are the brand's response to a case.
     public var brandAccounts: [String]
+    /// Who judges mentions: `model` (the trained model reading the rules' evidence, the default)
+    /// or `rules` (the rules alone), to compare (`earshot score --compare` shows both).
+    public var scorer: Scorer.Mode = .model
 
     public static let defaultBackfill: TimeInterval = 2 * 86_400
     /// Default `stale_after`: a feed usually brings something every few days, a review page more slowly.

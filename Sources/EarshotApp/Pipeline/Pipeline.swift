@@ -47,10 +47,11 @@ public final class Pipeline {
         self.logger = logger
         // The aspect catalogue (a resource file) is read with the lexicon, when a document is processed.
         let extraCues = config.aspectCues.sorted(by: { $0.key < $1.key })
+        let mode = config.scorer
         makeScorer = {
             var aspects = AspectCatalog.builtIn
             for (aspect, cues) in extraCues { aspects.add(aspect: aspect, cues: cues) }
-            return Scorer(lexicon: try loadLexicon(), aspects: aspects)
+            return Scorer(lexicon: try loadLexicon(), aspects: aspects, mode: mode)
         }
         triage = Triage(policy: try Self.policy(from: config))
         brandAccounts = BrandAccounts(config.brandAccounts)

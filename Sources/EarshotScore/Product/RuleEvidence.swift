@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the rules found in one text, as numbers: the trained model's inputs beside the words.
 ///
 /// The rules know things a bag of words trained on a thousand tweets cannot learn: VADER's
@@ -9,7 +11,7 @@
 /// ``RuleEvidence/version``).
 struct RuleEvidence: Sendable {
     /// Bumped whenever a feature's meaning changes; the model file must name the same.
-    static let version = 4
+    static let version = 6
 
     var vader = SentimentScores(compound: 0, pos: 0, neu: 1, neg: 0)
     /// The rules' targeted compound with verdict phrases, before the complaint and rating say.
@@ -19,6 +21,8 @@ struct RuleEvidence: Sendable {
     var rulesComplaint = false
     var strength = 0.0
     var strongCue = false
+    /// A strong money cue ("charged twice", "want a refund") or leaving cue ("cancel my account").
+    var strongMoneyOrLeaving = false
     /// Positive words around a strong trouble cue (not a mere verdict word): sarcasm such as
     /// "great, charged twice" or "thanks for the car seizing up", or mixed praise and grievance.
     var praiseWithTrouble: Bool {
@@ -27,18 +31,25 @@ struct RuleEvidence: Sendable {
     /// Cue weight found per kind, in ``ComplaintCue/Kind`` order.
     var cueWeights: [ComplaintCue.Kind: Double] = [:]
     var question = false
+    /// Some @handle: the text is put to someone.
+    var hasHandle = false
     /// A contrast word ("but", "however", "though", "except"): praise and grievance side by side.
     var contrast = false
     var informationQuestion = false
     var addressee = ComplaintDetector.Addressee.nobody
+    /// Thanks or praise: only weak cues in clearly positive words, or trouble named in strong
+    /// praise without a money or leaving cue ("fixed the outage in an hour, brilliant").
+    var praise = false
     /// Laughter (lol, haha) without a money or leaving cue: banter.
     var laughter = false
     var positiveVerdicts = 0
     var negativeVerdicts = 0
     var sentences = 0
     var bytes = 0
-    /// A text the rules read sentence by sentence (a review, a long post).
+    /// A review or long post: a title, or more than two sentences beyond a tweet's length.
     var long = false
+    /// The title when it is not just the body's opening (see ``Scorer/ownTitle(_:)``).
+    var ownTitle: String?
     /// The rules' reasons up to their complaint decision (lexicon words, cues, laughter, praise).
     var reasons: [String] = []
     /// The rules' aspect reasons, kept for the model's explanation.
@@ -49,6 +60,7 @@ struct RuleEvidence: Sendable {
                          opinions: (negative: [String], positive: [String], understatement: Bool)) {
         strength = verdict.strength
         strongCue = verdict.findings.contains { $0.weight >= 1 }
+        strongMoneyOrLeaving = verdict.findings.contains { $0.weight >= 1 && ($0.kind == .money || $0.kind == .leaving) }
         for f in verdict.findings { cueWeights[f.kind, default: 0] += f.weight }
         self.addressee = addressee
         positiveVerdicts = opinions.positive.count
@@ -82,6 +94,14 @@ public extension Scorer {
     /// printed so that it reads back exactly): what `Scripts/train-scorer` trains on.
     func ruleFeatureLine(_ input: ScoreInput) -> String {
         "[" + rulesScore(input).evidence.values.map { $0.description }.joined(separator: ",") + "]"
+    }
+
+    /// A scorer in model mode with the model in a file written by `Scripts/train-scorer`
+    /// (for its cross-validation of the whole decision); errors name the line.
+    init(lexicon: Lexicon, modelFile path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let body = text.components(separatedBy: "#\"\"\"\n").dropFirst().first?.components(separatedBy: "\"\"\"#").first ?? text
+        self.init(lexicon: lexicon, mode: .model, model: try ScorerModel(text: body))
     }
 
     /// The names of ``ruleFeatureLine(_:)``'s values.

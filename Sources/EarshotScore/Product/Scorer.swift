@@ -66,8 +66,13 @@ public struct Scorer: Sendable {
     var model: ScorerModel { trained! }
 
     public init(lexicon: Lexicon, aspects: AspectCatalog = .builtIn, mode: Mode = .model) {
+        self.init(lexicon: lexicon, aspects: aspects, mode: mode, model: nil)
+    }
+
+    /// A scorer with another model than the built-in one (the training script's cross-validation).
+    init(lexicon: Lexicon, aspects: AspectCatalog = .builtIn, mode: Mode, model: ScorerModel?) {
         self.mode = mode
-        trained = mode == .model ? .builtIn : nil
+        trained = mode == .model ? model ?? .builtIn : nil
         var product = lexicon
         for word in Self.deskWords where product.valence(of: word) != nil { product.override(word: word, valence: 0) }
         analyzer = VaderAnalyzer(lexicon: product)
@@ -170,6 +175,7 @@ public struct Scorer: Sendable {
         // Only @handles decide the addressee: a text without "@" needs no split.
         let handles = input.text.utf8.contains(UInt8(ascii: "@")) ? QueryText.words(input.text) : []
         let addressee = ComplaintDetector.addressee(words: handles, namesBrand: brandSentences > 0)
+        evidence.hasHandle = handles.contains { $0.hasPrefix("@") && $0.count > 1 }
         var verdict = detector.verdict(findings: findings, compound: decisionCompound + opinionPull, addressee: addressee)
         evidence.record(verdict: verdict, addressee: addressee, opinions: opinions)
         evidence.vader = whole
@@ -177,13 +183,16 @@ public struct Scorer: Sendable {
         evidence.rulesCompound = compound
         evidence.sentences = parts.count
         evidence.bytes = input.text.utf8.count + (input.title?.utf8.count ?? 0)
-        evidence.long = targeted && (parts.count > 2 || input.title != nil)
+        evidence.ownTitle = Self.ownTitle(input)
+        evidence.long = (parts.count > 2 && input.text.utf8.count > Self.shortTextBytes) || evidence.ownTitle != nil
         // Praise is not a complaint: a text whose words are clearly positive overall is only a
         // complaint when it carries a strong cue ("great speeds, but I was charged twice").
         let hasStrongCue = verdict.findings.contains { $0.weight >= 1 }
         let hasMoneyOrLeaving = verdict.findings.contains { $0.weight >= 1 && ($0.kind == .money || $0.kind == .leaving) }
         let laugh = hasMoneyOrLeaving ? nil : Self.laughter(in: allWords)
         evidence.laughter = laugh != nil
+        evidence.praise = (!hasStrongCue && plainWhole >= Self.praiseCompound)
+            || (!hasMoneyOrLeaving && plainWhole >= Self.strongPraiseCompound && compound >= Self.strongPraiseTargeted)
         if verdict.isComplaint, let laugh {
             // "sick joke lol", "crappy ones haha": laughter marks banter, not a customer's grievance.
             // Money and leaving cues still count ("charged twice lol").
@@ -221,6 +230,15 @@ public struct Scorer: Sendable {
         let score = Score(compound: compound, pos: whole.pos, neu: whole.neu, neg: whole.neg,
                           isComplaint: verdict.isComplaint, aspects: aspects, reasons: reasons, decidedBy: decidedBy)
         return (score, evidence)
+    }
+
+    /// The title when it is the author's own (a review's headline), `nil` when absent or only
+    /// the body's opening cut short, as social feeds make titles ("@acme you've taken my…").
+    static func ownTitle(_ input: ScoreInput) -> String? {
+        guard var title = input.title?.trimmingWhitespace(), !title.isEmpty else { return nil }
+        for ellipsis in ["…", "..."] where title.hasSuffix(ellipsis) { title.removeLast(ellipsis.count) }
+        title = title.trimmingWhitespace()
+        return input.text.trimmingWhitespace().hasPrefix(title) ? nil : input.title?.trimmingWhitespace()
     }
 
     /// The first laughter marker among the words ("lol", "haha", "hahaha", "lmao", "rofl"), if any.
