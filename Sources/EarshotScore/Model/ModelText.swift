@@ -72,6 +72,37 @@ enum ModelText {
         return hashes
     }
 
+    /// Character 2- to 4-grams of each ASCII word padded with "_" ("_ab", "abc", "bc_"), distinct
+    /// and sorted; the "not_" mark is dropped and stand-ins, "!" and "?" and words with non-ASCII
+    /// bytes are left out. Scaled by their own 1/√count (`char_features` in the training script).
+    static func charFeatures(_ text: String) -> [UInt64] {
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(256)
+        var padded: [UInt8] = []
+        padded.reserveCapacity(40)
+        walk(text) { token, _ in
+            var start = 0
+            if token.count > 4 && token[0] == 0x6E && token[1] == 0x6F && token[2] == 0x74 && token[3] == 0x5F { start = 4 }
+            guard start < token.count, token[start] != 0x5F, token[start] != 0x21, token[start] != 0x3F,
+                  !token[start...].contains(where: { $0 >= 0x80 }) else { return }
+            padded.removeAll(keepingCapacity: true)
+            padded.append(0x5F)
+            padded += token[start...]
+            padded.append(0x5F)
+            for n in 2 ... 4 where padded.count >= n {
+                for i in 0 ... padded.count - n { hashes.append(hash(padded[i ..< i + n])) }
+            }
+        }
+        hashes.sort()
+        var unique = 0
+        for i in hashes.indices where i == 0 || hashes[i] != hashes[i - 1] {
+            hashes[unique] = hashes[i]
+            unique += 1
+        }
+        hashes.removeLast(hashes.count - unique)
+        return hashes
+    }
+
     private static let notPrefix: [UInt8] = Array("not_".utf8)
     private static let url: [UInt8] = Array("_url_".utf8)
     private static let handle: [UInt8] = Array("_at_".utf8)

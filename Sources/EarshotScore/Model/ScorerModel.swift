@@ -17,9 +17,10 @@ import Foundation
 ///     threshold 0.5
 ///     rule vader_compound -0.8
 ///     ngram 0.37 charged twice
+///     cgram 0.05 _wor
 ///
-/// A text's score is `bias + Σ rule weight × value + Σ ngram weight / √(distinct features)`,
-/// its probability the logistic of that.
+/// A text's score is `bias + Σ rule weight × value + Σ ngram weight / √(distinct word features)
+/// + Σ cgram weight / √(distinct character n-grams)`, its probability the logistic of that.
 struct ScorerModel: Sendable {
     struct Classifier: Sendable {
         var name: String
@@ -29,19 +30,26 @@ struct ScorerModel: Sendable {
         var weights: [UInt64: Double] = [:]
         /// Feature texts by hash, for explanations.
         var names: [UInt64: String] = [:]
+        /// Character n-gram weights (``ModelText/charFeatures(_:)``); none for a model without them.
+        var charWeights: [UInt64: Double] = [:]
 
         /// The logit from the text's features and the rule values.
-        func logit(features: [UInt64], rules: [Double]) -> Double {
-            var total = 0.0
-            for h in features { if let w = weights[h] { total += w } }
+        func logit(features: [UInt64], chars: [UInt64], rules: [Double]) -> Double {
             var z = bias
             for (w, v) in zip(ruleWeights, rules) { z += w * v }
+            var total = 0.0
+            for h in features { if let w = weights[h] { total += w } }
             if !features.isEmpty { z += total / Double(features.count).squareRoot() }
+            if !charWeights.isEmpty && !chars.isEmpty {
+                var charTotal = 0.0
+                for h in chars { if let w = charWeights[h] { charTotal += w } }
+                z += charTotal / Double(chars.count).squareRoot()
+            }
             return z
         }
 
-        func probability(features: [UInt64], rules: [Double]) -> Double {
-            1 / (1 + exp(-logit(features: features, rules: rules)))
+        func probability(features: [UInt64], chars: [UInt64], rules: [Double]) -> Double {
+            1 / (1 + exp(-logit(features: features, chars: chars, rules: rules)))
         }
 
         /// The largest contributions to the logit, words and rule inputs, strongest first.
@@ -56,6 +64,14 @@ struct ScorerModel: Sendable {
 
     var complaint: Classifier
     var negative: Classifier
+
+    /// Both probabilities for a text (title joined as "title. body") and the rules' values.
+    func probabilities(text: String, rules: [Double]) -> (complaint: Double, negative: Double, features: [UInt64]) {
+        let features = ModelText.features(text)
+        let chars = complaint.charWeights.isEmpty && negative.charWeights.isEmpty ? [] : ModelText.charFeatures(text)
+        return (complaint.probability(features: features, chars: chars, rules: rules),
+                negative.probability(features: features, chars: chars, rules: rules), features)
+    }
     /// The header's lines (without `# `): data, hashes, settings, figures.
     var header: [String]
 
@@ -95,7 +111,7 @@ struct ScorerModel: Sendable {
                 var c = Classifier(name: String(parts[1]))
                 c.ruleWeights = Array(repeating: 0, count: RuleEvidence.names.count)
                 current = c
-            case "bias", "threshold", "rule", "ngram":
+            case "bias", "threshold", "rule", "ngram", "cgram":
                 guard current != nil else { throw LoadError.malformed(line: index + 1, "\(parts[0]) before any model line") }
                 if parts[0] == "bias" || parts[0] == "threshold" {
                     guard parts.count == 2 else { throw LoadError.malformed(line: index + 1, "\(parts[0]) needs one number") }
@@ -105,6 +121,9 @@ struct ScorerModel: Sendable {
                         throw LoadError.malformed(line: index + 1, "unknown rule feature '\(parts.count > 1 ? parts[1] : "")'")
                     }
                     current!.ruleWeights[k] = try number(parts[2])
+                } else if parts[0] == "cgram" {
+                    guard parts.count == 3, !parts[2].isEmpty else { throw LoadError.malformed(line: index + 1, "cgram needs a weight and a feature") }
+                    current!.charWeights[ModelText.hash(feature: String(parts[2]))] = try number(parts[1])
                 } else {
                     guard parts.count == 3, !parts[2].isEmpty else { throw LoadError.malformed(line: index + 1, "ngram needs a weight and a feature") }
                     let h = ModelText.hash(feature: String(parts[2]))

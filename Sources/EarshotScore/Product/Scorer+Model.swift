@@ -21,6 +21,11 @@ import Foundation
 extension Scorer {
     /// From this complaint probability the complaint is negative whatever its words (sarcasm).
     static let confidentComplaint = 0.9
+    /// Below this complaint probability, thanks or an information question with no strong cue
+    /// is not a complaint.
+    static let sureComplaint = 0.7
+    /// A short complaint this probable is negative in mildly positive words.
+    static let clearComplaint = 0.6
     /// The compound of a long text the negative model calls negative, at most.
     static let modelNegativeCompound = -0.1
 
@@ -29,19 +34,16 @@ extension Scorer {
         let evidence = rulesScore(input).evidence
         var text = input.text
         if let title = evidence.ownTitle { text = title + ". " + input.text }
-        let features = ModelText.features(text)
-        return (model.complaint.probability(features: features, rules: evidence.values),
-                model.negative.probability(features: features, rules: evidence.values))
+        let p = model.probabilities(text: text, rules: evidence.values)
+        return (p.complaint, p.negative)
     }
 
     func modelScore(_ input: ScoreInput) -> Score {
         let (_, evidence) = rulesScore(input)
         var text = input.text
         if let title = evidence.ownTitle { text = title + ". " + input.text }
-        let features = ModelText.features(text)
         let rules = evidence.values
-        let pComplaint = model.complaint.probability(features: features, rules: rules)
-        let pNegative = model.negative.probability(features: features, rules: rules)
+        let (pComplaint, pNegative, features) = model.probabilities(text: text, rules: rules)
         var isComplaint = pComplaint >= model.complaint.threshold
         var compound = evidence.rulesCompound
         var reasons = evidence.reasons
@@ -78,6 +80,14 @@ extension Scorer {
             isComplaint = true
             reasons.append("complaint: a strong money or leaving cue")
         }
+        if isComplaint && pComplaint < Self.sureComplaint && !evidence.strongCue && evidence.vader.compound > -SentimentLabel.threshold
+            && (evidence.praise || evidence.informationQuestion) {
+            // "@AcmeHelp how do I change the email on my account?", "Thanks @AcmeHelp, sorted in
+            // five minutes. Brilliant!": a question asking for information, or thanks, with no
+            // strong cue and no negative words, is not a complaint unless the model is sure.
+            isComplaint = false
+            reasons.append("model: not a complaint: \(evidence.praise ? "thanks or praise" : "a question asking for information") with no strong cue")
+        }
         if isComplaint && evidence.question && !evidence.hasHandle && !evidence.strongCue && evidence.vader.compound >= 0
             && (evidence.cueWeights[.frustration] ?? 0) == 0 {
             // "Is the Acme sale still on this weekend?": a question about the brand, put to no
@@ -95,7 +105,7 @@ extension Scorer {
         let sarcasm = evidence.praiseWithTrouble && !evidence.contrast
             && ((evidence.cueWeights[.money] ?? 0) >= 1 || evidence.addressee == .company)
         if !evidence.long && isComplaint && (compound < SentimentLabel.threshold || sarcasm
-                                                || (evidence.strongCue && compound < Self.mixedCompound)) {
+                                                || (pComplaint >= Self.clearComplaint && compound < Self.mixedCompound)) {
             compound = min(compound, Self.complaintCompound)
         }
         let which = isComplaint ? model.complaint : (evidence.long ? model.negative : model.complaint)
