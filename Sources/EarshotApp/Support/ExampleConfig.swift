@@ -121,6 +121,10 @@ public enum ExampleConfig {
     #   channel: support-mail      # `earshot digest --send` mails it through this smtp channel
     #   recipients: [marketing@acme.example]
 
+    # Who judges mentions: model (the trained model reading the rules' evidence; the default) or
+    # rules (the rules alone). `earshot score --compare` shows both decisions side by side.
+    scorer: model
+
     # Words that mean something else in your industry (VADER valence, -4..4; 0 is neutral).
     # valence:
     #   crush: 0

@@ -13,7 +13,7 @@ extension ScorerModel {
 # Cross-validated figures (never scored on a line trained on):
 #   complaint_cv: P=0.735 R=0.794 F1=0.764
 #   complaint_model_cv: P=0.720 R=0.807 F1=0.761
-#   negative_books->clothing: P=0.494 R=0.651 F1=0.562
+#   negative_books->clothing: P=0.496 R=0.662 F1=0.567
 #   negative_books_cv: P=0.813 R=0.899 F1=0.854
 #   negative_clothing->books: P=0.770 R=0.858 F1=0.811
 # Rule features: vader_compound vader_pos vader_neg rules_compound settled_compound rules_complaint cue_strength strong_cue cue_waiting cue_money cue_failure cue_leaving cue_service cue_frustration question information_question addressed_someone addressed_company laughter verdict_positive verdict_negative long_text length praise_with_trouble
