@@ -126,31 +126,78 @@ struct Score: ParsableCommand {
                 }
                 return
             }
-            let product = try modelFile.map { try Scorer(lexicon: lex, modelFile: $0) } ?? Scorer(lexicon: lex, mode: ruleFeatures ? .rules : scorer)
-            let other = compare ? Scorer(lexicon: lex, mode: scorer == .model ? .rules : .model) : nil
-            var out = ""
-            out.reserveCapacity(1 << 16)
-            while let line = readLine(strippingNewline: true) {
+            var product = try modelFile.map { try Scorer(lexicon: lex, modelFile: $0) } ?? Scorer(lexicon: lex, mode: ruleFeatures ? .rules : scorer)
+            var other = compare ? Scorer(lexicon: lex, mode: scorer == .model ? .rules : .model) : nil
+            // Without --explain nobody reads the model's word weights: skip naming them.
+            product.namesWeights = explain
+            other?.namesWeights = explain
+            let (first, second, mode) = (product, other, scorer)
+            let (brands, titleColumn, ruleFeatures, explain) = (brands, titleColumn, ruleFeatures, explain)
+            let render: @Sendable (String) -> String = { line in
                 var input = ScoreInput(text: line, brandTerms: brands)
                 if titleColumn, let tab = line.firstIndex(of: "\t") {
                     let title = String(line[..<tab])
                     input.title = title.trimmingCharacters(in: .whitespaces).isEmpty ? nil : title
                     input.text = String(line[line.index(after: tab)...])
                 }
-                if ruleFeatures {
-                    out += product.ruleFeatureLine(input)
-                } else if let other {
-                    let (rules, model) = scorer == .rules ? (product.score(input), other.score(input)) : (other.score(input), product.score(input))
-                    out += "{\"rules\":" + rules.jsonLine(includeReasons: explain) + ",\"model\":" + model.jsonLine(includeReasons: explain)
+                if ruleFeatures { return first.ruleFeatureLine(input) }
+                if let second {
+                    let (rules, model) = mode == .rules ? (first.score(input), second.score(input)) : (second.score(input), first.score(input))
+                    return "{\"rules\":" + rules.jsonLine(includeReasons: explain) + ",\"model\":" + model.jsonLine(includeReasons: explain)
                         + ",\"same\":\(rules.label == model.label && rules.isComplaint == model.isComplaint)}"
-                } else {
-                    out += product.score(input).jsonLine(includeReasons: explain)
                 }
-                out += "\n"
-                if out.utf8.count > 1 << 16 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
+                return first.score(input).jsonLine(includeReasons: explain)
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            // Like the VADER path: blocks of whole lines, a big block scored on every core and
+            // printed in order.
+            var pending: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count < 0 { throw AppError.failed("score: cannot read stdin (\(String(cString: strerror(errno))))") }
+                if count == 0 { break }
+                pending += buffer[..<count]
+                guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
+                FileHandle.standardOutput.write(Data(Self.mapLines(pending[...lastNewline], render)))
+                pending.removeSubrange(...lastNewline)
+            }
+            if !pending.isEmpty {
+                FileHandle.standardOutput.write(Data(Self.mapLines(pending[...] + [0x0A], render)))
+            }
         }
+    }
+
+    /// `render` of each newline-terminated line (without its "\n" or "\r\n"), one output line
+    /// each, in order; a big block is split at line ends and rendered on every core.
+    static func mapLines(_ lines: ArraySlice<UInt8>, _ render: @Sendable (String) -> String) -> [UInt8] {
+        let pieces = lines.count < parallelBytes ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var cuts = [lines.startIndex]
+        for k in 1 ..< pieces {
+            var i = max(cuts[cuts.count - 1], lines.startIndex + lines.count * k / pieces)
+            while i < lines.endIndex && lines[i] != 0x0A { i += 1 }
+            if i < lines.endIndex { cuts.append(i + 1) }
+        }
+        cuts.append(lines.endIndex)
+        let outputs = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: cuts.count - 1)
+        outputs.initialize(repeating: [])
+        defer { outputs.deinitialize(); outputs.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { k in
+            var out: [UInt8] = []
+            var start = cuts[k]
+            let end = cuts[k + 1]
+            while start < end {
+                var stop = start
+                while stop < end && lines[stop] != 0x0A { stop += 1 }
+                var last = stop
+                if last > start && lines[last - 1] == 0x0D { last -= 1 }
+                out += render(String(decoding: lines[start ..< last], as: UTF8.self)).utf8
+                out.append(0x0A)
+                start = stop + 1
+            }
+            outputs[k] = out
+        }
+        return outputs.count == 1 ? outputs[0] : Array(outputs.joined())
     }
 }
 

@@ -51,56 +51,100 @@ enum ModelText {
         return out
     }
 
-    /// The distinct feature hashes of a text, sorted.
-    static func features(_ text: String) -> [UInt64] {
+    /// The distinct feature hashes of a text.
+    static func features(_ text: String) -> [UInt64] { allFeatures(text, chars: false).words }
+
+    /// The distinct character n-gram hashes of a text: 2- to 4-grams of each ASCII word
+    /// padded with "_" ("_ab", "abc", "bc_"); the "not_" mark is dropped and stand-ins, "!" and
+    /// "?" and words with non-ASCII bytes are left out (`char_features` in the training script).
+    static func charFeatures(_ text: String) -> [UInt64] { allFeatures(text, chars: true).chars }
+
+    /// Word features and (when asked) character n-grams in one pass over the text, each distinct.
+    static func allFeatures(_ text: String, chars wantChars: Bool) -> (words: [UInt64], chars: [UInt64]) {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(64)
+        var chars: [UInt64] = []
+        if wantChars { chars.reserveCapacity(256) }
         var previous: UInt64?
+        var padded: [UInt8] = []
+        padded.reserveCapacity(40)
         walk(text) { token, joinsPrevious in
             let h = hash(token)
             hashes.append(h)
             if joinsPrevious, let p = previous { hashes.append(hash(token, from: hash(CollectionOfOne(0x20), from: p))) }
             previous = h
-        }
-        hashes.sort()
-        var unique = 0
-        for i in hashes.indices where i == 0 || hashes[i] != hashes[i - 1] {
-            hashes[unique] = hashes[i]
-            unique += 1
-        }
-        hashes.removeLast(hashes.count - unique)
-        return hashes
-    }
-
-    /// Character 2- to 4-grams of each ASCII word padded with "_" ("_ab", "abc", "bc_"), distinct
-    /// and sorted; the "not_" mark is dropped and stand-ins, "!" and "?" and words with non-ASCII
-    /// bytes are left out. Scaled by their own 1/√count (`char_features` in the training script).
-    static func charFeatures(_ text: String) -> [UInt64] {
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(256)
-        var padded: [UInt8] = []
-        padded.reserveCapacity(40)
-        walk(text) { token, _ in
+            guard wantChars else { return }
             var start = 0
             if token.count > 4 && token[0] == 0x6E && token[1] == 0x6F && token[2] == 0x74 && token[3] == 0x5F { start = 4 }
-            guard start < token.count, token[start] != 0x5F, token[start] != 0x21, token[start] != 0x3F,
+            guard token[start] != 0x5F, token[start] != 0x21, token[start] != 0x3F,
                   !token[start...].contains(where: { $0 >= 0x80 }) else { return }
             padded.removeAll(keepingCapacity: true)
             padded.append(0x5F)
             padded += token[start...]
             padded.append(0x5F)
-            for n in 2 ... 4 where padded.count >= n {
-                for i in 0 ... padded.count - n { hashes.append(hash(padded[i ..< i + n])) }
+            let count = padded.count
+            padded.withUnsafeBufferPointer { p in
+                for i in 0 ..< count - 1 {
+                    // The 2-, 3- and 4-gram starting at i share their prefix hash.
+                    var g = offset
+                    for n in 0 ..< 4 where i + n < count {
+                        g ^= UInt64(p[i + n])
+                        g = g &* prime
+                        if n >= 1 { chars.append(g) }
+                    }
+                }
             }
         }
-        hashes.sort()
+        return (distinct(&hashes), wantChars ? distinct(&chars) : [])
+    }
+
+    /// The distinct values of `hashes`, in first-seen order (an open-addressed scratch set; no sort).
+    private static func distinct(_ hashes: inout [UInt64]) -> [UInt64] {
+        let n = hashes.count
+        guard n > 1 else { return hashes }
+        var size = 16
+        while size < n * 2 { size <<= 1 }
+        let mask = size - 1
         var unique = 0
-        for i in hashes.indices where i == 0 || hashes[i] != hashes[i - 1] {
-            hashes[unique] = hashes[i]
-            unique += 1
+        var sawZero = false
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+        table.initialize(repeating: 0, count: size)
+        defer { table.deallocate() }
+        hashes.withUnsafeMutableBufferPointer { a in
+            for k in 0 ..< n {
+                let h = a[k]
+                if h == 0 {
+                    if !sawZero { sawZero = true; a[unique] = h; unique += 1 }
+                    continue
+                }
+                var i = WeightTable.slot(h, mask)
+                while true {
+                    let t = table[i]
+                    if t == 0 { table[i] = h; a[unique] = h; unique += 1; break }
+                    if t == h { break }
+                    i = (i + 1) & mask
+                }
+            }
         }
-        hashes.removeLast(hashes.count - unique)
+        hashes.removeLast(n - unique)
         return hashes
+    }
+
+    /// The texts of the given word features of a text (for explanations).
+    static func names(of wanted: Set<UInt64>, in text: String) -> [UInt64: String] {
+        var out: [UInt64: String] = [:]
+        guard !wanted.isEmpty else { return out }
+        var previous: [UInt8]?
+        walk(text) { token, joinsPrevious in
+            let h = hash(token)
+            if wanted.contains(h) { out[h] = String(decoding: token, as: UTF8.self) }
+            if joinsPrevious, let p = previous {
+                let ph = hash(token, from: hash(CollectionOfOne(0x20), from: hash(p)))
+                if wanted.contains(ph) { out[ph] = String(decoding: p + [0x20] + token, as: UTF8.self) }
+            }
+            previous = token
+        }
+        return out
     }
 
     private static let notPrefix: [UInt8] = Array("not_".utf8)

@@ -27,24 +27,16 @@ struct ScorerModel: Sendable {
         var bias = 0.0
         var threshold = 0.5
         var ruleWeights: [Double] = []
-        var weights: [UInt64: Double] = [:]
-        /// Feature texts by hash, for explanations.
-        var names: [UInt64: String] = [:]
+        var weights = WeightTable()
         /// Character n-gram weights (``ModelText/charFeatures(_:)``); none for a model without them.
-        var charWeights: [UInt64: Double] = [:]
+        var charWeights = WeightTable()
 
         /// The logit from the text's features and the rule values.
         func logit(features: [UInt64], chars: [UInt64], rules: [Double]) -> Double {
             var z = bias
             for (w, v) in zip(ruleWeights, rules) { z += w * v }
-            var total = 0.0
-            for h in features { if let w = weights[h] { total += w } }
-            if !features.isEmpty { z += total / Double(features.count).squareRoot() }
-            if !charWeights.isEmpty && !chars.isEmpty {
-                var charTotal = 0.0
-                for h in chars { if let w = charWeights[h] { charTotal += w } }
-                z += charTotal / Double(chars.count).squareRoot()
-            }
+            if !features.isEmpty { z += weights.sum(features) / Double(features.count).squareRoot() }
+            if !charWeights.isEmpty && !chars.isEmpty { z += charWeights.sum(chars) / Double(chars.count).squareRoot() }
             return z
         }
 
@@ -52,13 +44,29 @@ struct ScorerModel: Sendable {
             1 / (1 + exp(-logit(features: features, chars: chars, rules: rules)))
         }
 
-        /// The largest contributions to the logit, words and rule inputs, strongest first.
-        func contributions(features: [UInt64], rules: [Double]) -> [(name: String, value: Double)] {
-            var out: [(String, Double)] = []
+        /// The largest contributions to the logit: up to `words` of the text's words and word
+        /// pairs (named as in the model file, quoted) and up to `evidence` rule inputs, each
+        /// strongest first. Only the chosen words are named (by walking the text again).
+        func contributions(text: String, features: [UInt64], rules: [Double], words: Int, evidence: Int) -> [(name: String, value: Double)] {
             let scale = features.isEmpty ? 0 : 1 / Double(features.count).squareRoot()
-            for h in features { if let w = weights[h], let name = names[h] { out.append(("'\(name)'", w * scale)) } }
-            for (k, (w, v)) in zip(ruleWeights, rules).enumerated() where v != 0 { out.append((RuleEvidence.names[k], w * v)) }
-            return out.sorted { abs($0.1) > abs($1.1) || (abs($0.1) == abs($1.1) && $0.0 < $1.0) }
+            func stronger(_ a: (UInt64, Double), _ b: (UInt64, Double)) -> Bool { abs(a.1) > abs(b.1) || (abs(a.1) == abs(b.1) && a.0 < b.0) }
+            var top: [(UInt64, Double)] = []
+            for h in features {
+                guard let w = weights[h] else { continue }
+                let c = (h, w * scale)
+                if top.count < words || stronger(c, top[top.count - 1]) {
+                    top.append(c)
+                    top.sort(by: stronger)
+                    if top.count > words { top.removeLast() }
+                }
+            }
+            let names = ModelText.names(of: Set(top.map(\.0)), in: text)
+            var out: [(String, Double)] = top.compactMap { c in names[c.0].map { ("'\($0)'", c.1) } }
+            var ruleParts: [(String, Double)] = []
+            for (k, (w, v)) in zip(ruleWeights, rules).enumerated() where v != 0 && w != 0 { ruleParts.append((RuleEvidence.names[k], w * v)) }
+            ruleParts.sort { abs($0.1) > abs($1.1) || (abs($0.1) == abs($1.1) && $0.0 < $1.0) }
+            out += ruleParts.prefix(evidence)
+            return out
         }
     }
 
@@ -67,8 +75,8 @@ struct ScorerModel: Sendable {
 
     /// Both probabilities for a text (title joined as "title. body") and the rules' values.
     func probabilities(text: String, rules: [Double]) -> (complaint: Double, negative: Double, features: [UInt64]) {
-        let features = ModelText.features(text)
-        let chars = complaint.charWeights.isEmpty && negative.charWeights.isEmpty ? [] : ModelText.charFeatures(text)
+        let wantChars = !complaint.charWeights.isEmpty || !negative.charWeights.isEmpty
+        let (features, chars) = ModelText.allFeatures(text, chars: wantChars)
         return (complaint.probability(features: features, chars: chars, rules: rules),
                 negative.probability(features: features, chars: chars, rules: rules), features)
     }
@@ -89,49 +97,64 @@ struct ScorerModel: Sendable {
         var header: [String] = []
         var current: Classifier?
         var ruleVersion: Int?
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw[...]
-            if line.isEmpty { continue }
-            if line.hasPrefix("#") {
-                header.append(String(line.dropFirst().drop { $0 == " " }))
-                continue
-            }
-            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            func number(_ s: Substring) throws -> Double {
-                guard let v = Double(s) else { throw LoadError.malformed(line: index + 1, "'\(s)' is not a number") }
-                return v
-            }
-            switch parts[0] {
-            case "rule_features":
-                guard parts.count == 2, let v = Int(parts[1]) else { throw LoadError.malformed(line: index + 1, "rule_features needs a version") }
-                ruleVersion = v
-            case "model":
-                if let c = current { models[c.name] = c }
-                guard parts.count == 2 else { throw LoadError.malformed(line: index + 1, "model needs a name") }
-                var c = Classifier(name: String(parts[1]))
-                c.ruleWeights = Array(repeating: 0, count: RuleEvidence.names.count)
-                current = c
-            case "bias", "threshold", "rule", "ngram", "cgram":
-                guard current != nil else { throw LoadError.malformed(line: index + 1, "\(parts[0]) before any model line") }
-                if parts[0] == "bias" || parts[0] == "threshold" {
-                    guard parts.count == 2 else { throw LoadError.malformed(line: index + 1, "\(parts[0]) needs one number") }
-                    if parts[0] == "bias" { current!.bias = try number(parts[1]) } else { current!.threshold = try number(parts[1]) }
-                } else if parts[0] == "rule" {
-                    guard parts.count == 3, let k = RuleEvidence.names.firstIndex(of: String(parts[1])) else {
-                        throw LoadError.malformed(line: index + 1, "unknown rule feature '\(parts.count > 1 ? parts[1] : "")'")
-                    }
-                    current!.ruleWeights[k] = try number(parts[2])
-                } else if parts[0] == "cgram" {
-                    guard parts.count == 3, !parts[2].isEmpty else { throw LoadError.malformed(line: index + 1, "cgram needs a weight and a feature") }
-                    current!.charWeights[ModelText.hash(feature: String(parts[2]))] = try number(parts[1])
-                } else {
-                    guard parts.count == 3, !parts[2].isEmpty else { throw LoadError.malformed(line: index + 1, "ngram needs a weight and a feature") }
-                    let h = ModelText.hash(feature: String(parts[2]))
-                    current!.weights[h] = try number(parts[1])
-                    current!.names[h] = String(parts[2])
+        var text = text
+        try text.withUTF8 { bytes in
+            var lineNumber = 0
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                lineNumber += 1
+                defer { start = end + 1 }
+                var stop = end
+                if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
+                if stop == start { continue }
+                let line = UnsafeBufferPointer(rebasing: bytes[start ..< stop])
+                if line[0] == 0x23 {  // "#"
+                    var k = 1
+                    while k < line.count && line[k] == 0x20 { k += 1 }
+                    header.append(String(decoding: line[k...], as: UTF8.self))
+                    continue
                 }
-            default:
-                throw LoadError.malformed(line: index + 1, "unknown line '\(parts[0])'")
+                // keyword, then up to two fields; the last may hold spaces (an n-gram).
+                let space1 = line.firstIndex(of: 0x20) ?? line.count
+                let keyword = String(decoding: line[..<space1], as: UTF8.self)
+                let rest = space1 < line.count ? UnsafeBufferPointer(rebasing: line[(space1 + 1)...]) : UnsafeBufferPointer(start: nil, count: 0)
+                let space2 = rest.firstIndex(of: 0x20)
+                func fail(_ why: String) -> LoadError { .malformed(line: lineNumber, why) }
+                func number(_ field: UnsafeBufferPointer<UInt8>) throws -> Double {
+                    let s = String(decoding: field, as: UTF8.self)
+                    guard let v = Double(s) else { throw fail("'\(s)' is not a number") }
+                    return v
+                }
+                switch keyword {
+                case "rule_features":
+                    guard let v = Int(String(decoding: rest, as: UTF8.self)) else { throw fail("rule_features needs a version") }
+                    ruleVersion = v
+                case "model":
+                    if let c = current { models[c.name] = c }
+                    guard !rest.isEmpty else { throw fail("model needs a name") }
+                    var c = Classifier(name: String(decoding: rest, as: UTF8.self))
+                    c.ruleWeights = Array(repeating: 0, count: RuleEvidence.names.count)
+                    current = c
+                case "bias", "threshold":
+                    guard current != nil else { throw fail("\(keyword) before any model line") }
+                    guard space2 == nil, !rest.isEmpty else { throw fail("\(keyword) needs one number") }
+                    if keyword == "bias" { current!.bias = try number(rest) } else { current!.threshold = try number(rest) }
+                case "rule":
+                    guard current != nil else { throw fail("rule before any model line") }
+                    let name = String(decoding: rest[..<(space2 ?? rest.count)], as: UTF8.self)
+                    guard let space2, let k = RuleEvidence.names.firstIndex(of: name) else { throw fail("unknown rule feature '\(name)'") }
+                    current!.ruleWeights[k] = try number(UnsafeBufferPointer(rebasing: rest[(space2 + 1)...]))
+                case "ngram", "cgram":
+                    guard current != nil else { throw fail("\(keyword) before any model line") }
+                    guard let space2, space2 + 1 < rest.count else { throw fail("\(keyword) needs a weight and a feature") }
+                    let weight = try number(UnsafeBufferPointer(rebasing: rest[..<space2]))
+                    let h = ModelText.hash(rest[(space2 + 1)...])
+                    if keyword == "ngram" { current!.weights.set(h, weight) } else { current!.charWeights.set(h, weight) }
+                default:
+                    throw fail("unknown line '\(keyword)'")
+                }
             }
         }
         if let c = current { models[c.name] = c }

@@ -111,12 +111,8 @@ extension Scorer {
         let which = isComplaint ? model.complaint : (evidence.long ? model.negative : model.complaint)
         // Why, in the model's terms: the words and phrases that pushed hardest, then the rules'
         // evidence that did (their own reasons, the cues and lexicon words, come first).
-        let contributions = which.contributions(features: features, rules: rules)
-        for c in contributions.filter({ $0.name.hasPrefix("'") }).prefix(5) {
-            reasons.append("weight: \(c.name) \(c.value >= 0 ? "+" : "")\(Self.format(c.value))")
-        }
-        for c in contributions.filter({ !$0.name.hasPrefix("'") }).prefix(3) {
-            reasons.append("evidence: \(c.name) \(c.value >= 0 ? "+" : "")\(Self.format(c.value))")
+        for c in namesWeights ? which.contributions(text: text, features: features, rules: rules, words: 5, evidence: 3) : [] {
+            reasons.append("\(c.name.hasPrefix("'") ? "weight" : "evidence"): \(c.name) \(c.value >= 0 ? "+" : "")\(Self.format(c.value))")
         }
         var decidedBy = isComplaint ? "model+complaint" : "model"
         let strength = pComplaint >= Self.confidentComplaint ? Self.clearComplaintStrength : 0

@@ -60,6 +60,9 @@ public struct Scorer: Sendable {
     }
 
     public let mode: Mode
+    /// Whether the model's reasons name the words and evidence that weighed most (`--explain`,
+    /// and what the store keeps); off, scoring skips finding them.
+    public var namesWeights = true
     /// The trained model (model mode only: the rules alone never read it, so that
     /// `--rule-features` works while the model awaits retraining).
     let trained: ScorerModel?
