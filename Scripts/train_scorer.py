@@ -300,12 +300,7 @@ def best_threshold(y, p):
 
 
 def f1(y, pred):
-    y = np.asarray(y, dtype=bool)
-    pred = np.asarray(pred, dtype=bool)
-    tp = int(np.sum(y & pred))
-    fp = int(np.sum(~y & pred))
-    fn = int(np.sum(y & ~pred))
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return prf(y, pred)[2]
 
 
 def prf(y, pred):

@@ -69,8 +69,18 @@ struct Score: ParsableCommand {
 
     /// Scores newline-terminated lines, as JSON lines, in order.
     static func scoreLines(_ lines: ArraySlice<UInt8>, with analyzer: VaderAnalyzer) -> [UInt8] {
+        inPieces(lines) { piece in
+            var out: [UInt8] = []
+            out.reserveCapacity(piece.count * 2 + 64)
+            analyzer.appendJSONLines(forLinesIn: Array(piece), to: &out)
+            return out
+        }
+    }
+
+    /// Cuts newline-terminated lines at line ends into about one piece per core (one piece for a
+    /// small block: starting threads costs more), renders the pieces concurrently and joins them in order.
+    static func inPieces(_ lines: ArraySlice<UInt8>, _ render: @Sendable (ArraySlice<UInt8>) -> [UInt8]) -> [UInt8] {
         let pieces = lines.count < parallelBytes ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        // Cut points at line ends, about evenly spaced.
         var cuts = [lines.startIndex]
         for k in 1 ..< pieces {
             var i = max(cuts[cuts.count - 1], lines.startIndex + lines.count * k / pieces)
@@ -82,10 +92,7 @@ struct Score: ParsableCommand {
         outputs.initialize(repeating: [])
         defer { outputs.deinitialize(); outputs.deallocate() }
         DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { k in
-            var out: [UInt8] = []
-            out.reserveCapacity((cuts[k + 1] - cuts[k]) * 2 + 64)
-            analyzer.appendJSONLines(forLinesIn: Array(lines[cuts[k] ..< cuts[k + 1]]), to: &out)
-            outputs[k] = out
+            outputs[k] = render(lines[cuts[k] ..< cuts[k + 1]])
         }
         return outputs.count == 1 ? outputs[0] : Array(outputs.joined())
     }
@@ -169,35 +176,22 @@ struct Score: ParsableCommand {
     }
 
     /// `render` of each newline-terminated line (without its "\n" or "\r\n"), one output line
-    /// each, in order; a big block is split at line ends and rendered on every core.
+    /// each, in order, a big block on every core.
     static func mapLines(_ lines: ArraySlice<UInt8>, _ render: @Sendable (String) -> String) -> [UInt8] {
-        let pieces = lines.count < parallelBytes ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        var cuts = [lines.startIndex]
-        for k in 1 ..< pieces {
-            var i = max(cuts[cuts.count - 1], lines.startIndex + lines.count * k / pieces)
-            while i < lines.endIndex && lines[i] != 0x0A { i += 1 }
-            if i < lines.endIndex { cuts.append(i + 1) }
-        }
-        cuts.append(lines.endIndex)
-        let outputs = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: cuts.count - 1)
-        outputs.initialize(repeating: [])
-        defer { outputs.deinitialize(); outputs.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { k in
+        inPieces(lines) { piece in
             var out: [UInt8] = []
-            var start = cuts[k]
-            let end = cuts[k + 1]
-            while start < end {
+            var start = piece.startIndex
+            while start < piece.endIndex {
                 var stop = start
-                while stop < end && lines[stop] != 0x0A { stop += 1 }
+                while stop < piece.endIndex && piece[stop] != 0x0A { stop += 1 }
                 var last = stop
-                if last > start && lines[last - 1] == 0x0D { last -= 1 }
-                out += render(String(decoding: lines[start ..< last], as: UTF8.self)).utf8
+                if last > start && piece[last - 1] == 0x0D { last -= 1 }
+                out += render(String(decoding: piece[start ..< last], as: UTF8.self)).utf8
                 out.append(0x0A)
                 start = stop + 1
             }
-            outputs[k] = out
+            return out
         }
-        return outputs.count == 1 ? outputs[0] : Array(outputs.joined())
     }
 }
 
