@@ -48,7 +48,7 @@ struct Alerts: ParsableCommand {
                     (try tx.retryDeadAlerts(id: id, now: now), try tx.retryWaitingAlerts(id: id, now: now))
                 }
                 let counts = try AlertDeliverer(channels: config.channels, maxAttempts: config.alertMaxAttempts,
-                                                batchAbove: config.alertBatch, logger: logger)
+                                                batchAbove: config.alertBatch, redactor: config.redactor, logger: logger)
                     .deliverDue(store: store, now: now)
                 print("retried \(waiting) alert\(waiting == 1 ? "" : "s") waiting for their next attempt and \(dead) dead: "
                       + "\(counts.sent) sent, \(counts.failed + counts.dead) failed")
@@ -80,6 +80,7 @@ struct Digest: ParsableCommand {
             let config: Config? = FileManager.default.fileExists(atPath: global.config) ? try global.loadConfig() : nil
             let store = try Store(path: global.store ?? config?.storePath ?? global.storePath())
             let report = try store.read { try $0.digestReport(period: p.interval, periodName: p.name, brand: config?.brand ?? "Earshot", now: now) }
+                .redacted(by: config?.redactor ?? .standard)
             let rendered = DigestRenderer.render(report, format: DigestFormat(rawValue: format)!)
             if let out { try rendered.write(toFile: out, atomically: true, encoding: .utf8) } else if !send { print(rendered) }
             guard send else { return }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import EarshotApp
 import EarshotStore
+import EarshotDigest
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,8 @@ struct Export: ParsableCommand {
             problems: the recurring problems with their customers, cases and mentions (on opening).
             CSV is RFC 4180 (UTF-8, CRLF, a header row; aspects joined with ";"). The rows are read and
             written as they come, so a store of millions exports in flat memory. With --out the file
-            appears whole or not at all.
+            appears whole or not at all. Texts are redacted as the config's `privacy:` says (by default
+            e-mail addresses, phone numbers and card numbers); --unredacted exports them as stored.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -29,19 +31,27 @@ struct Export: ParsableCommand {
     var until: String?
     @Option(help: ArgumentHelp("Write to this file instead of stdout.", valueName: "FILE"))
     var out: String?
+    @Flag(help: "Export texts as stored, without hiding the personal data named by `privacy: { redact: [...] }` (default: e-mail, phone, card).")
+    var unredacted = false
 
     func run() throws {
         try guarded {
             let from = try since.map { try Self.date($0, option: "--since") }
             let to = try until.map { try Self.date($0, option: "--until") }
             if let from, let to, from >= to { throw ValidationError("--since must come before --until") }
+            let config = FileManager.default.fileExists(atPath: global.config) ? try global.loadConfig() : nil
+            let redactor = unredacted ? Redactor.none : config?.redactor ?? .standard
             let store = try global.openStore()
             let sink = try ExportSink(path: out)
             do {
                 var writer = ExportWriter(format: format, columns: StoreTransaction.exportColumns(table), sink: sink)
                 try store.read { tx in
                     try writer.begin()
-                    try tx.export(table, since: from, until: to) { try writer.row($0) }
+                    try tx.export(table, since: from, until: to) { row in
+                        try writer.row(redactor.kinds.isEmpty ? row : row.map {
+                            if case let .text(t) = $0 { return .text(redactor.redact(t)) } else { return $0 }
+                        })
+                    }
                     try writer.end()
                 }
                 try sink.finish()

@@ -2,6 +2,7 @@ import Foundation
 import Yams
 import EarshotParse
 import EarshotScore
+import EarshotDigest
 import EarshotTriage
 
 extension Config {
@@ -40,7 +41,7 @@ extension Config {
         let top = try ConfigNode(node: root, path: "", file: file).mapping(known: [
             "brand", "query", "store", "contact", "sources", "opml", "rules", "channels", "sla", "escalate_to",
             "follow_up_after", "reopen_within", "problems", "digest", "lexicon", "aspects", "valence", "fetch", "alerts",
-            "backfill", "alert_batch", "brand_accounts", "scorer",
+            "backfill", "alert_batch", "brand_accounts", "scorer", "privacy",
         ])
         guard let brandNode = top["brand"] else {
             throw ConfigError("config: \(file): brand: missing; add `brand: YourCompany` at the top")
@@ -163,6 +164,21 @@ extension Config {
             alertBatch: try top["alert_batch"]?.int(min: 1) ?? 10,
             brandAccounts: try top["brand_accounts"]?.strings() ?? [])
         config.scorer = scorer
+        if let privacy = top["privacy"] {
+            let m = try privacy.mapping(known: ["redact", "store_redacted"])
+            if let list = m["redact"] {
+                var kinds: Set<Redactor.Kind> = []
+                for node in try list.list() {
+                    let name = try node.string()
+                    guard let kind = Redactor.Kind(rawValue: name) else {
+                        throw node.fail("'\(name)' is not something to redact; write email, phone, card, iban or url_credentials")
+                    }
+                    kinds.insert(kind)
+                }
+                config.redactor = Redactor(kinds: kinds)
+            }
+            config.storeRedacted = try m["store_redacted"]?.bool() ?? false
+        }
         return config
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import EarshotScore
+import EarshotDigest
 import EarshotParse
 
 /// Everything earshot.yaml says. `earshot init` writes a commented example of it.
@@ -93,6 +94,11 @@ public struct Config: Sendable {
     /// Who judges mentions: `model` (the trained model reading the rules' evidence, the default)
     /// or `rules` (the rules alone), to compare (`earshot score --compare` shows both).
     public var scorer: Scorer.Mode = .model
+    /// What is hidden in text that leaves the store (digests, alerts, exports): `privacy: { redact: [...] }`,
+    /// by default e-mail addresses, phone numbers and card numbers.
+    public var redactor: Redactor = .standard
+    /// `privacy: { store_redacted: true }`: mentions are stored already redacted (the original words are never kept).
+    public var storeRedacted = false
 
     public static let defaultBackfill: TimeInterval = 2 * 86_400
     /// Default `stale_after`: a feed usually brings something every few days, a review page more slowly.

@@ -21,11 +21,14 @@ public struct AlertDeliverer {
     /// More due alerts than this of one event for one batching channel go out as one summary.
     public var batchAbove: Int
     public var logger: Logger
+    /// Personal data hidden from every channel (`privacy: { redact: [...] }`); the outbox keeps the original.
+    public var redactor: Redactor
 
     public struct Counts { public var sent = 0, failed = 0, dead = 0 }
 
-    public init(channels: [Config.Channel], maxAttempts: Int, batchAbove: Int = 10, logger: Logger) {
+    public init(channels: [Config.Channel], maxAttempts: Int, batchAbove: Int = 10, redactor: Redactor = .standard, logger: Logger) {
         self.channels = channels; self.maxAttempts = maxAttempts; self.batchAbove = batchAbove; self.logger = logger
+        self.redactor = redactor
     }
 
     /// What one send carries: one alert, or the summary of many of one event for one channel.
@@ -195,6 +198,10 @@ public struct AlertDeliverer {
     enum SendResult { case success, failure(String) }
 
     func send(_ alert: OutboxRecord, via channel: Config.Channel) -> SendResult {
+        // What leaves: subject and payload (every field, the text people read) with personal data hidden.
+        var alert = alert
+        alert.subject = redactor.redact(alert.subject)
+        alert.payload = redactor.redact(alert.payload)
         let fields = Alert.decode(alert.payload)
         let text = fields["text"] as? String ?? alert.subject
         switch channel.type {

@@ -65,6 +65,7 @@ public enum Demo {
 
         let week = try Period.parse("week", now: now)
         let report = try store.read { try $0.digestReport(period: week.interval, periodName: week.name, brand: config.brand, now: now) }
+            .redacted(by: config.redactor)
         let html = storeFolder.appendingPathComponent("digest.html")
         let text = storeFolder.appendingPathComponent("digest.txt")
         try DigestRenderer.html(report).write(to: html, atomically: true, encoding: .utf8)

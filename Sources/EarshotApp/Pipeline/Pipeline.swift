@@ -1,4 +1,5 @@
 import Foundation
+import EarshotDigest
 import Logging
 import EarshotFetch
 import EarshotParse
@@ -64,7 +65,7 @@ public final class Pipeline {
         if let contact = config.contact { options.userAgent = "Earshot/\(FetchOptions.version) (+\(contact))" }
         fetcher = Fetcher(options: options)
         deliverer = AlertDeliverer(channels: config.channels, maxAttempts: config.alertMaxAttempts,
-                                   batchAbove: config.alertBatch, logger: logger)
+                                   batchAbove: config.alertBatch, redactor: config.redactor, logger: logger)
     }
 
     static func policy(from config: Config) throws -> TriagePolicy {
@@ -438,8 +439,11 @@ public final class Pipeline {
                 return
             }
         }
-        let mention = NewMention(sourceID: source.id, itemKey: entry.identity, fingerprint: fingerprint, url: entry.link,
-                                 title: entry.title, author: author, body: body, publishedAt: published, fetchedAt: now,
+        // privacy: { store_redacted: true }: the words are kept only with personal data hidden (the
+        // fingerprint above is of the original, so copies are still recognised).
+        let keep: (String?) -> String? = { text in self.config.storeRedacted ? text.map(self.config.redactor.redact) : text }
+        let mention = NewMention(sourceID: source.id, itemKey: entry.identity, fingerprint: fingerprint, url: keep(entry.link),
+                                 title: keep(entry.title), author: keep(author), body: keep(body) ?? body, publishedAt: published, fetchedAt: now,
                                  rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating)
         let upsert = try tx.upsertMention(mention)
         // An owner's answer often comes days after the review: read it whether the review changed or not.

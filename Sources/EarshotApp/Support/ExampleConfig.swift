@@ -121,6 +121,14 @@ public enum ExampleConfig {
     #   channel: support-mail      # `earshot digest --send` mails it through this smtp channel
     #   recipients: [marketing@acme.example]
 
+    # Personal data hidden in what leaves the store (digests, alerts on every channel, exports
+    # unless --unredacted), shown as [email], [phone], [card], [iban], [credentials]: email, phone and
+    # card by default; iban and url_credentials on request. store_redacted: true stores mentions
+    # already redacted (the original words are then never kept).
+    privacy:
+      redact: [email, phone, card]
+      store_redacted: false
+
     # Who judges mentions: model (the trained model reading the rules' evidence; the default) or
     # rules (the rules alone). `earshot score --compare` shows both decisions side by side.
     scorer: model
