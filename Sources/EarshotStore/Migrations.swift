@@ -257,6 +257,17 @@ enum Migrations {
                 ALTER TABLE cases ADD COLUMN merged_into INTEGER REFERENCES cases(id);
                 """)
         }
+        migrator.registerMigration("v10: an audit log of erasures (what was done and how much, never what was erased)") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_log (
+                    id      INTEGER PRIMARY KEY,
+                    at      REAL NOT NULL,
+                    actor   TEXT NOT NULL,
+                    action  TEXT NOT NULL,
+                    detail  TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EarshotApp
+import EarshotStore
 
 /// Issue 20, redaction: contact details customers post never leave the store in clear (alerts on
 /// every channel, the digest in every format, exports), unless asked; the store keeps them unless
@@ -80,5 +81,80 @@ struct PrivacyTests {
         } catch {
             #expect("\(error)".contains("write email, phone, card, iban or url_credentials"), "\(error)")
         }
+    }
+}
+
+/// Issue 20, retention and erasure: the words go, from the SQLite file itself; the numbers stay.
+@Suite(.serialized)
+struct RetentionTests {
+    static func bytes(_ path: String) -> Data {
+        ["", "-wal"].reduce(into: Data()) { $0 += (try? Data(contentsOf: URL(fileURLWithPath: path + $1))) ?? Data() }
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func forgetErasesOnePersonEverywhereAndTheAuditLogSaysNotWhom() throws {
+        let folder = TestPaths.temporaryFolder("earshot-forget")
+        let store = folder.appendingPathComponent("earshot.sqlite").path
+        #expect(try runEarshot(["demo", "--store", store]).status == 0)
+        #expect(Self.bytes(store).range(of: Data("Oduya".utf8)) != nil, "Hannah Oduya is in the demo")
+        let dry = try runEarshot(["forget", "--author", "Hannah Oduya", "--dry-run", "--store", store])
+        #expect(dry.stdout.hasPrefix("would erase: 2 mentions, 1 case"), "\(dry.stdout)")
+        let done = try runEarshot(["forget", "--author", "Hannah Oduya", "--store", store, "--json"])
+        #expect(done.status == 0, "\(done.stderr)")
+        let counts = try JSONSerialization.jsonObject(with: Data(done.stdout.utf8)) as? [String: Int] ?? [:]
+        #expect(counts["mentions"] == 2 && counts["cases"] == 1)
+        // No trace in the file (nor its log): her name, her handle, her words.
+        for trace in ["Oduya", "hannahoduya", "gone right before payday"] {
+            #expect(Self.bytes(store).range(of: Data(trace.utf8)) == nil, "\(trace) left in the file")
+        }
+        let s = try Store(path: store)
+        let log = try s.read { try $0.auditLog() }
+        #expect(log.count == 1 && log[0].action == "forget")
+        #expect(!log[0].detail.contains("Hannah"))
+        // The numbers stay: the case and the mentions' scores are still counted.
+        let exported = try runEarshot(["export", "mentions", "--format", "jsonl", "--store", store])
+        #expect(exported.stdout.split(separator: "\n").count == 86)
+        // Nothing more to erase the second time, and nothing recorded.
+        let again = try runEarshot(["forget", "--author", "Hannah Oduya", "--store", store])
+        #expect(again.stdout.contains("nothing found"))
+        #expect(try s.read { try $0.auditLog() }.count == 1)
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func retentionRemovesOldWordsButTheDigestStillDrawsThoseDays() throws {
+        let folder = TestPaths.temporaryFolder("earshot-retention")
+        let store = folder.appendingPathComponent("earshot.sqlite").path
+        #expect(try runEarshot(["demo", "--store", store]).status == 0)
+        let config = folder.appendingPathComponent("earshot.yaml").path
+        try "brand: Brightwave\nstore: \(store)\nretention:\n  mentions: 20d\n  closed_cases: 730d\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let now = "2026-12-04T12:00:00Z"   // the demo's mentions are from 2026-11-07 to 2026-11-21
+        let before = try runEarshot(["digest", "--period", "2026-11-07..2026-11-14", "--format", "json", "--config", config],
+                                    environment: ["EARSHOT_NOW": now])
+        let old = "Moved house Friday and @brightwave had us online"
+        #expect(Self.bytes(store).range(of: Data(old.utf8)) != nil)
+
+        let dry = try runEarshot(["purge", "--dry-run", "--json", "--config", config], environment: ["EARSHOT_NOW": now])
+        let would = try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Int] ?? [:]
+        #expect((would["mentions"] ?? 0) > 0, "\(dry.stdout) \(dry.stderr)")
+        #expect(Self.bytes(store).range(of: Data(old.utf8)) != nil, "a dry run changes nothing")
+        let purge = try runEarshot(["purge", "--json", "--config", config], environment: ["EARSHOT_NOW": now])
+        let did = try JSONSerialization.jsonObject(with: Data(purge.stdout.utf8)) as? [String: Int] ?? [:]
+        #expect(did["mentions"] == would["mentions"])
+        #expect(Self.bytes(store).range(of: Data(old.utf8)) == nil, "purged words leave no trace in the file")
+        let vacuum = try runEarshot(["purge", "--vacuum", "--json", "--config", config], environment: ["EARSHOT_NOW": now])
+        #expect((try JSONSerialization.jsonObject(with: Data(vacuum.stdout.utf8)) as? [String: Int])?["mentions"] == 0, "nothing twice")
+        #expect(Self.bytes(store).range(of: Data(old.utf8)) == nil, "nor after VACUUM")
+
+        // The digest of those days still counts them; only the words are gone.
+        let after = try runEarshot(["digest", "--period", "2026-11-07..2026-11-14", "--format", "json", "--config", config],
+                                   environment: ["EARSHOT_NOW": now])
+        let a = try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any] ?? [:]
+        let b = try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(a["headline"] as? NSDictionary == b["headline"] as? NSDictionary, "same numbers")
+        #expect(a["dailyVolume"] as? NSArray == b["dailyVolume"] as? NSArray, "the trend still draws")
+        #expect(!after.stdout.contains("Moved house"))
+        // Newer mentions keep their words.
+        let recent = try runEarshot(["export", "mentions", "--since", "2026-11-20", "--format", "jsonl", "--config", config])
+        #expect(recent.stdout.contains("\"text\":\"") && !recent.stdout.contains("\"text\":\"\""))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Yams
 import EarshotParse
 import EarshotScore
+import EarshotStore
 import EarshotDigest
 import EarshotTriage
 
@@ -41,7 +42,7 @@ extension Config {
         let top = try ConfigNode(node: root, path: "", file: file).mapping(known: [
             "brand", "query", "store", "contact", "sources", "opml", "rules", "channels", "sla", "escalate_to",
             "follow_up_after", "reopen_within", "problems", "digest", "lexicon", "aspects", "valence", "fetch", "alerts",
-            "backfill", "alert_batch", "brand_accounts", "scorer", "privacy",
+            "backfill", "alert_batch", "brand_accounts", "scorer", "privacy", "retention",
         ])
         guard let brandNode = top["brand"] else {
             throw ConfigError("config: \(file): brand: missing; add `brand: YourCompany` at the top")
@@ -178,6 +179,10 @@ extension Config {
                 config.redactor = Redactor(kinds: kinds)
             }
             config.storeRedacted = try m["store_redacted"]?.bool() ?? false
+        }
+        if let retention = top["retention"] {
+            let m = try retention.mapping(known: ["mentions", "closed_cases"])
+            config.retention = RetentionPolicy(mentions: try m["mentions"]?.duration(), closedCases: try m["closed_cases"]?.duration())
         }
         return config
     }

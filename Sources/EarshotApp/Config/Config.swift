@@ -1,5 +1,6 @@
 import Foundation
 import EarshotScore
+import EarshotStore
 import EarshotDigest
 import EarshotParse
 
@@ -99,6 +100,9 @@ public struct Config: Sendable {
     public var redactor: Redactor = .standard
     /// `privacy: { store_redacted: true }`: mentions are stored already redacted (the original words are never kept).
     public var storeRedacted = false
+    /// `retention: { mentions: 400d, closed_cases: 730d }`: how long customers' words are kept
+    /// (unset: kept until `earshot purge` or `earshot forget`).
+    public var retention = RetentionPolicy()
 
     public static let defaultBackfill: TimeInterval = 2 * 86_400
     /// Default `stale_after`: a feed usually brings something every few days, a review page more slowly.

@@ -165,6 +165,14 @@ public final class Pipeline {
             summary.alertsSent = delivery.sent
             summary.alertsFailed = delivery.failed
             summary.alertsDead = delivery.dead
+
+            // retention: words older than the company keeps them lose their text and author (after
+            // delivery: an alert queued for them still went out).
+            if !config.retention.isEmpty {
+                let purged = try store.erasing { try $0.purge(config.retention, now: now, dryRun: false) }
+                summary.mentionsPurged = purged.mentions
+                if !purged.isEmpty { logger.info("retention", metadata: ["purged": "\(purged.summary)"]) }
+            }
         } else {
             summary.processed = false
             summary.documentsWaiting = try store.read { try $0.fetchedDocumentCount() }

@@ -32,6 +32,8 @@ public struct RunSummary: Codable, Sendable {
     public var alertsSent = 0
     public var alertsFailed = 0
     public var alertsDead = 0
+    /// Mentions whose text and author `retention:` removed in this run.
+    public var mentionsPurged = 0
     /// False for a fetch without the process stage (`earshot fetch` without --process).
     public var processed = true
     /// Fetched documents waiting for the process stage after a fetch-only run.
@@ -73,6 +75,7 @@ public struct RunSummary: Codable, Sendable {
         if spikesStarted > 0 { parts.append("\(spikesStarted) spike\(spikesStarted == 1 ? "" : "s")") }
         parts.append("\(alertsSent) alerts sent")
         if alertsFailed > 0 { parts.append("\(alertsFailed) alerts to retry") }
+        if mentionsPurged > 0 { parts.append("\(mentionsPurged) old mention\(mentionsPurged == 1 ? "" : "s") purged (retention)") }
         return "earshot: " + parts.joined(separator: ", ") + String(format: " (%.1f s)", seconds)
     }
 

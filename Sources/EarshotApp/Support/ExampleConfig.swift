@@ -129,6 +129,13 @@ public enum ExampleConfig {
       redact: [email, phone, card]
       store_redacted: false
 
+    # How long customers' words are kept: each run removes the text, author and links of older
+    # mentions and closed cases (their numbers stay, so old digests and trends still draw).
+    # Unset, nothing expires. `earshot purge --dry-run` says what would go.
+    # retention:
+    #   mentions: 400d
+    #   closed_cases: 730d
+
     # Who judges mentions: model (the trained model reading the rules' evidence; the default) or
     # rules (the rules alone). `earshot score --compare` shows both decisions side by side.
     scorer: model
