@@ -268,6 +268,17 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v11: what triage read of each mention, so that rules can be replayed (earshot backtest)") { db in
+            // The author's identity keys (newline-separated), what the mention answers and whether
+            // it was read as history: with the text and the score, everything triage decided on.
+            // A run's backfill horizon, for the same reason. NULL in rows from before.
+            try db.execute(sql: """
+                ALTER TABLE mentions ADD COLUMN identity TEXT;
+                ALTER TABLE mentions ADD COLUMN reply_to_link TEXT;
+                ALTER TABLE mentions ADD COLUMN history INTEGER;
+                ALTER TABLE runs ADD COLUMN horizon REAL;
+                """)
+        }
         return migrator
     }
 }

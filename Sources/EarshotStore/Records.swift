@@ -87,11 +87,19 @@ public struct NewMention: Sendable {
     public var rating: Double?
     public var bestRating: Double?
     public var worstRating: Double?
+    /// What triage reads besides the text (kept for `earshot backtest`): the author's identity
+    /// keys, the entry and link this one answers, and whether it was read as history.
+    public var identityKeys: [String]
+    public var inReplyTo: String?
+    public var inReplyToLink: String?
+    public var isHistory: Bool
     public init(sourceID: Int64, itemKey: String, fingerprint: String, url: String?, title: String?, author: String?,
-                body: String, publishedAt: Date, fetchedAt: Date, rating: Double?, bestRating: Double?, worstRating: Double?) {
+                body: String, publishedAt: Date, fetchedAt: Date, rating: Double?, bestRating: Double?, worstRating: Double?,
+                identityKeys: [String] = [], inReplyTo: String? = nil, inReplyToLink: String? = nil, isHistory: Bool = false) {
         self.sourceID = sourceID; self.itemKey = itemKey; self.fingerprint = fingerprint; self.url = url
         self.title = title; self.author = author; self.body = body; self.publishedAt = publishedAt
         self.fetchedAt = fetchedAt; self.rating = rating; self.bestRating = bestRating; self.worstRating = worstRating
+        self.identityKeys = identityKeys; self.inReplyTo = inReplyTo; self.inReplyToLink = inReplyToLink; self.isHistory = isHistory
     }
 }
 
@@ -138,10 +146,18 @@ public struct MentionRecord: Sendable {
     public var fetchedAt: Date
     public var rating: Double?
     public var bestRating: Double?
+    public var worstRating: Double?
     public var previousRating: Double?
     public var score: ScoreRecord?
     /// Written by one of the brand's own accounts.
     public var isBrand: Bool
+    public var itemKey: String
+    /// The author's identity keys as triage read them (nil in a mention stored before they were kept).
+    public var identityKeys: [String]?
+    public var inReplyTo: String?
+    public var inReplyToLink: String?
+    /// Whether triage read it as history (older than the run's backfill); nil when not recorded.
+    public var wasHistory: Bool?
 
     init(row: Row) {
         id = row["id"]; sourceID = row["source_id"]; sourceName = row["source_name"] ?? ""
@@ -150,6 +166,9 @@ public struct MentionRecord: Sendable {
         fetchedAt = Date(timeIntervalSince1970: row["fetched_at"])
         rating = row["rating"]; bestRating = row["best_rating"]; previousRating = row["previous_rating"]
         isBrand = row["is_brand"] ?? false
+        worstRating = row["worst_rating"]; itemKey = row["item_key"] ?? ""
+        identityKeys = (row["identity"] as String?).map { $0.isEmpty ? [] : $0.split(separator: "\n").map(String.init) }
+        inReplyTo = row["in_reply_to"]; inReplyToLink = row["reply_to_link"]; wasHistory = row["history"]
         if let label: String = row["label"] {
             score = ScoreRecord(compound: row["compound"], pos: row["pos"], neu: row["neu"], neg: row["neg"],
                                 label: label, isComplaint: row["complaint"],

@@ -89,9 +89,11 @@ extension StoreTransaction {
 
     /// Starts a run's record. Runs still marked running were killed: the caller holds the run
     /// lock, so no other run is going on.
-    public func startRun(now: Date) throws -> Int64 {
+    /// Records a run's start, and the backfill horizon it reads history by (nil for a fetch-only run).
+    public func startRun(now: Date, horizon: Date? = nil) throws -> Int64 {
         try db.cachedStatement(sql: "UPDATE runs SET status = 'interrupted' WHERE status = 'running'").execute()
-        try db.cachedStatement(sql: "INSERT INTO runs (started_at, status) VALUES (?, 'running')").execute(arguments: [now.timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO runs (started_at, status, horizon) VALUES (?, 'running', ?)")
+            .execute(arguments: [now.timeIntervalSince1970, horizon?.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 

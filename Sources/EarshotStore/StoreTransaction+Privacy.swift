@@ -70,8 +70,13 @@ extension StoreTransaction {
         for key in identityKeys {
             cases.formUnion(try Int64.fetchAll(db, sql: "SELECT case_id FROM case_identities WHERE identity = ?", arguments: [key]))
         }
-        let mentions = try Int64.fetchAll(db, sql: "SELECT id FROM mentions WHERE author = ? COLLATE NOCASE", arguments: [name])
-        var counts = try erase(cases: cases.sorted(), mentions: mentions, dryRun: dryRun)
+        var mentions = Set(try Int64.fetchAll(db, sql: "SELECT id FROM mentions WHERE author = ? COLLATE NOCASE", arguments: [name]))
+        for key in identityKeys {
+            mentions.formUnion(try Int64.fetchAll(db, sql: """
+                SELECT id FROM mentions WHERE identity IS NOT NULL AND instr(char(10) || identity || char(10), char(10) || ? || char(10)) > 0
+                """, arguments: [key]))
+        }
+        var counts = try erase(cases: cases.sorted(), mentions: mentions.sorted(), dryRun: dryRun)
         // Alerts naming them, whatever their state (a pending one would send their words later).
         let alertFilter = "FROM outbox WHERE instr(lower(payload), lower(?)) > 0 OR instr(lower(subject), lower(?)) > 0"
         counts.alerts += try Int.fetchOne(db, sql: "SELECT COUNT(*) \(alertFilter)", arguments: [name, name]) ?? 0
@@ -98,11 +103,15 @@ extension StoreTransaction {
         }
         counts.cases = cases.count
         for id in mentionIDs.sorted() {
-            let blank = try Bool.fetchOne(db, sql: "SELECT body = '' AND author IS NULL AND title IS NULL AND url IS NULL FROM mentions WHERE id = ?", arguments: [id]) ?? true
+            let blank = try Bool.fetchOne(db, sql: """
+                SELECT body = '' AND author IS NULL AND title IS NULL AND url IS NULL AND COALESCE(identity, '') = ''
+                FROM mentions WHERE id = ?
+                """, arguments: [id]) ?? true
             if !blank { counts.mentions += 1 }
             counts.sightings += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mention_sightings WHERE mention_id = ? AND url IS NOT NULL", arguments: [id]) ?? 0
             if !dryRun {
-                try db.execute(sql: "UPDATE mentions SET body = '', title = NULL, author = NULL, url = NULL WHERE id = ?", arguments: [id])
+                try db.execute(sql: "UPDATE mentions SET body = '', title = NULL, author = NULL, url = NULL, identity = NULL, reply_to_link = NULL WHERE id = ?",
+                               arguments: [id])
                 try db.execute(sql: "UPDATE mention_sightings SET url = NULL WHERE mention_id = ?", arguments: [id])
             }
         }

@@ -36,6 +36,15 @@ public struct CustomerIdentity: Sendable, Equatable {
         self.keys = keys
     }
 
+    /// The same keys with each e-mail address replaced by its hash (`email:#…`), for a store that
+    /// keeps no address (`privacy: { store_redacted: true }`): the person is still recognised.
+    public func pseudonymised(_ hash: (String) -> String) -> CustomerIdentity {
+        CustomerIdentity(keys: keys.map { key in
+            guard Self.kind(key) == "email", !key.hasPrefix("email:#") else { return key }
+            return "email:#" + hash(String(key.dropFirst(6)))
+        })
+    }
+
     /// The kind of a key (`email`, `handle`, `url`, `name`).
     public static func kind(_ key: String) -> Substring { key.prefix { $0 != ":" } }
 

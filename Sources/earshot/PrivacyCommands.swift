@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import EarshotApp
+import EarshotParse
 import EarshotStore
 import EarshotTriage
 
@@ -64,8 +65,11 @@ struct Forget: ParsableCommand {
             let who = author.trimmingCharacters(in: .whitespaces)
             guard !who.isEmpty else { throw ValidationError("--author is empty; give a name, @handle or e-mail address") }
             let store = try global.openStore()
-            let keys = CustomerIdentity(author: who, email: who.contains("@") && !who.hasPrefix("@") ? who : nil,
-                                        profile: who.contains("://") ? who : nil).keys
+            let identity = CustomerIdentity(author: who, email: who.contains("@") && !who.hasPrefix("@") ? who : nil,
+                                            profile: who.contains("://") ? who : nil)
+            // With store_redacted an address was kept only as its hash: look for both.
+            var keys = identity.keys
+            for key in identity.pseudonymised(StableHash.hex).keys where !keys.contains(key) { keys.append(key) }
             let actor = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
             let now = Clock.fromEnvironment().now
             let counts = dryRun ? try store.read { try $0.forget(author: who, identityKeys: keys, now: now, actor: actor, dryRun: true) }

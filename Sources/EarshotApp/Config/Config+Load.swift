@@ -18,32 +18,59 @@ extension Config {
         return try parse(text, file: path)
     }
 
-    /// Parses config text; `file` names it in errors and anchors relative paths.
-    public static func parse(_ text: String, file: String) throws -> Config {
-        let root: Node
+    /// The sections a rules file for `earshot backtest` may hold: what decides cases and alerts.
+    public static let ruleSections: Set<String> = ["rules", "sla", "escalate_to", "follow_up_after", "reopen_within", "problems", "channels"]
+
+    /// The config at `path` with the sections of the rules file `rulesPath` in place of its own
+    /// (`earshot backtest --rules`). Errors name the file and line they come from.
+    public static func load(path: String, rulesFrom rulesPath: String) throws -> Config {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError("config: cannot read \(path) as UTF-8 text; pass the live config with --config PATH")
+        }
+        guard let rulesData = FileManager.default.contents(atPath: rulesPath), let rules = String(data: rulesData, encoding: .utf8) else {
+            throw ConfigError("backtest: cannot read \(rulesPath) as UTF-8 text; pass a YAML file with rules:, sla: or problems: sections")
+        }
+        return try parse(text, file: path, overriding: (rules, rulesPath))
+    }
+
+    static func compose(_ text: String, file: String) throws -> Node {
         do {
             // Every value is read as text and converted by ConfigNode, so Yams's tag resolver (a dozen
             // regular expressions compiled at first use, ~2 ms) is not needed.
             guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw ConfigError("config: \(file) is empty; start from `earshot init`")
             }
-            root = node
+            return node
         } catch let error as ConfigError {
             throw error
         } catch let error as YamlError {
             throw ConfigError("config: \(file): not valid YAML: \(Self.oneLine(error)); fix the indentation or quoting there")
         }
+    }
+
+    /// Parses config text; `file` names it in errors and anchors relative paths. `overriding`'s
+    /// sections (only ``ruleSections``) replace the text's own.
+    public static func parse(_ text: String, file: String, overriding: (text: String, file: String)? = nil) throws -> Config {
+        let root = try compose(text, file: file)
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         func resolve(_ p: String) -> String {
             let expanded = (p as NSString).expandingTildeInPath
             return expanded.hasPrefix("/") ? expanded : folder.appendingPathComponent(expanded).standardizedFileURL.path
         }
 
-        let top = try ConfigNode(node: root, path: "", file: file).mapping(known: [
+        var top = try ConfigNode(node: root, path: "", file: file).mapping(known: [
             "brand", "query", "store", "contact", "sources", "opml", "rules", "channels", "sla", "escalate_to",
             "follow_up_after", "reopen_within", "problems", "digest", "lexicon", "aspects", "valence", "fetch", "alerts",
             "backfill", "alert_batch", "brand_accounts", "scorer", "privacy", "retention",
         ])
+        if let overriding {
+            let sections = try ConfigNode(node: try compose(overriding.text, file: overriding.file), path: "", file: overriding.file)
+                .mapping(known: ruleSections)
+            guard !sections.isEmpty else {
+                throw ConfigError("backtest: \(overriding.file) has no section to try; write rules:, sla:, escalate_to:, follow_up_after:, reopen_within: or problems:")
+            }
+            for (key, node) in sections { top[key] = node }
+        }
         guard let brandNode = top["brand"] else {
             throw ConfigError("config: \(file): brand: missing; add `brand: YourCompany` at the top")
         }

@@ -129,7 +129,7 @@ public final class Pipeline {
         var summary = RunSummary()
         let now = clock.now
         let horizon = now.addingTimeInterval(-(backfill ?? config.backfill))
-        let runID = try store.write { try $0.startRun(now: now) }
+        let runID = try store.write { try $0.startRun(now: now, horizon: process ? horizon : nil) }
         let sources: [SourceRecord] = try store.read { tx in
             switch selection {
             case .due: return try tx.dueSources(at: now)
@@ -149,15 +149,13 @@ public final class Pipeline {
         fetchStage(sources, now: now, into: &summary, progress: progress)
         if process {
             try processStage(horizon: horizon, into: &summary, progress: progress)
-            let clockWork = try store.write { tx in
-                (try triage.escalateOverdue(in: tx, now: now), try triage.announceFollowUps(in: tx, now: now),
-                 try SpikeDetector(channels: config.problemChannels).evaluate(in: tx, now: now, alertsFrom: horizon),
-                 try markStaleSources(in: tx, now: now))
+            let (clockWork, stale) = try store.write { tx in
+                (try Self.clockWork(triage: triage, in: tx, now: now, horizon: horizon), try markStaleSources(in: tx, now: now))
             }
-            summary.escalations = clockWork.0.count
-            summary.followUpsDue = clockWork.1.count
-            summary.spikesStarted = clockWork.2.started.count
-            summary.sourcesStale = clockWork.3
+            summary.escalations = clockWork.escalated.count
+            summary.followUpsDue = clockWork.followUps.count
+            summary.spikesStarted = clockWork.spikes.started.count
+            summary.sourcesStale = stale
 
             // Everything this run queued is due by now (read after queueing, not the run's start),
             // and goes out in the order it was queued: a case's opening before its escalation.
@@ -429,9 +427,11 @@ public final class Pipeline {
         // One spelling of the author everywhere (threading, problem counts, the digest): trimmed,
         // inner spaces collapsed, and none at all rather than blanks.
         let author = entry.author.map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }.flatMap { $0.isEmpty ? nil : $0 }
-        let identity = CustomerIdentity(author: author, email: entry.authorEmail, profile: entry.authorURI)
+        var identity = CustomerIdentity(author: author, email: entry.authorEmail, profile: entry.authorURI)
         // The brand's own posts are read whatever the query: its replies rarely repeat its name.
         let isBrand = !brandAccounts.isEmpty && brandAccounts.owns(identity)
+        // privacy: { store_redacted: true }: an e-mail address is recognised again by its hash, never kept.
+        if config.storeRedacted { identity = identity.pseudonymised(StableHash.hex) }
         if !isBrand && !source.isAboutUs && !query.matches([entry.title ?? "", body].joined(separator: " ")) { return }
         let published = entry.published ?? entry.updated ?? now
         let fingerprint = Self.fingerprint(body)
@@ -450,9 +450,12 @@ public final class Pipeline {
         // privacy: { store_redacted: true }: the words are kept only with personal data hidden (the
         // fingerprint above is of the original, so copies are still recognised).
         let keep: (String?) -> String? = { text in self.config.storeRedacted ? text.map(self.config.redactor.redact) : text }
+        let isHistory = published < horizon || (undatedAreHistory && entry.published == nil && entry.updated == nil)
         let mention = NewMention(sourceID: source.id, itemKey: entry.identity, fingerprint: fingerprint, url: keep(entry.link),
                                  title: keep(entry.title), author: keep(author), body: keep(body) ?? body, publishedAt: published, fetchedAt: now,
-                                 rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating)
+                                 rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating,
+                                 identityKeys: identity.keys, inReplyTo: entry.inReplyToIdentity, inReplyToLink: entry.inReplyToLink,
+                                 isHistory: isHistory)
         let upsert = try tx.upsertMention(mention)
         // An owner's answer often comes days after the review: read it whether the review changed or not.
         if case .unchanged(let id) = upsert {
@@ -468,7 +471,7 @@ public final class Pipeline {
                                       url: entry.link, title: entry.title, body: body, publishedAt: published, rating: nil,
                                       bestRating: nil, worstRating: nil, score: Self.unscored,
                                       identity: identity, inReplyTo: entry.inReplyToIdentity, inReplyToLink: entry.inReplyToLink)
-            if try triage.brandReplied(reply, in: tx, now: now) != nil { counts.brandReplies += 1 }
+            try Self.triageBrand(reply, triage: triage, in: tx, now: now, counts: &counts)
             return
         }
         let score = try scorer().score(ScoreInput(text: body, title: entry.title, rating: entry.rating, bestRating: entry.bestRating,
@@ -493,23 +496,11 @@ public final class Pipeline {
         case .unchanged: break
         }
         if score.label == .negative, case .inserted = upsert { counts.negatives += 1 }
-        let isHistory = published < horizon || (undatedAreHistory && entry.published == nil && entry.updated == nil)
         if isHistory, case .inserted = upsert { counts.history += 1 }
-        let outcome = try triage.apply(triageMention, in: tx, now: now, isHistory: isHistory)
-        if outcome.openedCase != nil { counts.opened += 1 }
-        if outcome.joinedCase != nil { counts.joined += 1 }
-        if outcome.reopenedCase != nil { counts.reopened += 1 }
-        if outcome.openedProblem != nil { counts.problems += 1 }
-        if outcome.resolvedCase != nil { counts.resolved += 1 }
-        // The brand's replies to this entry that were stored before it (another source came first).
-        if case .inserted = upsert {
-            for reply in try tx.brandMentions(answering: entry.identity) {
-                let m = TriageMention(mentionID: reply.id, sourceID: reply.sourceID, sourceName: reply.sourceName, author: reply.author,
-                                      url: reply.url, title: reply.title, body: reply.body, publishedAt: reply.publishedAt, rating: nil,
-                                      bestRating: nil, worstRating: nil, score: Self.unscored)
-                if try triage.brandReplied(m, answering: upsert.mentionID, in: tx, now: now) != nil { counts.brandReplies += 1 }
-            }
-        }
+        var isNew = false
+        if case .inserted = upsert { isNew = true }
+        try Self.triageCustomer(triageMention, itemKey: entry.identity, isNew: isNew, isHistory: isHistory, triage: triage,
+                                in: tx, now: now, counts: &counts)
         try storeResponses(entry.responses, toReview: upsert.mentionID, entry: entry, of: source, in: tx, now: now, counts: &counts)
     }
 

@@ -1,0 +1,124 @@
+import Foundation
+import EarshotScore
+import EarshotStore
+import EarshotTriage
+
+/// What `earshot backtest` found: per day, what the store recorded, what the live rules do when
+/// replayed, and what the candidate rules would have done.
+public struct BacktestReport: Sendable, Codable {
+    public var from: Date
+    public var to: Date
+    /// What the live store holds for the period (human acknowledgements, merges and all).
+    public var recorded: TriageFigures
+    /// The live rules replayed the way the candidate is (no human action): the fair comparison.
+    public var live: TriageFigures
+    public var candidate: TriageFigures
+    public var runsReplayed: Int
+    public var mentionsReplayed: Int
+    /// Mentions stored before their identity was recorded (replayed by their author's name alone).
+    public var mentionsWithoutIdentity: Int
+}
+
+/// Replays the store's mentions through a rules policy: on a copy of the store (the live file is
+/// only read, through a read-only snapshot), run by run as the runs table recorded them, with each
+/// mention's stored score, identity, reply link and history flag, the same triage code as
+/// `earshot run` (``Pipeline/triageCustomer``, ``Pipeline/clockWork``) at the same clock times.
+/// Nothing is sent: alerts are only queued in the copy, and counted.
+///
+/// What it cannot know: people's actions (an acknowledged case is not escalated in the store, but
+/// is in a replay, for both rule sets alike), edits of a mention after it was first stored (the
+/// replay reads the final text and score), and mentions erased by retention (no author left).
+public enum Backtest {
+    public static func run(live liveConfig: Config, candidate: Config, now: Date, period: TimeInterval,
+                           scratch: URL? = nil, progress: ((String) -> Void)? = nil) throws -> BacktestReport {
+        let folder = (scratch ?? FileManager.default.temporaryDirectory)
+            .appendingPathComponent("earshot-backtest-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw AppError.failed("backtest: cannot create a scratch folder in \(folder.deletingLastPathComponent().path) (\(error.localizedDescription)); set TMPDIR to a folder with room for two copies of the store")
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let from = now.addingTimeInterval(-period)
+
+        progress?("copying the store")
+        let snapshotPath = folder.appendingPathComponent("snapshot.sqlite").path
+        var recorded = TriageFigures()
+        var runs: [RunRecord] = []
+        do {
+            let snapshot = try Store.snapshot(of: liveConfig.storePath, to: snapshotPath)
+            recorded = try snapshot.read { try $0.triageFigures(from: from, to: now) }
+            runs = try snapshot.runs()
+        }
+        var report = BacktestReport(from: from, to: now, recorded: recorded, live: TriageFigures(), candidate: TriageFigures(),
+                                    runsReplayed: 0, mentionsReplayed: 0, mentionsWithoutIdentity: 0)
+        for (name, config) in [("live rules", liveConfig), ("candidate rules", candidate)] {
+            let path = folder.appendingPathComponent("\(name == "live rules" ? "live" : "candidate").sqlite").path
+            try FileManager.default.copyItem(atPath: snapshotPath, toPath: path)
+            let copy = try Store(path: path)
+            try copy.prepareReplay()
+            let stats = try replay(into: copy, runs: runs, config: config, progress: { progress?("\(name): \($0)") })
+            let figures = try copy.read { try $0.triageFigures(from: from, to: now) }
+            if name == "live rules" { report.live = figures } else { report.candidate = figures }
+            report.runsReplayed = stats.runs
+            report.mentionsReplayed = stats.mentions
+            report.mentionsWithoutIdentity = stats.withoutIdentity
+        }
+        return report
+    }
+
+    /// Replays every run of `runs` into `store` (prepared by ``Store/prepareReplay()``).
+    static func replay(into store: Store, runs: [RunRecord], config: Config,
+                       progress: ((String) -> Void)?) throws -> (runs: Int, mentions: Int, withoutIdentity: Int) {
+        let triage = Triage(policy: try Pipeline.policy(from: config))
+        let brand = BrandAccounts(config.brandAccounts)
+        var mentions = 0, withoutIdentity = 0, replayedRuns = 0
+        func triageAll(_ batch: [MentionRecord], runStart: Date?, horizon: Date) throws {
+            try store.write { tx in
+                var counts = Pipeline.BatchCounts()
+                for m in batch {
+                    // The time the run stored it: the run's clock then (an old store's mention, its fetch).
+                    let at = m.fetchedAt
+                    if m.identityKeys == nil { withoutIdentity += 1 }
+                    let identity = m.identityKeys.map(CustomerIdentity.init(keys:)) ?? CustomerIdentity(author: m.author)
+                    if m.isBrand || (!brand.isEmpty && brand.owns(identity)) {
+                        let reply = TriageMention(mentionID: m.id, sourceID: m.sourceID, sourceName: m.sourceName, author: m.author,
+                                                  url: m.url, title: m.title, body: m.body, publishedAt: m.publishedAt, rating: nil,
+                                                  bestRating: nil, worstRating: nil, score: Pipeline.unscored, identity: identity,
+                                                  inReplyTo: m.inReplyTo, inReplyToLink: m.inReplyToLink)
+                        try Pipeline.triageBrand(reply, triage: triage, in: tx, now: at, counts: &counts)
+                        continue
+                    }
+                    guard let s = m.score else { continue }
+                    var score = Score(compound: s.compound, pos: s.pos, neu: s.neu, neg: s.neg, isComplaint: s.isComplaint,
+                                      aspects: s.aspects, reasons: s.reasons, decidedBy: s.decidedBy)
+                    if let label = SentimentLabel(rawValue: s.label) { score.label = label }
+                    let tm = TriageMention(mentionID: m.id, sourceID: m.sourceID, sourceName: m.sourceName, author: m.author, url: m.url,
+                                           title: m.title, body: m.body, publishedAt: m.publishedAt, rating: m.rating,
+                                           bestRating: m.bestRating, worstRating: m.worstRating, score: score, identity: identity,
+                                           inReplyTo: m.inReplyTo, inReplyToLink: m.inReplyToLink)
+                    try Pipeline.triageCustomer(tm, itemKey: m.itemKey, isNew: true, isHistory: m.wasHistory ?? (m.publishedAt < horizon),
+                                                triage: triage, in: tx, now: at, counts: &counts)
+                }
+                mentions += batch.count
+            }
+        }
+        for (index, run) in runs.enumerated() {
+            // What this run stored: everything fetched before it finished (before the next began,
+            // for a run that was killed).
+            let end = run.finishedAt ?? (index + 1 < runs.count ? runs[index + 1].startedAt.addingTimeInterval(-0.000_001) : nil)
+            let horizon = run.horizon ?? run.startedAt.addingTimeInterval(-config.backfill)
+            let batch = try store.write { try $0.releaseMentions(through: end) }
+            try triageAll(batch, runStart: run.startedAt, horizon: horizon)
+            if run.processed {
+                _ = try store.write { try Pipeline.clockWork(triage: triage, in: $0, now: run.startedAt, horizon: horizon) }
+            }
+            replayedRuns += 1
+            if index % 10 == 9 || index == runs.count - 1 { progress?("run \(index + 1)/\(runs.count), \(mentions) mentions") }
+        }
+        // Mentions no recorded run stored (an import, a store older than its runs table).
+        let rest = try store.write { try $0.releaseMentions(through: nil) }
+        try triageAll(rest, runStart: nil, horizon: .distantPast)
+        return (replayedRuns, mentions, withoutIdentity)
+    }
+}
