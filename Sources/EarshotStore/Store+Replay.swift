@@ -127,3 +127,46 @@ extension StoreTransaction {
         return figures
     }
 }
+
+/// What a person did to a case (acknowledged, assigned, resolved, …), as a replay repeats it: on
+/// whichever case holds the same customer's first mention then.
+public struct PersonAction: Sendable {
+    public var at: Date
+    public var actor: String
+    /// The event's kind as the case history records it (`acknowledged`, `resolved`, …).
+    public var kind: String
+    public var detail: String?
+    public var caseKind: String
+    /// The case's first mention of a customer (nil when it had none: nothing to find it by).
+    public var mentionID: Int64?
+}
+
+extension Store {
+    /// The actions people took on cases (every event not recorded by `system`), oldest first.
+    public func personActions(system: String) throws -> [PersonAction] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.at, e.actor, e.kind, e.detail, c.kind AS case_kind,
+                       (SELECT MIN(cm.mention_id) FROM case_mentions cm JOIN mentions m ON m.id = cm.mention_id
+                        WHERE cm.case_id = e.case_id AND m.is_brand = 0) AS mention_id
+                FROM case_events e JOIN cases c ON c.id = e.case_id
+                WHERE e.actor != ? AND e.kind IN ('acknowledged', 'assigned', 'resolved', 'follow-up: satisfied',
+                                                 'follow-up: not satisfied', 'reopened', 'closed')
+                ORDER BY e.at, e.id
+                """, arguments: [system]).map { row in
+                PersonAction(at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], kind: row["kind"], detail: row["detail"],
+                             caseKind: row["case_kind"], mentionID: row["mention_id"])
+            }
+        }
+    }
+}
+
+extension StoreTransaction {
+    /// The live (not merged) case of this kind that holds the mention, the newest when several do.
+    public func caseHolding(mentionID: Int64, kind: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: """
+            SELECT c.id FROM case_mentions cm JOIN cases c ON c.id = cm.case_id
+            WHERE cm.mention_id = ? AND c.kind = ? AND c.merged_into IS NULL ORDER BY c.id DESC LIMIT 1
+            """, arguments: [mentionID, kind])
+    }
+}

@@ -12,11 +12,12 @@ struct Backtest: ParsableCommand {
             follow_up_after:, reopen_within:, problems: (and channels: for channels not yet in the config).
             Every stored mention is replayed run by run, as the runs table recorded them, through the same
             triage as `earshot run`, on a copy of the store: once with the live rules, once with the candidate.
-            Printed per day of the period: cases opened and reopened, problems opened, escalations,
-            follow-ups, alerts per channel; "recorded" is what the store holds, "live" the live rules
-            replayed, "candidate" the rules file. Compare live with candidate: neither replay knows what
-            people did (an acknowledged case is escalated in both). The store is only read (a read-only
-            snapshot); nothing is sent. Needs room for two copies of the store in TMPDIR.
+            People's actions (acknowledge, assign, resolve, follow up, reopen, close) are repeated when they
+            were taken, on the case holding the same customer's first mention; a case only the candidate
+            opens was worked by nobody. Printed per day of the period: cases opened and reopened, problems
+            opened, escalations, follow-ups, alerts per channel; "recorded" is what the store holds, "live"
+            the live rules replayed, "candidate" the rules file: compare live with candidate. The store is
+            only read (a read-only snapshot); nothing is sent. Needs room for two copies of the store in TMPDIR.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -25,6 +26,8 @@ struct Backtest: ParsableCommand {
     @Option(help: ArgumentHelp("How far back to report (the replay itself starts at the first stored mention): 30d, 2w, 12h.",
                                valueName: "DURATION"))
     var period: String = "30d"
+    @Flag(help: "Replay as if nobody had worked any case (by default people's acknowledgements, resolutions and the like are repeated).")
+    var withoutPeople = false
     @Flag(help: "Print the figures as JSON.") var json = false
 
     func run() throws {
@@ -40,7 +43,7 @@ struct Backtest: ParsableCommand {
             candidate.storePath = live.storePath
             let now = Clock.fromEnvironment().now
             let progress = Progress()
-            let report = try EarshotApp.Backtest.run(live: live, candidate: candidate, now: now, period: length,
+            let report = try EarshotApp.Backtest.run(live: live, candidate: candidate, now: now, period: length, people: !withoutPeople,
                                                      progress: { if !json { progress($0) } })
             progress.finish()
             if json {
@@ -65,6 +68,10 @@ struct Backtest: ParsableCommand {
         let day = DateFormatter()
         day.locale = Locale(identifier: "en_US_POSIX"); day.timeZone = TimeZone(identifier: "UTC"); day.dateFormat = "yyyy-MM-dd"
         var out = "backtest: \(day.string(from: r.from)) to \(day.string(from: r.to)), \(r.mentionsReplayed) mentions in \(r.runsReplayed) runs replayed\n"
+        if r.actionsReplayed > 0 || r.actionsWithoutCandidateCase > 0 {
+            out += "people's actions repeated: \(r.actionsReplayed)"
+                + (r.actionsWithoutCandidateCase > 0 ? " (\(r.actionsWithoutCandidateCase) on cases the candidate rules would not have opened)" : "") + "\n"
+        }
         if r.mentionsWithoutIdentity > 0 {
             out += "note: \(r.mentionsWithoutIdentity) mentions were stored before identities were kept; they are recognised by author name only\n"
         }

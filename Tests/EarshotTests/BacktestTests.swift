@@ -155,11 +155,35 @@ struct BacktestTests {
     }
 
     /// Runs `config` at each of `runs`, the feeds showing what was posted by then.
-    static func replayWeeks(config: String, clock: Clock) throws {
+    static func replayWeeks(config: String, clock: Clock, afterRun: (Double) throws -> Void = { _ in }) throws {
         for hours in runs {
             clock.now = hours
             let r = try runEarshot(["run", "--config", config], environment: ["EARSHOT_NOW": iso(hours)])
             #expect(r.status == 0, "run at +\(hours)h: \(r.stderr)")
+            try afterRun(hours)
+        }
+    }
+
+    /// Does `action` (ack, resolve) as a lead, half an hour after the run, to every case in `status`.
+    static func work(_ config: String, _ action: String, status: String, at hours: Double) throws -> Int {
+        let list = try runEarshot(["cases", "list", "--config", config, "--status", status, "--json"])
+        let cases = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        for c in cases {
+            let id = try #require(c["id"] as? Int)
+            let r = try runEarshot(["cases", action, String(id), "--config", config, "--as", "lead"],
+                                   environment: ["EARSHOT_NOW": iso(hours + 0.5)])
+            #expect(r.status == 0, "\(action) \(id): \(r.stderr)")
+        }
+        return cases.count
+    }
+
+    static func serveWeeks(_ clock: Clock) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/social.atom": return HTTPResponse.text(BacktestTests.social(through: clock.now), contentType: "application/atom+xml")
+            case "/forum.rss": return HTTPResponse.text(BacktestTests.forum(through: clock.now), contentType: "application/rss+xml")
+            default: return HTTPResponse(status: 404)
+            }
         }
     }
 
@@ -182,13 +206,7 @@ struct BacktestTests {
         let folder = TestPaths.temporaryFolder("earshot-backtest")
         defer { try? FileManager.default.removeItem(at: folder) }
         let clock = Clock()
-        let server = try LoopbackHTTPServer { request in
-            switch request.path {
-            case "/social.atom": return HTTPResponse.text(BacktestTests.social(through: clock.now), contentType: "application/atom+xml")
-            case "/forum.rss": return HTTPResponse.text(BacktestTests.forum(through: clock.now), contentType: "application/rss+xml")
-            default: return HTTPResponse(status: 404)
-            }
-        }
+        let server = try Self.serveWeeks(clock)
         defer { server.stop() }
 
         // The live store: two weeks under the live rules.
@@ -243,6 +261,42 @@ struct BacktestTests {
         let opsLines = (try? String(contentsOfFile: realFolder.appendingPathComponent("ops.jsonl").path, encoding: .utf8))?
             .split(separator: "\n").count ?? 0
         #expect(opsLines == Self.total(candidate, "alerts to ops"))
+    }
+
+    /// A lead acknowledges the first day's cases within the hour and resolves them the next day: the
+    /// replay repeats it, so replaying the live rules again gives what the store recorded (fewer
+    /// escalations than if nobody had acted, which --without-people shows).
+    @Test(.enabled(if: BacktestTests.canRun, "needs the lexicon and the built earshot binary beside the tests"))
+    func peoplesActionsAreRepeatedInTheReplay() throws {
+        let folder = TestPaths.temporaryFolder("earshot-backtest-people")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clock = Clock()
+        let server = try Self.serveWeeks(clock)
+        defer { server.stop() }
+        let store = folder.appendingPathComponent("earshot.sqlite").path
+        let config = try Self.config(in: folder, store: store, server: server, rules: Self.liveRules)
+        var acked = 0, resolved = 0
+        try Self.replayWeeks(config: config, clock: clock) { hours in
+            if hours == 24 { acked = try Self.work(config, "ack", status: "open", at: hours) }
+            if hours == 48 { resolved = try Self.work(config, "resolve", status: "acknowledged", at: hours) }
+        }
+        #expect(acked >= 3 && resolved >= 1)
+        let same = folder.appendingPathComponent("same.yaml").path
+        try Self.liveRules.write(toFile: same, atomically: true, encoding: .utf8)
+        let end = Self.iso(Self.runs.last! + 1)
+        let r = try Self.json(try runEarshot(["backtest", "--config", config, "--rules", same, "--json"], environment: ["EARSHOT_NOW": end]))
+        let recorded = Self.days(r, "recorded")
+        #expect(Self.days(r, "live") == recorded)
+        #expect(Self.days(r, "candidate") == recorded)
+        #expect(r["actionsReplayed"] as? Int == acked + resolved)
+        let nobody = try Self.json(try runEarshot(["backtest", "--config", config, "--rules", same, "--json", "--without-people"],
+                                                  environment: ["EARSHOT_NOW": end]))
+        #expect(Self.total(Self.days(nobody, "live"), "escalations") > Self.total(recorded, "escalations"))
+        // The text report, for people.
+        let text = try runEarshot(["backtest", "--config", config, "--rules", same], environment: ["EARSHOT_NOW": end])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("people's actions repeated: \(acked + resolved)"), "\(text.stdout)")
+        #expect(text.stdout.contains("the candidate rules decide every day as the live ones do"), "\(text.stdout)")
     }
 
     @Test(.enabled(if: BacktestTests.canRun, "needs the built earshot binary beside the tests"))

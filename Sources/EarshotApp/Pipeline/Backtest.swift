@@ -10,13 +10,17 @@ public struct BacktestReport: Sendable, Codable {
     public var to: Date
     /// What the live store holds for the period (human acknowledgements, merges and all).
     public var recorded: TriageFigures
-    /// The live rules replayed the way the candidate is (no human action): the fair comparison.
+    /// The live rules replayed the way the candidate is: the fair comparison.
     public var live: TriageFigures
     public var candidate: TriageFigures
     public var runsReplayed: Int
     public var mentionsReplayed: Int
     /// Mentions stored before their identity was recorded (replayed by their author's name alone).
     public var mentionsWithoutIdentity: Int
+    /// People's actions on cases (acknowledge, assign, resolve, follow up, reopen, close) repeated in
+    /// the replays; and those the candidate rules had no case for (its cases nobody could have worked).
+    public var actionsReplayed: Int
+    public var actionsWithoutCandidateCase: Int
 }
 
 /// Replays the store's mentions through a rules policy: on a copy of the store (the live file is
@@ -25,11 +29,14 @@ public struct BacktestReport: Sendable, Codable {
 /// `earshot run` (``Pipeline/triageCustomer``, ``Pipeline/clockWork``) at the same clock times.
 /// Nothing is sent: alerts are only queued in the copy, and counted.
 ///
-/// What it cannot know: people's actions (an acknowledged case is not escalated in the store, but
-/// is in a replay, for both rule sets alike), edits of a mention after it was first stored (the
-/// replay reads the final text and score), and mentions erased by retention (no author left).
+/// People's actions are repeated at the time they were taken, on the case that holds the same
+/// customer's first mention: a case acknowledged within the hour is not escalated under the
+/// candidate rules either. A case only the candidate rules open was worked by nobody (it escalates).
+/// What it cannot know: what people would have done with such cases, merges by hand, edits of a
+/// mention after it was first stored (the replay reads the final text and score), and mentions
+/// erased by retention (no author left).
 public enum Backtest {
-    public static func run(live liveConfig: Config, candidate: Config, now: Date, period: TimeInterval,
+    public static func run(live liveConfig: Config, candidate: Config, now: Date, period: TimeInterval, people: Bool = true,
                            scratch: URL? = nil, progress: ((String) -> Void)? = nil) throws -> BacktestReport {
         let folder = (scratch ?? FileManager.default.temporaryDirectory)
             .appendingPathComponent("earshot-backtest-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
@@ -45,21 +52,30 @@ public enum Backtest {
         let snapshotPath = folder.appendingPathComponent("snapshot.sqlite").path
         var recorded = TriageFigures()
         var runs: [RunRecord] = []
+        var actions: [PersonAction] = []
         do {
             let snapshot = try Store.snapshot(of: liveConfig.storePath, to: snapshotPath)
             recorded = try snapshot.read { try $0.triageFigures(from: from, to: now) }
             runs = try snapshot.runs()
+            if people { actions = try snapshot.personActions(system: try Pipeline.policy(from: liveConfig).actor) }
         }
         var report = BacktestReport(from: from, to: now, recorded: recorded, live: TriageFigures(), candidate: TriageFigures(),
-                                    runsReplayed: 0, mentionsReplayed: 0, mentionsWithoutIdentity: 0)
+                                    runsReplayed: 0, mentionsReplayed: 0, mentionsWithoutIdentity: 0,
+                                    actionsReplayed: 0, actionsWithoutCandidateCase: 0)
         for (name, config) in [("live rules", liveConfig), ("candidate rules", candidate)] {
             let path = folder.appendingPathComponent("\(name == "live rules" ? "live" : "candidate").sqlite").path
             try FileManager.default.copyItem(atPath: snapshotPath, toPath: path)
             let copy = try Store(path: path)
             try copy.prepareReplay()
-            let stats = try replay(into: copy, runs: runs, config: config, progress: { progress?("\(name): \($0)") })
+            let stats = try replay(into: copy, runs: runs, actions: actions, config: config, progress: { progress?("\(name): \($0)") })
             let figures = try copy.read { try $0.triageFigures(from: from, to: now) }
-            if name == "live rules" { report.live = figures } else { report.candidate = figures }
+            if name == "live rules" {
+                report.live = figures
+                report.actionsReplayed = stats.actions
+            } else {
+                report.candidate = figures
+                report.actionsWithoutCandidateCase = stats.actionsWithoutCase
+            }
             report.runsReplayed = stats.runs
             report.mentionsReplayed = stats.mentions
             report.mentionsWithoutIdentity = stats.withoutIdentity
@@ -68,11 +84,31 @@ public enum Backtest {
     }
 
     /// Replays every run of `runs` into `store` (prepared by ``Store/prepareReplay()``).
-    static func replay(into store: Store, runs: [RunRecord], config: Config,
-                       progress: ((String) -> Void)?) throws -> (runs: Int, mentions: Int, withoutIdentity: Int) {
+    static func replay(into store: Store, runs: [RunRecord], actions: [PersonAction], config: Config, progress: ((String) -> Void)?) throws
+        -> (runs: Int, mentions: Int, withoutIdentity: Int, actions: Int, actionsWithoutCase: Int) {
         let triage = Triage(policy: try Pipeline.policy(from: config))
         let brand = BrandAccounts(config.brandAccounts)
         var mentions = 0, withoutIdentity = 0, replayedRuns = 0
+        var nextAction = 0, actionsTaken = 0, actionsWithoutCase = 0
+        // People's actions up to `time`, each on the case holding the customer's first mention now;
+        // one the case's state no longer allows (already resolved by the customer's own word) is skipped.
+        func act(through time: Date?) throws {
+            while nextAction < actions.count, time.map({ actions[nextAction].at <= $0 }) ?? true {
+                let a = actions[nextAction]
+                nextAction += 1
+                guard let action = Self.action(a) else { continue }
+                try store.write { tx in
+                    guard let mention = a.mentionID, let caseID = try tx.caseHolding(mentionID: mention, kind: a.caseKind) else {
+                        actionsWithoutCase += 1
+                        return
+                    }
+                    do {
+                        _ = try CaseLifecycle.apply(action, to: caseID, actor: a.actor, policy: triage.policy, in: tx, now: a.at)
+                        actionsTaken += 1
+                    } catch is CaseLifecycleError {}
+                }
+            }
+        }
         func triageAll(_ batch: [MentionRecord], runStart: Date?, horizon: Date) throws {
             try store.write { tx in
                 var counts = Pipeline.BatchCounts()
@@ -108,6 +144,7 @@ public enum Backtest {
             // for a run that was killed).
             let end = run.finishedAt ?? (index + 1 < runs.count ? runs[index + 1].startedAt.addingTimeInterval(-0.000_001) : nil)
             let horizon = run.horizon ?? run.startedAt.addingTimeInterval(-config.backfill)
+            try act(through: run.startedAt)
             let batch = try store.write { try $0.releaseMentions(through: end) }
             try triageAll(batch, runStart: run.startedAt, horizon: horizon)
             if run.processed {
@@ -119,6 +156,24 @@ public enum Backtest {
         // Mentions no recorded run stored (an import, a store older than its runs table).
         let rest = try store.write { try $0.releaseMentions(through: nil) }
         try triageAll(rest, runStart: nil, horizon: .distantPast)
-        return (replayedRuns, mentions, withoutIdentity)
+        try act(through: nil)
+        return (replayedRuns, mentions, withoutIdentity, actionsTaken, actionsWithoutCase)
+    }
+
+    /// The lifecycle action an event of a case's history records.
+    static func action(_ a: PersonAction) -> CaseAction? {
+        switch a.kind {
+        case "acknowledged": return .acknowledge
+        case "assigned":
+            guard let detail = a.detail, let range = detail.range(of: " to ", options: .backwards) ?? detail.range(of: "to ", options: .anchored)
+            else { return nil }
+            return .assign(to: String(detail[range.upperBound...]))
+        case "resolved": return .resolve(note: a.detail)
+        case "follow-up: satisfied": return .followUp(satisfied: true, note: a.detail)
+        case "follow-up: not satisfied": return .followUp(satisfied: false, note: a.detail)
+        case "reopened": return .reopen(note: a.detail)
+        case "closed": return .close(note: a.detail)
+        default: return nil
+        }
     }
 }
