@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Earshot: a reputation monitor. One module per pipeline stage (see DESIGN.md in the
@@ -8,7 +8,7 @@ let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 let package = Package(
     name: "Earshot",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "earshot", targets: ["earshot"]),
     ],
@@ -17,6 +17,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // The case board (earshot serve): Hummingbird's HTTP server, bcrypt from hummingbird-auth, and
+        // swift-crypto for HMAC, hashes and random tokens. No default traits: no swift-configuration.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -32,7 +38,8 @@ let package = Package(
         // The store fills the digest's value model (EarshotDigest has no dependencies of its own).
         .target(name: "EarshotStore", dependencies: ["EarshotDigest", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .target(name: "EarshotTriage", dependencies: ["EarshotStore", "EarshotFetch", "EarshotScore",
-                                                      .product(name: "Logging", package: "swift-log")], swiftSettings: v5),
+                                                      .product(name: "Logging", package: "swift-log"),
+                                                      .product(name: "Crypto", package: "swift-crypto")], swiftSettings: v5),
         .target(name: "EarshotDigest", swiftSettings: v5),
         .target(name: "EarshotServe", swiftSettings: v5),
         .target(name: "EarshotApp", dependencies: [
@@ -40,13 +47,23 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: v5),
+        // The case board: pages and a JSON API over the same store and lifecycle code as the CLI.
+        .target(name: "EarshotWeb", dependencies: [
+            "EarshotApp", "EarshotStore", "EarshotTriage", "EarshotDigest",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: v5),
         .executableTarget(name: "earshot", dependencies: [
-            "EarshotApp",
+            "EarshotApp", "EarshotWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: v5),
-        .testTarget(name: "EarshotTests", dependencies: ["EarshotApp", "EarshotServe", "EarshotParse", "EarshotScore",
-                                                         "EarshotStore", "EarshotFetch", "EarshotDigest", "EarshotTriage"],
+        .testTarget(name: "EarshotTests", dependencies: ["EarshotApp", "EarshotWeb", "EarshotServe", "EarshotParse", "EarshotScore",
+                                                         "EarshotStore", "EarshotFetch", "EarshotDigest", "EarshotTriage",
+                                                         .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["PARSE-DIFFERENCES.md", "VADER-DIFFERENCES.md"],
                     resources: [.copy("Fixtures")], swiftSettings: v5),
     ]

@@ -15,7 +15,7 @@ public enum UntrustedText {
     /// - Parameters:
     ///   - text: the untrusted text.
     ///   - limit: the most characters (grapheme clusters) to keep; longer text ends in "…".
-    static func clean(_ text: String, limit: Int = 300) -> String {
+    public static func clean(_ text: String, limit: Int = 300) -> String {
         var scalars = String.UnicodeScalarView()
         var lastWasSpace = true  // drops leading spaces and collapses runs
         // Stop reading a huge text early: 8 scalars per character is more than any real script needs
@@ -95,7 +95,7 @@ public enum UntrustedText {
     }
 
     /// Cleans and escapes in one step: what every piece of untrusted text in the HTML goes through.
-    static func htmlText(_ text: String, limit: Int = 300) -> String {
+    public static func htmlText(_ text: String, limit: Int = 300) -> String {
         html(clean(text, limit: limit))
     }
 

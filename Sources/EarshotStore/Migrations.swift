@@ -279,6 +279,26 @@ enum Migrations {
                 ALTER TABLE runs ADD COLUMN horizon REAL;
                 """)
         }
+        migrator.registerMigration("v12: the case board's users and their sessions") { db in
+            // Passwords as bcrypt hashes only; a session is known by the SHA-256 of its token (the
+            // token itself lives in the browser's cookie), with its CSRF token.
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    name          TEXT PRIMARY KEY COLLATE NOCASE,
+                    role          TEXT NOT NULL CHECK (role IN ('lead', 'agent', 'viewer')),
+                    password_hash TEXT NOT NULL,
+                    created_at    REAL NOT NULL
+                );
+                CREATE TABLE web_sessions (
+                    token_hash  TEXT PRIMARY KEY,
+                    user        TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                    csrf        TEXT NOT NULL,
+                    created_at  REAL NOT NULL,
+                    expires_at  REAL NOT NULL
+                );
+                CREATE INDEX web_sessions_by_user ON web_sessions(user);
+                """)
+        }
         return migrator
     }
 }

@@ -28,8 +28,16 @@ public struct CaseFilter: Sendable {
     public var aspect: String?
     public var assignee: String?
     public var kind: String?
-    public init(status: String? = nil, severity: String? = nil, aspect: String? = nil, assignee: String? = nil, kind: String? = nil) {
+    /// The source the case began on (by name).
+    public var source: String?
+    /// Incidents linked to this problem case.
+    public var problem: Int64?
+    /// Words found in the title, the customer's name or any of the case's mentions.
+    public var search: String?
+    public init(status: String? = nil, severity: String? = nil, aspect: String? = nil, assignee: String? = nil, kind: String? = nil,
+                source: String? = nil, problem: Int64? = nil, search: String? = nil) {
         self.status = status; self.severity = severity; self.aspect = aspect; self.assignee = assignee; self.kind = kind
+        self.source = source; self.problem = problem; self.search = search
     }
 }
 
@@ -63,6 +71,17 @@ extension StoreTransaction {
         if let s = filter.aspect { clauses.append("aspect = ?"); args += [s] }
         if let s = filter.assignee { clauses.append("assignee = ?"); args += [s] }
         if let s = filter.kind { clauses.append("kind = ?"); args += [s] }
+        if let s = filter.source { clauses.append("source_id = (SELECT id FROM sources WHERE name = ?)"); args += [s] }
+        if let p = filter.problem { clauses.append("problem_id = ?"); args += [p] }
+        if let q = filter.search?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+            // instr() on lower-cased text: the words as typed, no LIKE wildcards to escape.
+            clauses.append("""
+                (instr(lower(title), lower(?)) > 0 OR instr(lower(COALESCE(customer, '')), lower(?)) > 0 OR EXISTS (
+                  SELECT 1 FROM case_mentions cm JOIN mentions m ON m.id = cm.mention_id
+                  WHERE cm.case_id = cases.id AND instr(lower(m.body), lower(?)) > 0))
+                """)
+            args += [q, q, q]
+        }
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cases\(whereSQL) ORDER BY id"), arguments: args).map(CaseRecord.init(row:))
     }

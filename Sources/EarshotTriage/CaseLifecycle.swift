@@ -15,6 +15,7 @@ public enum CaseAction: Sendable, Equatable {
 
 public struct CaseLifecycleError: Error, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
 }
 
 public enum CaseLifecycle {

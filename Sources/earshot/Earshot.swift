@@ -23,5 +23,5 @@ struct Earshot: ParsableCommand {
         """,
         version: FetchOptions.version,
         subcommands: [Demo.self, Run.self, Fetch.self, Check.self, Init.self, Sources.self, Parse.self, Score.self,
-                      Cases.self, Alerts.self, Digest.self, Export.self, Backtest.self, Purge.self, Forget.self, Backup.self, Doctor.self])
+                      Cases.self, Alerts.self, Digest.self, Export.self, Backtest.self, Serve.self, Users.self, Purge.self, Forget.self, Backup.self, Doctor.self])
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import Crypto
 @testable import EarshotApp
 import EarshotServe
 import EarshotStore
@@ -87,7 +88,7 @@ struct TriageOutboxTests {
         #expect(HMACSHA256.hex(key: [UInt8](repeating: 0xaa, count: 131),
                                message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
                 == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
-        #expect(SHA256.hash([]).map { String(format: "%02x", $0) }.joined()
+        #expect(SHA256.hash(data: [UInt8]()).map { String(format: "%02x", $0) }.joined()
                 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
