@@ -268,8 +268,8 @@ enum Pages {
         .facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;background:#fff;padding:.8rem;border:1px solid var(--line)}
         .facts dt{color:var(--muted)}.facts dd{margin:0}
         .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}.action{display:flex;gap:.3rem;align-items:center}
-        .mentions li{background:#fff;border:1px solid var(--line);padding:.6rem .8rem;margin-bottom:.6rem;list-style:none}
-        .mentions li.brand{border-left:4px solid var(--accent)}blockquote{margin:.4rem 0;white-space:pre-wrap;overflow-wrap:anywhere}
+        .mentions>li{background:#fff;border:1px solid var(--line);padding:.6rem .8rem;margin-bottom:.6rem;list-style:none}.mentions{padding:0}
+        .mentions>li.brand{border-left:4px solid var(--accent)}blockquote{margin:.4rem 0;white-space:pre-wrap;overflow-wrap:anywhere}
         .meta,.score,.reasons,small,.count{color:var(--muted);font-size:.85rem}.error{color:var(--bad)}
         .login{display:flex;flex-direction:column;gap:.6rem;max-width:20rem}.inline{display:inline}
         button{font:inherit;padding:.3rem .8rem;border:1px solid var(--accent);background:var(--accent);color:#fff;border-radius:.3rem;cursor:pointer}

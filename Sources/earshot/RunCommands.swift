@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import EarshotApp
+import EarshotWeb
 import EarshotStore
 import Logging
 
@@ -120,6 +121,10 @@ struct Demo: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
     @Flag(name: .shortAndLong, help: "Log what happens on stderr.") var verbose = false
 
+    /// The demo store's board user (a lead): a fixed, printed password, never in a real store.
+    static let demoUser = "demo"
+    static let demoPassword = "brightwave-demo"
+
     func run() throws {
         try guarded {
             LogSetup.bootstrap(format: "text", level: verbose ? .info : .warning)
@@ -133,12 +138,20 @@ struct Demo: ParsableCommand {
             }
             let progress = Progress()
             let r = try EarshotApp.Demo.run(feeds: feedsURL, storePath: path, lexiconPath: lexicon, logger: logger) { progress($0) }
+            // A lead for the case board, on the demo store only (its password is printed below).
+            let demoStore = try Store(path: r.storePath)
+            if try demoStore.read({ try $0.user(named: Self.demoUser) }) == nil {
+                let hash = BoardSecurity.hashPassword(Self.demoPassword)
+                try demoStore.write { try $0.saveUser(name: Self.demoUser, role: "lead", passwordHash: hash, now: Date()) }
+            }
             progress.finish()
             if json {
                 printJSON(["sources_fetched": r.summary.sourcesFetched + r.summary.sourcesNotModified, "sources": r.sources,
                            "new_mentions": r.summary.mentionsStored, "mentions": r.mentions, "negatives": r.negatives,
                            "cases_opened": r.summary.casesOpened, "cases": r.cases, "problems": r.problems,
-                           "store": r.storePath, "digest_html": r.digestHTML, "digest_text": r.digestText])
+                           "store": r.storePath, "digest_html": r.digestHTML, "digest_text": r.digestText,
+                           "board": ["command": "earshot serve --store \(r.storePath)", "url": "http://127.0.0.1:8080",
+                                     "user": Self.demoUser, "password": Self.demoPassword]])
                 return
             }
             print("""
@@ -151,6 +164,8 @@ struct Demo: ParsableCommand {
               digest:           \(r.digestHTML)
                                 \(r.digestText)
             Next: earshot cases list --store \(r.storePath)
+            The case board: earshot serve --store \(r.storePath)
+                            then open http://127.0.0.1:8080 and sign in as \(Self.demoUser) / \(Self.demoPassword)
             """)
             if r.summary.sourcesFailed > 0 { throw ExitCode(ExitStatus.sourcesFailed.rawValue) }
         }

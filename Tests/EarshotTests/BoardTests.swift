@@ -303,6 +303,34 @@ struct BoardTests {
         #expect(try JSONSerialization.jsonObject(with: Data(api.body.utf8)) is [String: Any])
     }
 
+    static var chromium: String? {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// A real browser (headless Chromium, driven over the DevTools protocol by Scripts/board_browser.py)
+    /// signs in, opens the case with the hostile mention, acknowledges and resolves it with the buttons.
+    /// Nothing the attacker wrote runs: no script element, no event handler, no javascript: link, the
+    /// page's title and globals untouched; the words are shown as text.
+    @Test(.enabled(if: BoardTests.canRun && BoardTests.chromium != nil,
+                   "needs the built earshot binary and chromium (Scripts/bootstrap --test installs it)"))
+    func aRealBrowserWorksACaseAndNoHostileMarkupRuns() throws {
+        let site = try Site()
+        let script = TestPaths.repo.appendingPathComponent("Scripts/board_browser.py").path
+        let out = try runTool("/usr/bin/python3", [script, "http://127.0.0.1:\(site.port)", "Lena", "lena-password-1", "1"])
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "browser said: \(out)")
+        #expect(seen["after_login"] as? String == "/cases")
+        #expect((seen["queue_rows"] as? Int ?? 0) >= 40)
+        #expect(seen["case_path"] as? String == "/cases/1")
+        #expect(seen["hostile_text_shown"] as? Bool == true, "the customer's words are shown, as text")
+        #expect(seen["pwned"] as? Bool == false && seen["pwned_at_end"] as? Bool == false)
+        #expect(seen["scripts"] as? Int == 0 && seen["event_handlers"] as? Int == 0 && seen["javascript_links"] as? Int == 0)
+        #expect((seen["title"] as? String)?.contains("pwned") == false && (seen["title_at_end"] as? String)?.contains("pwned") == false)
+        #expect(seen["after_ack"] as? String == "acknowledged")
+        #expect(seen["after_resolve"] as? String == "resolved")
+        #expect(try site.caseRecord(1).status == "resolved")
+        #expect(try site.events(1).suffix(2).map { "\($0.kind) by \($0.actor)" } == ["acknowledged by Lena", "resolved by Lena"])
+    }
+
     @Test(.enabled(if: BoardTests.canRun, "needs the built earshot binary beside the tests"))
     func usersAreManagedFromTheCommandLine() throws {
         let folder = TestPaths.temporaryFolder("earshot-users")
