@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -41,9 +42,11 @@ let package = Package(
                                                       .product(name: "Logging", package: "swift-log"),
                                                       .product(name: "Crypto", package: "swift-crypto")], swiftSettings: v5),
         .target(name: "EarshotDigest", swiftSettings: v5),
-        .target(name: "EarshotServe", swiftSettings: v5),
+        // Test support: loopback HTTP and SMTP servers that misbehave on purpose (the product serves with Hummingbird).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "EarshotServe", dependencies: ["CZlib"], swiftSettings: v5),
         .target(name: "EarshotApp", dependencies: [
-            "EarshotFetch", "EarshotParse", "EarshotScore", "EarshotStore", "EarshotTriage", "EarshotDigest", "EarshotServe",
+            "EarshotFetch", "EarshotParse", "EarshotScore", "EarshotStore", "EarshotTriage", "EarshotDigest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: v5),
@@ -53,6 +56,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: v5),

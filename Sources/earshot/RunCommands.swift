@@ -137,7 +137,10 @@ struct Demo: ParsableCommand {
                 path = String(cString: dir) + "/earshot.sqlite"
             }
             let progress = Progress()
-            let r = try EarshotApp.Demo.run(feeds: feedsURL, storePath: path, lexiconPath: lexicon, logger: logger) { progress($0) }
+            let r = try EarshotApp.Demo.run(feeds: feedsURL, storePath: path, lexiconPath: lexicon, logger: logger, serve: { folder in
+                let site = try FeedSite.serving(folder, logger: logger)
+                return (site.baseURL, site.stop)
+            }) { progress($0) }
             // A lead for the case board, on the demo store only (its password is printed below).
             let demoStore = try Store(path: r.storePath)
             if try demoStore.read({ try $0.user(named: Self.demoUser) }) == nil {

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import EarshotDigest
-import EarshotServe
 import EarshotStore
 
 /// `earshot demo`: the whole pipeline on the bundled Brightwave data, with no config.
@@ -46,9 +45,12 @@ public enum Demo {
         return found
     }
 
+    /// - Parameter serve: starts an HTTP server for the feeds folder on 127.0.0.1; returns its base URL
+    ///   and how to stop it (the command line passes Hummingbird's, see EarshotWeb.FeedSite).
     public static func run(feeds: URL, storePath: String, lexiconPath: String?, logger: Logger,
+                           serve: (URL) throws -> (baseURL: String, stop: () -> Void),
                            progress: ((String) -> Void)? = nil) throws -> Result {
-        let server = try LoopbackHTTPServer.serving(directory: feeds)
+        let server = try serve(feeds)
         defer { server.stop() }
         let template = try String(contentsOf: feeds.appendingPathComponent("earshot-demo.yaml"), encoding: .utf8)
         let storeFolder = URL(fileURLWithPath: storePath).deletingLastPathComponent()
