@@ -24,6 +24,7 @@ struct PackageTests {
             "/etc/earshot/earshot.yaml",
             "/lib/systemd/system/earshot.service", "/lib/systemd/system/earshot.timer",
             "/lib/systemd/system/earshot-digest.service", "/lib/systemd/system/earshot-digest.timer",
+            "/lib/systemd/system/earshot-board.service", "/usr/share/man/man1/earshot.serve.1.gz",
             "/usr/share/man/man1/earshot.1.gz", "/usr/share/man/man1/earshot.run.1.gz",
             "/usr/share/man/man1/earshot.digest.1.gz", "/usr/share/man/man1/earshot.cases.list.1.gz",
             "/usr/share/bash-completion/completions/earshot", "/usr/share/zsh/vendor-completions/_earshot",
@@ -107,7 +108,7 @@ struct PackageTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let units = root.appendingPathComponent("lib/systemd/system")
         let read = { (name: String) in (try? String(contentsOf: units.appendingPathComponent(name), encoding: .utf8)) ?? "" }
-        for service in ["earshot.service", "earshot-digest.service"] {
+        for service in ["earshot.service", "earshot-digest.service", "earshot-board.service"] {
             let text = read(service)
             for line in ["User=earshot", "StateDirectory=earshot", "ProtectSystem=strict", "NoNewPrivileges=true",
                          "Environment=EARSHOT_LEXICON=/usr/share/earshot/lexicon", "EnvironmentFile=-/etc/earshot/env"] {
@@ -119,6 +120,7 @@ struct PackageTests {
         #expect(read("earshot-digest.service").contains(
             "\nExecStart=/usr/bin/earshot digest --period day --send --config /etc/earshot/earshot.yaml --store /var/lib/earshot/earshot.sqlite\n"))
         #expect(read("earshot.timer").contains("\nOnUnitActiveSec=10min\n"))
+        #expect(read("earshot-board.service").contains("\nExecStart=/usr/bin/earshot serve --config /etc/earshot/earshot.yaml --store /var/lib/earshot/earshot.sqlite --listen 127.0.0.1:8080"))
         #expect(read("earshot-digest.timer").contains("\nOnCalendar=*-*-* 07:00:00\n"))
     }
 
@@ -132,7 +134,7 @@ struct PackageTests {
         // executable); MANPATH lets it find the man pages their Documentation= names.
         let earshot = root.appendingPathComponent("usr/bin/earshot").path
         var paths: [String] = []
-        for name in ["earshot.service", "earshot.timer", "earshot-digest.service", "earshot-digest.timer"] {
+        for name in ["earshot.service", "earshot.timer", "earshot-digest.service", "earshot-digest.timer", "earshot-board.service"] {
             let text = try String(contentsOf: root.appendingPathComponent("lib/systemd/system/\(name)"), encoding: .utf8)
             let copy = copies.appendingPathComponent(name)
             try text.replacingOccurrences(of: "ExecStart=/usr/bin/earshot ", with: "ExecStart=\(earshot) ").write(to: copy, atomically: true, encoding: .utf8)
