@@ -323,35 +323,45 @@ public final class Board: Sendable {
             return forbidden(s, why: "This form was not sent from the board, or it expired; reload the page and try again.")
         }
         let id = try caseID(context)
-        let name = context.parameters.get("action") ?? ""
-        guard let c = try store.read({ try $0.caseRecord(id: id) }) else { throw HTTPError(.notFound) }
-        guard Self.allActions.contains(name) else { throw HTTPError(.notFound) }
-        guard Self.permitted(s.user, on: c).contains(name) else {
-            return forbidden(s, why: s.user.role == "viewer" ? "Viewers read cases; ask a lead to work this one."
-                                                                : "Only the case's assignee or a lead can do that.")
+        switch try perform(context.parameters.get("action") ?? "", on: id, fields: form, by: s.user) {
+        case .done: return Response.redirect(to: "/cases/\(id)", type: .normal)
+        case .notFound: throw HTTPError(.notFound)
+        case .forbidden(let why): return forbidden(s, why: why)
+        case .refused(let why): return Self.html(Pages.message(title: "Not done", text: why, user: s.user, csrf: s.csrf), status: .conflict)
+        }
+    }
+
+    enum Outcome: Equatable { case done, notFound, forbidden(String), refused(String) }
+
+    /// One case action by `user`, checked against their role, done by the CLI's lifecycle code (the
+    /// pages' forms and the API's POSTs both come here).
+    func perform(_ name: String, on id: Int64, fields: [String: String], by user: UserRecord) throws -> Outcome {
+        guard Self.allActions.contains(name), let c = try store.read({ try $0.caseRecord(id: id) }) else { return .notFound }
+        guard Self.permitted(user, on: c).contains(name) else {
+            return .forbidden(user.role == "viewer" ? "Viewers read cases; ask a lead to work this one."
+                                                    : "Only the case's assignee or a lead can do that.")
         }
         let now = clock.now
-        let actor = s.user.name
+        let actor = user.name
         let policy = settings.policy
         do {
             try store.write { tx in
                 switch name {
                 case "merge":
-                    guard let other = form["other"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "#"))) }) else {
+                    guard let other = fields["other"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "#"))) }) else {
                         throw CaseLifecycleError(description: "cases: say which case to merge (its number)")
                     }
                     _ = try Triage(policy: policy).merge(other, into: id, actor: actor, in: tx, now: now)
                 default:
-                    guard let action = Self.action(name, form) else { throw CaseLifecycleError(description: "cases: the form is missing a field") }
+                    guard let action = Self.action(name, fields) else { throw CaseLifecycleError(description: "cases: a field is missing (assignee, text or satisfied)") }
                     _ = try CaseLifecycle.apply(action, to: id, actor: actor, policy: policy, in: tx, now: now)
                 }
             }
         } catch let e as CaseLifecycleError {
-            return Self.html(Pages.message(title: "Not done", text: e.description.replacingOccurrences(of: "cases: ", with: ""), user: s.user, csrf: s.csrf),
-                             status: .conflict)
+            return .refused(e.description.replacingOccurrences(of: "cases: ", with: ""))
         }
         logger.info("case action", metadata: ["case": "\(id)", "action": "\(name)", "user": "\(actor)"])
-        return Response.redirect(to: "/cases/\(id)", type: .normal)
+        return .done
     }
 
     static let allActions: Set<String> = ["ack", "assign", "note", "resolve", "follow-up", "reopen", "close", "merge"]

@@ -6,9 +6,10 @@ import EarshotStore
 import EarshotTriage
 
 /// The JSON API: the board's pages as data for other tools (`/api/cases`, `/api/cases/{id}`,
-/// `/api/problems`, `/api/sources`), described by `/api/openapi.json`. Read-only; it answers a
-/// signed-in browser's session or HTTP Basic authentication with a board user's name and password
-/// (checked with bcrypt and throttled like the sign-in form). Texts are redacted as on the pages.
+/// `/api/problems`, `/api/sources`, and `POST /api/cases/{id}/{action}`), described by
+/// `/api/openapi.json`. It answers a signed-in browser's session or HTTP Basic authentication with a
+/// board user's name and password (checked with bcrypt and throttled like the sign-in form). Texts
+/// are redacted as on the pages.
 enum BoardAPI {
     static func register(on router: Router<BoardContext>, board: Board) {
         router.get("/api/openapi.json") { _, _ in
@@ -71,7 +72,42 @@ enum BoardAPI {
                 })
             }
         }
+        // Actions, as on the pages: with a session, the `X-CSRF-Token` header must carry its token (a
+        // page elsewhere cannot set it); with HTTP Basic, nothing a browser sends by itself is enough.
+        router.post("/api/cases/:id/:action") { request, context in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 << 10)
+            var fields: [String: String] = [:]
+            if body.readableBytes > 0 {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+                    return json(["error": "the body must be a JSON object, e.g. {\"assignee\": \"Arno\"}"], status: .badRequest)
+                }
+                for (key, value) in object {
+                    if let b = value as? Bool { fields[key] = b ? "yes" : "no" } else { fields[key] = "\(value)" }
+                }
+            }
+            if let s = try board.session(request) {
+                guard let token = request.headers[HTTPField.Name("X-CSRF-Token")!], BoardSecurity.same(token, s.csrf) else {
+                    return json(["error": "a session's POST needs its CSRF token in X-CSRF-Token"], status: .forbidden)
+                }
+                return try respond(board, request, context, fields, s.user)
+            }
+            return try await authorized(request, context, board) { user in try respond(board, request, context, fields, user) }
+        }
         router.get("/api/**") { _, _ -> Response in throw HTTPError(.notFound) }
+    }
+
+    static func respond(_ board: Board, _ request: Request, _ context: BoardContext, _ fields: [String: String],
+                        _ user: UserRecord) throws -> Response {
+        let id = try board.caseID(context)
+        switch try board.perform(context.parameters.get("action") ?? "", on: id, fields: fields, by: user) {
+        case .done:
+            guard let c = try board.store.read({ try $0.caseRecord(id: id) }) else { throw HTTPError(.notFound) }
+            return json(caseObject(board.redacted(c), now: board.clock.now))
+        case .notFound: throw HTTPError(.notFound)
+        case .forbidden(let why): return json(["error": why], status: .forbidden)
+        case .refused(let why): return json(["error": why], status: .conflict)
+        }
     }
 
     /// The session's user, or the one HTTP Basic names; 401 (with the scheme to use) otherwise.
@@ -118,7 +154,7 @@ enum BoardAPI {
         {
           "openapi": "3.1.0",
           "info": {"title": "Earshot case board API", "version": "1",
-                   "description": "Read-only. Authenticate with HTTP Basic (a board user) or the board's session cookie. Texts are redacted as the config's privacy: section says."},
+                   "description": "Authenticate with HTTP Basic (a board user) or the board's session cookie. Texts are redacted as the config's privacy: section says."},
           "components": {
             "securitySchemes": {"basic": {"type": "http", "scheme": "basic"}, "session": {"type": "apiKey", "in": "cookie", "name": "earshot_session"}},
             "schemas": {
@@ -168,6 +204,15 @@ enum BoardAPI {
                   {"type": "object", "properties": {"mentions": {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}},
                    "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "incidents": {"type": "array", "items": {"type": "integer"}}}}]}}}},
                             "401": {"description": "not signed in"}, "404": {"description": "no such case"}}}},
+            "/api/cases/{id}/{action}": {"post": {"summary": "Work a case: ack, assign {assignee}, note {text}, resolve {note}, follow-up {satisfied: true|false, note}, reopen {note}, close {note}, merge {other} (leads; agents on their own cases)",
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+                             {"name": "action", "in": "path", "required": true, "schema": {"enum": ["ack", "assign", "note", "resolve", "follow-up", "reopen", "close", "merge"]}},
+                             {"name": "X-CSRF-Token", "in": "header", "description": "required with a session cookie", "schema": {"type": "string"}}],
+              "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"assignee": {"type": "string"}, "text": {"type": "string"},
+                  "note": {"type": "string"}, "satisfied": {"type": "boolean"}, "other": {"type": "integer"}}}}}},
+              "responses": {"200": {"description": "the case after the action", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
+                            "401": {"description": "not signed in"}, "403": {"description": "the role does not allow it, or the CSRF token is missing"},
+                            "404": {"description": "no such case or action"}, "409": {"description": "the case's state does not allow it"}}}},
             "/api/problems": {"get": {"summary": "Recurring problems with their incidents",
               "responses": {"200": {"description": "problems", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}}}},
                             "401": {"description": "not signed in"}}}},

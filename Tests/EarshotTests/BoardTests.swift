@@ -303,6 +303,44 @@ struct BoardTests {
         #expect(try JSONSerialization.jsonObject(with: Data(api.body.utf8)) is [String: Any])
     }
 
+    /// The API's actions and its OpenAPI document: every GET path it lists answers, actions check the
+    /// role as the pages do, and a session's POST needs its CSRF token in a header.
+    @Test(.enabled(if: BoardTests.canRun, "needs the lexicon and the built earshot binary beside the tests"))
+    func theAPIMirrorsThePagesAndItsDocumentIsTrue() throws {
+        let site = try Site()
+        let b = site.browser()
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(try b.get("/api/openapi.json").body.utf8)) as? [String: Any])
+        let paths = try #require(doc["paths"] as? [String: [String: Any]])
+        let lead = [("Authorization", "Basic " + Data("Lena:lena-password-1".utf8).base64EncodedString())]
+        for (path, operations) in paths where operations["get"] != nil {
+            let r = try b.get(path.replacingOccurrences(of: "{id}", with: "1"), headers: lead)
+            #expect(r.status == 200 && r.header("Content-Type")?.hasPrefix("application/json") == true, "\(path): \(r.status)")
+        }
+        #expect(paths["/api/cases/{id}/{action}"]?["post"] != nil)
+        func post(_ path: String, _ json: String, _ headers: [(String, String)]) throws -> Reply {
+            try b.send("POST", path, body: json, headers: headers + [("Content-Type", "application/json")])
+        }
+        let open = try Store(path: site.store).read { try $0.cases(CaseFilter(status: "open", kind: "incident")) }.map(\.id)
+        let (x, y) = (open[0], open[1])
+        let assigned = try post("/api/cases/\(x)/assign", "{\"assignee\": \"Ada\"}", lead)
+        #expect(assigned.status == 200 && assigned.body.contains("\"assignee\":\"Ada\""), "\(assigned.status) \(assigned.body)")
+        let arno = [("Authorization", "Basic " + Data("Arno:arno-password-1".utf8).base64EncodedString())]
+        #expect(try post("/api/cases/\(x)/ack", "", arno).status == 403, "not Arno's case")
+        let ada = [("Authorization", "Basic " + Data("Ada:ada-password-1".utf8).base64EncodedString())]
+        #expect(try post("/api/cases/\(x)/ack", "", ada).status == 200)
+        #expect(try post("/api/cases/\(x)/ack", "", ada).status == 409, "already acknowledged")
+        #expect(try post("/api/cases/\(x)/follow-up", "{\"satisfied\": true}", ada).status == 409, "not resolved yet")
+        #expect(try post("/api/cases/\(x)/dance", "", ada).status == 404)
+        #expect(try site.events(x).suffix(2).map { "\($0.kind) by \($0.actor)" } == ["assigned by Lena", "acknowledged by Ada"])
+        // With a session cookie, the CSRF token must come in the header.
+        let browser = site.browser()
+        try browser.signIn("Lena", "lena-password-1")
+        let token = try browser.get("/cases").csrf ?? ""
+        #expect(try browser.send("POST", "/api/cases/\(y)/ack", body: "", headers: []).status == 403)
+        #expect(try site.caseRecord(y).status == "open")
+        #expect(try browser.send("POST", "/api/cases/\(y)/ack", body: "", headers: [("X-CSRF-Token", token)]).status == 200)
+    }
+
     static var chromium: String? {
         ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
