@@ -50,7 +50,7 @@ struct Sources: ParsableCommand {
         commandName: "sources",
         abstract: "List and manage sources.",
         discussion: "Sources named in the config are synced at each run; those added here live in the store.",
-        subcommands: [List.self, Add.self, Remove.self, Import.self, Resume.self])
+        subcommands: [List.self, Add.self, Remove.self, Import.self, Resume.self, Presets.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List sources with their health.")
@@ -94,21 +94,43 @@ struct Sources: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a source to the store.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add a source to the store: NAME URL, or --preset NAME --query Q.",
+            discussion: "A preset (see `earshot sources presets`) builds the feed URL of a public platform from the query: earshot sources add --preset reddit --query acme")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "A unique name.") var name: String
-        @Argument(help: "Its URL (http, https or file).") var url: String
+        @Argument(help: "A unique name (with --preset: optional, made from the query).") var name: String?
+        @Argument(help: "Its URL (http, https or file); not with --preset.") var url: String?
+        @Option(help: "A public platform's feed: reddit, mastodon, hackernews, google-alerts, youtube, bluesky, lemmy, discourse, github.")
+        var preset: String?
+        @Option(help: "With --preset: what to follow (a search, #tag@instance, a channel id …).") var query: String?
         @Option(help: "feed or reviews.") var kind: String = "feed"
         @Option(help: "How often to fetch it: 15m, 1h, 6h …") var interval: String?
         @Flag(help: "Every item is about us (no query is applied).") var aboutUs = false
         func validate() throws {
             guard ["feed", "reviews"].contains(kind) else { throw ValidationError("--kind must be feed or reviews") }
+            if let preset {
+                guard SourcePreset.named(preset) != nil else {
+                    throw ValidationError("--preset '\(preset)' is not a preset; see `earshot sources presets`")
+                }
+                guard query != nil else { throw ValidationError("--preset \(preset) needs --query, e.g. --query \"\(SourcePreset.named(preset)!.example)\"") }
+                guard url == nil else { throw ValidationError("give NAME and --query with --preset, not a URL: the preset builds it") }
+                return
+            }
+            guard name != nil, let url else { throw ValidationError("give NAME and URL, or --preset NAME --query Q") }
             guard let u = URL(string: url), let scheme = u.scheme, ["http", "https", "file"].contains(scheme) else {
                 throw ValidationError("'\(url)' is not an http, https or file URL")
             }
         }
         func run() throws {
             try guarded {
+                var name = self.name ?? "", url = self.url ?? "", kind = self.kind
+                if let presetName = preset, let preset = SourcePreset.named(presetName) {
+                    let built: (url: String, name: String)
+                    do { built = try preset.source(for: query ?? "") } catch let e as ConfigError { throw AppError.usage("sources add: \(e.description)") }
+                    url = built.url
+                    if self.name == nil { name = built.name }
+                    kind = "feed"
+                }
                 let seconds = try interval.map { text -> TimeInterval in
                     guard let v = Config.parseDuration(text) else { throw AppError.usage("sources add: '\(text)' is not a duration; write e.g. 30m or 6h") }
                     return v
@@ -118,7 +140,23 @@ struct Sources: ParsableCommand {
                     try tx.upsertSource(SourceSpec(name: name, url: url, kind: kind, isAboutUs: aboutUs || kind == "reviews", interval: seconds),
                                         origin: "cli", now: Date())
                 }
-                print("added \(name)")
+                print("added \(name)\(preset != nil ? ": \(url)" : "")")
+            }
+        }
+    }
+
+    struct Presets: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "presets", abstract: "The public platforms Earshot can follow by name, one per line with an example.")
+        @Flag(help: "Print JSON.") var json = false
+        func run() throws {
+            if json {
+                printJSON(SourcePreset.all.map { ["name": $0.name, "summary": $0.summary, "example": $0.example, "expects": $0.expects] })
+                return
+            }
+            let width = SourcePreset.all.map(\.name.count).max() ?? 0
+            for p in SourcePreset.all {
+                print("\(p.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(p.summary); e.g. earshot sources add --preset \(p.name) --query \"\(p.example)\"")
             }
         }
     }

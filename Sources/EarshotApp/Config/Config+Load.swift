@@ -220,8 +220,32 @@ extension Config {
 
     static func parseSource(_ node: ConfigNode, resolve: (String) -> String) throws -> Source {
         let m = try node.mapping(known: ["name", "url", "kind", "interval", "query", "about_us", "robots", "selectors", "max_pages",
-                                                "stale_after"])
-        guard let urlNode = m["url"] else { throw node.fail("a source needs a `url:` (http, https or file)") }
+                                                "stale_after", "preset", "platform"])
+        var platform: String?
+        if let p = m["platform"] {
+            platform = try p.string()
+            guard Platform(rawValue: platform!) != nil else {
+                throw p.fail("'\(platform!)' is not a platform; write one of \(Platform.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        // preset: reddit, query: acme — the preset builds the URL from the query, which is then the
+        // platform's search, not a matching query (the config's `query:` still picks the mentions).
+        if let presetNode = m["preset"] {
+            let name = try presetNode.string()
+            guard let preset = SourcePreset.named(name) else {
+                throw presetNode.fail("'\(name)' is not a preset; see `earshot sources presets` (\(SourcePreset.all.map(\.name).joined(separator: ", ")))")
+            }
+            guard m["url"] == nil else { throw m["url"]!.fail("a preset builds the URL; give `query:` instead of `url:`") }
+            guard let queryNode = m["query"] else { throw presetNode.fail("preset \(name) needs `query:`, for example query: \"\(preset.example)\"") }
+            let built: (url: String, name: String)
+            do { built = try preset.source(for: try queryNode.string()) } catch let e as ConfigError { throw queryNode.fail(e.description) }
+            return Source(name: try m["name"]?.string() ?? built.name, url: built.url, kind: "feed",
+                          interval: try m["interval"]?.duration() ?? 3600, query: nil, isAboutUs: try m["about_us"]?.bool() ?? false,
+                          obeysRobots: try m["robots"]?.bool() ?? true, selectors: nil, maxPages: 1,
+                          staleAfter: try m["stale_after"]?.duration() ?? defaultStaleAfter(kind: "feed"),
+                          platform: platform ?? Platform.detect(url: built.url)?.rawValue)
+        }
+        guard let urlNode = m["url"] else { throw node.fail("a source needs a `url:` (http, https or file), or a `preset:` with a `query:`") }
         var url = try urlNode.string()
         if !url.contains("://") { url = URL(fileURLWithPath: resolve(url)).absoluteString }
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https", "file"].contains(scheme) else {
@@ -250,7 +274,7 @@ extension Config {
                       query: try m["query"]?.string(), isAboutUs: try m["about_us"]?.bool() ?? (kind == "reviews"),
                       obeysRobots: try m["robots"]?.bool() ?? true, selectors: selectors,
                       maxPages: try m["max_pages"]?.int(min: 1) ?? 5,
-                      staleAfter: try m["stale_after"]?.duration() ?? defaultStaleAfter(kind: kind))
+                      staleAfter: try m["stale_after"]?.duration() ?? defaultStaleAfter(kind: kind), platform: platform)
     }
 
     static func parseRule(_ node: ConfigNode, index: Int) throws -> Rule {

@@ -19,6 +19,8 @@ public struct Config: Sendable {
         public var maxPages: Int
         /// A source whose newest item is older than this is stale (reported once, until it recovers).
         public var staleAfter: TimeInterval
+        /// The platform whose quirks its feed has (`platform:`, or the preset's), when its URL does not say.
+        public var platform: String? = nil
     }
 
     /// When a mention opens a case, at what severity, and who is told.

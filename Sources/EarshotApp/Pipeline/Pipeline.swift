@@ -102,7 +102,8 @@ public final class Pipeline {
         var specs: [SourceSpec] = config.sources.map { s in
             SourceSpec(name: s.name, url: s.url, kind: s.kind, query: s.query, isAboutUs: s.isAboutUs, interval: s.interval,
                        settings: json(SourceSettings(obeysRobots: s.obeysRobots, maxPages: s.maxPages, selectors: s.selectors,
-                                                     staleAfter: s.staleAfter == Config.defaultStaleAfter(kind: s.kind) ? nil : s.staleAfter)))
+                                                     staleAfter: s.staleAfter == Config.defaultStaleAfter(kind: s.kind) ? nil : s.staleAfter,
+                                                     platform: s.platform)))
         }
         var names = Set(specs.map(\.name))
         for file in config.opmlFiles {
@@ -354,6 +355,11 @@ public final class Pipeline {
                 logger.error("cannot record the failure", metadata: ["source": "\(source.name)", "error": "\(error)"])
             }
             return
+        }
+        // A platform's feed (Reddit, Mastodon, Hacker News, Bluesky, Lemmy…): its entries as the platform
+        // means them (the author from the link, the thread for the link, no boilerplate in the text).
+        if let platform = settings.platform.flatMap(Platform.init(rawValue:)) ?? Platform.detect(url: source.url) ?? Platform.detect(url: fetched.url) {
+            pages = pages.map(platform.adapt)
         }
         summary.pagesFetched += pages.count
         let warnings = pages.flatMap(\.warnings)

@@ -9,12 +9,16 @@ struct SourceSettings: Codable, Equatable {
     var reviewSelectors: ReviewSelectors?
     /// `stale_after` when the config sets one (optional: settings stored by older versions have none).
     var staleAfter: TimeInterval?
+    /// The platform whose quirks the feed has (`platform:` or a preset's), when its URL does not say.
+    var platform: String?
 
-    init(obeysRobots: Bool = true, maxPages: Int = 5, selectors: ReviewSelectors? = nil, staleAfter: TimeInterval? = nil) {
+    init(obeysRobots: Bool = true, maxPages: Int = 5, selectors: ReviewSelectors? = nil, staleAfter: TimeInterval? = nil,
+         platform: String? = nil) {
         self.obeysRobots = obeysRobots
         self.maxPages = maxPages
         self.reviewSelectors = selectors
         self.staleAfter = staleAfter
+        self.platform = platform
     }
 
     /// How long a source of this kind may bring nothing new before it is stale.
