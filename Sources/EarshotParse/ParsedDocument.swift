@@ -21,6 +21,8 @@ public struct ParsedDocument: Sendable, Equatable {
     public var minimumRefreshInterval: TimeInterval?
     /// The next page of reviews, when the page links one (review pages only).
     public var nextPageURL: String?
+    /// The feeds an HTML page announces (`<link rel="alternate" type="application/rss+xml" href>`).
+    public var feedLinks: [String] = []
 
     public init(kind: Kind, title: String? = nil, link: String? = nil, subtitle: String? = nil,
                 language: String? = nil, updated: Date? = nil, entries: [ParsedEntry] = [],

@@ -242,7 +242,7 @@ import Testing
     @Test func noMarkupAndNoSelectors() throws {
         let doc = try parse("redesign.html")
         #expect(doc.entries.isEmpty)
-        #expect(doc.warnings == ["no schema.org Review (JSON-LD or microdata) and no selectors for this source; "
+        #expect(doc.warnings == ["no schema.org Review (JSON-LD, microdata or RDFa) and no selectors for this source; "
             + "add selectors in earshot.yaml"])
     }
 

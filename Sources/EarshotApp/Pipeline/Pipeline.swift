@@ -584,6 +584,12 @@ public final class Pipeline {
         if kind == "reviews", pages.allSatisfy({ $0.entries.isEmpty }) {
             return pages.first?.warnings.first ?? "no review found on the page"
         }
+        // A feed source that brought an HTML page with nothing to read: say what it is and what to do.
+        if kind == "feed", let page = pages.first, page.kind == .html, pages.allSatisfy({ $0.entries.isEmpty }) {
+            let what = "an HTML page" + (page.title.map { " (“\($0.prefix(60))”)" } ?? "") + ", not a feed, without schema.org reviews"
+            if let feed = page.feedLinks.first { return what + "; it links to its feed: set url: to \(feed)" }
+            return what + "; set url: to the site's feed, or kind: reviews with selectors: for its reviews"
+        }
         return nil
     }
 

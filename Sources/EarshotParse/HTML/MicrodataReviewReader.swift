@@ -1,7 +1,8 @@
 import CLibXML2
 import Foundation
 
-/// schema.org `Review`s and `AggregateRating` written as HTML microdata (`itemscope`, `itemtype`, `itemprop`).
+/// schema.org `Review`s and `AggregateRating` written as HTML microdata (`itemscope`, `itemtype`, `itemprop`),
+/// or as RDFa Lite (`vocab`, `typeof`, `property`, `resource`: the same model under other attribute names).
 ///
 /// Follows https://html.spec.whatwg.org/multipage/microdata.html: an item's properties are the
 /// `itemprop` elements under it that no nearer `itemscope` owns; a property on an element with
@@ -11,15 +12,26 @@ import Foundation
 /// Who speaks: the author item's `email`, `url` and `sameAs`, and the business's answer nested in the
 /// review, read by the rules of ``JSONLDReviewReader`` (``JSONLDReviewReader/responseKeys``).
 struct MicrodataReviewReader {
+    /// The attributes that make items, types, properties and identifiers in one syntax.
+    struct Syntax {
+        let scope: String, type: String, property: String, id: String
+        static let microdata = Syntax(scope: "itemscope", type: "itemtype", property: "itemprop", id: "itemid")
+        static let rdfaLite = Syntax(scope: "typeof", type: "typeof", property: "property", id: "resource")
+    }
+
     let base: URL?
     let maximumDepth: Int
+    let syntax: Syntax
     private(set) var entries: [ParsedEntry] = []
     private(set) var aggregateRating: AggregateRating?
 
-    init(base: URL?, maximumDepth: Int) {
+    init(base: URL?, maximumDepth: Int, syntax: Syntax = .microdata) {
         self.base = base
         self.maximumDepth = maximumDepth
+        self.syntax = syntax
     }
+
+    func isItem(_ node: HTMLNode) -> Bool { node.hasAttribute(syntax.scope) }
 
     /// One microdata item: its element, its types, and its properties by lowercased name, in document order.
     struct Item {
@@ -32,13 +44,13 @@ struct MicrodataReviewReader {
 
     mutating func read(_ document: HTMLDocument) {
         guard let root = document.root else { return }
-        let scopes = root.descendantElements(maximumDepth: maximumDepth).filter { $0.hasAttribute("itemscope") }
+        let scopes = root.descendantElements(maximumDepth: maximumDepth).filter { isItem($0) }
         for scope in scopes {
-            let types = Self.types(of: scope)
+            let types = types(of: scope)
             if !types.isDisjoint(with: JSONLDReviewReader.reviewTypes) {
                 if let entry = makeEntry(item(scope)) { entries.append(entry) }
             } else if aggregateRating == nil,
-                      types.contains("aggregaterating") || scope.tokens("itemprop").contains("aggregaterating") {
+                      types.contains("aggregaterating") || scope.tokens(syntax.property).contains("aggregaterating") {
                 aggregateRating = makeAggregateRating(item(scope))
             }
         }
@@ -46,15 +58,15 @@ struct MicrodataReviewReader {
 
     func item(_ element: HTMLNode) -> Item {
         var properties: [String: [HTMLNode]] = [:]
-        let owned = element.descendantElements(maximumDepth: maximumDepth, skipping: { $0.hasAttribute("itemscope") })
+        let owned = element.descendantElements(maximumDepth: maximumDepth, skipping: { isItem($0) })
         for node in owned {
-            for name in node.tokens("itemprop") {
+            for name in node.tokens(syntax.property) {
                 // Full URLs name properties too ("http://schema.org/reviewBody").
                 let local = name.split(whereSeparator: { $0 == "/" || $0 == ":" || $0 == "#" }).last.map(String.init) ?? name
                 properties[local, default: []].append(node)
             }
         }
-        return Item(element: element, types: Self.types(of: element), properties: properties)
+        return Item(element: element, types: types(of: element), properties: properties)
     }
 
     // MARK: - Building
@@ -64,7 +76,7 @@ struct MicrodataReviewReader {
         entry.title = review.first("name").flatMap(text) ?? review.first("headline").flatMap(text)
         let author = review.first("author").flatMap { authorName($0) != nil ? $0 : nil } ?? review.first("creator")
         entry.author = author.flatMap(authorName)
-        if let author, author.hasAttribute("itemscope") {
+        if let author, isItem(author) {
             let person = item(author)
             entry.authorEmail = person.first("email").flatMap(email)
             entry.authorURI = (person.first("url") ?? person.first("sameAs")).flatMap(link)
@@ -77,7 +89,7 @@ struct MicrodataReviewReader {
         entry.summary = body != nil && description != body ? description : nil
         if let ratingNode = review.first("reviewRating") {
             let rating: ReviewRating?
-            if ratingNode.hasAttribute("itemscope") {
+            if isItem(ratingNode) {
                 let ratingItem = item(ratingNode)
                 rating = ratingItem.first("ratingValue").flatMap(numberOrRating).map { found in
                     var rating = found
@@ -94,7 +106,7 @@ struct MicrodataReviewReader {
         }
         let url = review.first("url").flatMap(link)
         entry.link = url
-        entry.id = review.element.attribute("itemid").flatMap { PageLink.resolve($0, against: base) } ?? url
+        entry.id = review.element.attribute(syntax.id).flatMap { PageLink.resolve($0, against: base) } ?? url
         entry.responses = responses(in: review)
         guard entry.content != nil || entry.rating != nil || entry.title != nil else { return nil }
         return entry
@@ -109,7 +121,7 @@ struct MicrodataReviewReader {
         var found: [(node: HTMLNode, response: ParsedResponse)] = []
         for (key, nodes) in review.properties where JSONLDReviewReader.responseKeys.contains(key.lowercased()) {
             for node in nodes {
-                if node.hasAttribute("itemscope") {
+                if isItem(node) {
                     let answer = item(node)
                     let bodyNode = answer.first("text") ?? answer.first("reviewBody") ?? answer.first("description")
                     guard isResponse(answer, under: key.lowercased(), subject: subject), let body = bodyNode.flatMap(text)
@@ -138,21 +150,21 @@ struct MicrodataReviewReader {
         if let subject, let name = author.flatMap(authorName), name.caseInsensitiveCompare(subject) == .orderedSame {
             return true
         }
-        if let author, author.hasAttribute("itemscope"), !Self.types(of: author).isEmpty {
-            return !Self.types(of: author).contains("person")
+        if let author, isItem(author), !types(of: author).isEmpty {
+            return !types(of: author).contains("person")
         }
         return !answer.types.isDisjoint(with: JSONLDReviewReader.responseTypes)
     }
 
     /// The name of what `review` reviews: its `itemReviewed` item, else the item whose `review` property it is.
     private func subjectName(of review: Item) -> String? {
-        if let reviewed = review.first("itemReviewed"), reviewed.hasAttribute("itemscope") {
+        if let reviewed = review.first("itemReviewed"), isItem(reviewed) {
             return item(reviewed).first("name").flatMap(text)
         }
-        guard review.element.tokens("itemprop").contains(where: JSONLDReviewReader.reviewKeys.contains) else { return nil }
+        guard review.element.tokens(syntax.property).contains(where: JSONLDReviewReader.reviewKeys.contains) else { return nil }
         var ancestor = review.element.parent
         while let node = ancestor, node.isElement {
-            if node.hasAttribute("itemscope") { return item(node).first("name").flatMap(text) }
+            if isItem(node) { return item(node).first("name").flatMap(text) }
             ancestor = node.parent
         }
         return nil
@@ -182,7 +194,7 @@ struct MicrodataReviewReader {
     }
 
     private func authorName(_ node: HTMLNode) -> String? {
-        if node.hasAttribute("itemscope") {
+        if isItem(node) {
             let person = item(node)
             return person.first("name").flatMap(text) ?? HTMLText.text(of: node, maximumDepth: maximumDepth)
         }
@@ -211,13 +223,13 @@ struct MicrodataReviewReader {
     }
 
     private func link(_ node: HTMLNode) -> String? {
-        let raw = node.attribute("href") ?? node.attribute("content") ?? node.attribute("src") ?? text(node)
+        let raw = node.attribute("href") ?? node.attribute("content") ?? node.attribute("src") ?? node.attribute("resource") ?? text(node)
         return PageLink.resolve(raw, against: base)
     }
 
-    /// The lowercased local names in `itemtype` ("https://schema.org/Review" → "review").
-    static func types(of element: HTMLNode) -> Set<String> {
-        Set((element.attribute("itemtype") ?? "").split(whereSeparator: { $0.isWhitespace }).map { type in
+    /// The lowercased local names in `itemtype` or `typeof` ("https://schema.org/Review", "schema:Review" → "review").
+    func types(of element: HTMLNode) -> Set<String> {
+        Set((element.attribute(syntax.type) ?? "").split(whereSeparator: { $0.isWhitespace }).map { type in
             (type.split(whereSeparator: { $0 == "/" || $0 == ":" || $0 == "#" }).last.map(String.init) ?? String(type)).lowercased()
         })
     }

@@ -15,7 +15,7 @@ import Foundation
 /// `link` when the link selector finds a per-review permalink; identity then uses it, and edits update.
 public enum ReviewPageParser {
     /// The warning for a page where nothing was found and nothing was configured.
-    static let noReviewWarning = "no schema.org Review (JSON-LD or microdata) and no selectors for this source; "
+    static let noReviewWarning = "no schema.org Review (JSON-LD, microdata or RDFa) and no selectors for this source; "
         + "add selectors in earshot.yaml"
 
     /// Parses one review page.
@@ -54,6 +54,14 @@ public enum ReviewPageParser {
             if entries.isEmpty { entries = microdata.entries }
             if aggregate == nil { aggregate = microdata.aggregateRating }
         }
+        if entries.isEmpty || aggregate == nil {
+            var rdfa = MicrodataReviewReader(base: base, maximumDepth: depth, syntax: .rdfaLite)
+            rdfa.read(document)
+            // A page may mark some reviews one way and some the other (or the same ones twice: the
+            // identities below keep one of each).
+            if entries.isEmpty || jsonLD.entries.isEmpty { entries += rdfa.entries }
+            if aggregate == nil { aggregate = rdfa.aggregateRating }
+        }
 
         var selectorNextPage: String?
         if let selectors = options.selectors {
@@ -85,6 +93,10 @@ public enum ReviewPageParser {
         let canonical = document.elements("//link[@rel and @href]")
             .first(where: { $0.tokens("rel").contains("canonical") })?.attribute("href")
         result.link = PageLink.resolve(canonical, against: base) ?? url
+        result.feedLinks = document.elements("//link[@rel and @href and @type]").filter {
+            $0.tokens("rel").contains("alternate")
+                && ["application/rss+xml", "application/atom+xml", "application/rdf+xml"].contains(($0.attribute("type") ?? "").lowercased())
+        }.compactMap { PageLink.resolve($0.attribute("href"), against: base) }
         result.subtitle = meta(metas, "description") ?? meta(metas, "og:description")
         if let root = document.root {
             result.language = (root.attribute("lang") ?? root.attribute("xml:lang")).flatMap(HTMLText.collapse)
