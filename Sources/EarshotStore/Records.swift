@@ -259,3 +259,20 @@ public struct OutboxRecord: Sendable, Equatable {
         claimedAt = Store.date(row["claimed_at"])
     }
 }
+
+extension SourceRecord {
+    /// How a source is doing, in one word: removed, paused, gone (404/410), failing, unhealthy (a
+    /// page without reviews, selectors that stopped matching), new (never fetched), stale (nothing
+    /// new for long), moved (a permanent redirect was followed) or ok. The first that applies.
+    public var health: String {
+        if removedAt != nil { return "removed" }
+        if pausedAt != nil { return "paused" }
+        if goneSince != nil { return "gone" }
+        if failures > 0 { return "failing" }
+        if unhealthy != nil { return "unhealthy" }
+        if lastSuccessAt == nil { return "new" }
+        if staleSince != nil { return "stale" }
+        if movedFrom != nil { return "moved" }
+        return "ok"
+    }
+}

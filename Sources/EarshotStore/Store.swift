@@ -30,6 +30,11 @@ public final class Store: @unchecked Sendable {
             // page with its own system call, twice (log, then checkpoint), and mentions carry
             // whole texts. (Fetched bodies wait in pack files beside the store: DocumentSpool.)
             configuration.prepareDatabase { db in
+                if ProcessInfo.processInfo.environment["EARSHOT_SQL_PROFILE"] != nil {
+                    db.trace(options: .profile) { event in
+                        if case let .profile(statement, duration) = event { SQLProfile.shared.add(statement.sql, duration) }
+                    }
+                }
                 try db.execute(sql: "PRAGMA page_size = \(Store.pageSize)")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
@@ -86,3 +91,4 @@ public final class Store: @unchecked Sendable {
         return (try? JSONDecoder().decode([String].self, from: data)) ?? []
     }
 }
+

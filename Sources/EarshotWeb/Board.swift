@@ -205,13 +205,18 @@ public final class Board: Sendable {
 
     // MARK: - Pages
 
-    func queue(_ request: Request, _ s: WebSession) throws -> Response {
+    /// The queue's filters from the query string (the page's and the API's): the status chosen, and the filter.
+    static func filter(_ request: Request) -> (status: String, filter: CaseFilter) {
         let q = request.uri.queryParameters
         func value(_ key: String) -> String? { q.get(key).flatMap { $0.isEmpty ? nil : $0 } }
         let status = value("status") ?? "active"
-        let filter = CaseFilter(status: status == "all" ? nil : status, severity: value("severity"), aspect: value("aspect"),
-                                assignee: value("assignee"), source: value("source"), problem: value("problem").flatMap { Int64($0) },
-                                search: value("q"))
+        return (status, CaseFilter(status: status == "all" ? nil : status, severity: value("severity"), aspect: value("aspect"),
+                                   assignee: value("assignee"), source: value("source"), problem: value("problem").flatMap { Int64($0) },
+                                   search: value("q")))
+    }
+
+    func queue(_ request: Request, _ s: WebSession) throws -> Response {
+        let (status, filter) = Self.filter(request)
         let now = clock.now
         let (cases, options) = try store.read { tx -> ([CaseRecord], Pages.QueueOptions) in
             let all = try tx.cases(CaseFilter(status: "active"))

@@ -17,12 +17,7 @@ enum BoardAPI {
         }
         router.get("/api/cases") { request, context in
             try await authorized(request, context, board) { _ in
-                let q = request.uri.queryParameters
-                func value(_ key: String) -> String? { q.get(key).flatMap { $0.isEmpty ? nil : $0 } }
-                let status = value("status") ?? "active"
-                let filter = CaseFilter(status: status == "all" ? nil : status, severity: value("severity"), aspect: value("aspect"),
-                                        assignee: value("assignee"), source: value("source"), problem: value("problem").flatMap { Int64($0) },
-                                        search: value("q"))
+                let filter = Board.filter(request).filter
                 let now = board.clock.now
                 let cases = try board.store.read { try Board.sorted(try $0.cases(filter), now: now) }
                 return json(cases.map { caseObject(board.redacted($0), now: now) })
@@ -66,7 +61,7 @@ enum BoardAPI {
             try await authorized(request, context, board) { _ in
                 let sources = try board.store.read { try $0.sources() }
                 return json(sources.map { s -> [String: Any] in
-                    ["name": s.name, "url": s.url, "kind": s.kind, "health": Pages.health(s), "failures": s.failures,
+                    ["name": s.name, "url": s.url, "kind": s.kind, "health": s.health, "failures": s.failures,
                      "last_error": s.lastError ?? NSNull(), "last_success_at": iso(s.lastSuccessAt), "paused_at": iso(s.pausedAt),
                      "stale_since": iso(s.staleSince), "moved_from": s.movedFrom ?? NSNull(), "unhealthy": s.unhealthy ?? NSNull()]
                 })

@@ -221,22 +221,10 @@ enum Pages {
         return out
     }
 
-    static func health(_ s: SourceRecord) -> String {
-        if s.removedAt != nil { return "removed" }
-        if s.pausedAt != nil { return "paused" }
-        if s.goneSince != nil { return "gone" }
-        if s.failures > 0 { return "failing" }
-        if s.unhealthy != nil { return "unhealthy" }
-        if s.lastSuccessAt == nil { return "new" }
-        if s.staleSince != nil { return "stale" }
-        if s.movedFrom != nil { return "moved" }
-        return "ok"
-    }
-
     static func sources(_ sources: [SourceRecord], canManage: Bool, csrf: String) -> String {
         var out = "<h1>Sources</h1><table class=\"sources\"><thead><tr><th>Source</th><th>Health</th><th>Last success</th><th>Last error</th>\(canManage ? "<th></th>" : "")</tr></thead><tbody>"
         for s in sources {
-            let state = health(s)
+            let state = s.health
             var error = s.lastError.map { h($0, limit: 300) } ?? ""
             if let u = s.unhealthy { error += (error.isEmpty ? "" : "<br>") + h(u, limit: 300) }
             if let m = s.movedFrom { error += (error.isEmpty ? "" : "<br>") + "moved from " + h(m, limit: 200) }

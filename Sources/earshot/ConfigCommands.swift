@@ -82,15 +82,7 @@ struct Sources: ParsableCommand {
                 }
             }
         }
-        func state(_ s: SourceRecord) -> String {
-            if s.pausedAt != nil { return "paused" }
-            if s.goneSince != nil { return "gone" }
-            if s.failures > 0 { return "failing" }
-            if s.unhealthy != nil { return "unhealthy" }
-            if s.lastSuccessAt == nil { return "new" }
-            if s.staleSince != nil { return "stale" }
-            return "ok"
-        }
+        func state(_ s: SourceRecord) -> String { s.health == "moved" ? "ok" : s.health }
     }
 
     struct Add: ParsableCommand {

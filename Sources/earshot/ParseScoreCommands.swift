@@ -110,23 +110,7 @@ struct Score: ParsableCommand {
                 // pieces printed in order. A small one (a pipe fed line by line) is scored at once.
                 let analyzer = VaderAnalyzer(lexicon: lex)
                 let started = DispatchTime.now()
-                var pending: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 1 << 20)
-                while true {
-                    // read(2) returns what is there, up to 1 MiB: a whole block of a file, or the
-                    // lines a pipe holds (FileHandle.availableData reads 4 KiB at a time).
-                    let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-                    if count < 0 && errno == EINTR { continue }
-                    if count < 0 { throw AppError.failed("score: cannot read stdin (\(String(cString: strerror(errno))))") }
-                    if count == 0 { break }
-                    pending += buffer[..<count]
-                    guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
-                    FileHandle.standardOutput.write(Data(Self.scoreLines(pending[...lastNewline], with: analyzer)))
-                    pending.removeSubrange(...lastNewline)
-                }
-                if !pending.isEmpty {
-                    FileHandle.standardOutput.write(Data(Self.scoreLines(pending[...] + [0x0A], with: analyzer)))
-                }
+                try Self.eachBlockOfLines { FileHandle.standardOutput.write(Data(Self.scoreLines($0, with: analyzer))) }
                 if timing {
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
                     FileHandle.standardError.write(Data("score: \(String(format: "%.4f", seconds)) s scoring (after start-up and lexicon load)\n".utf8))
@@ -157,22 +141,27 @@ struct Score: ParsableCommand {
             }
             // Like the VADER path: blocks of whole lines, a big block scored on every core and
             // printed in order.
-            var pending: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
-                if count < 0 { throw AppError.failed("score: cannot read stdin (\(String(cString: strerror(errno))))") }
-                if count == 0 { break }
-                pending += buffer[..<count]
-                guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
-                FileHandle.standardOutput.write(Data(Self.mapLines(pending[...lastNewline], render)))
-                pending.removeSubrange(...lastNewline)
-            }
-            if !pending.isEmpty {
-                FileHandle.standardOutput.write(Data(Self.mapLines(pending[...] + [0x0A], render)))
-            }
+            try Self.eachBlockOfLines { FileHandle.standardOutput.write(Data(Self.mapLines($0, render))) }
         }
+    }
+
+    /// Standard input in blocks of whole lines, each ending in a newline (a last line without one gets
+    /// it): read(2) returns what is there, up to 1 MiB, a whole block of a file or the lines a pipe
+    /// holds (FileHandle.availableData reads 4 KiB at a time).
+    static func eachBlockOfLines(_ body: (ArraySlice<UInt8>) -> Void) throws {
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { throw AppError.failed("score: cannot read stdin (\(String(cString: strerror(errno))))") }
+            if count == 0 { break }
+            pending += buffer[..<count]
+            guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
+            body(pending[...lastNewline])
+            pending.removeSubrange(...lastNewline)
+        }
+        if !pending.isEmpty { body(pending[...] + [0x0A]) }
     }
 
     /// `render` of each newline-terminated line (without its "\n" or "\r\n"), one output line
