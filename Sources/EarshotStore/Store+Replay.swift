@@ -52,6 +52,7 @@ extension Store {
     /// case event, alert, spike and copy goes, and the mentions and their scores move aside, to
     /// come back run by run (``StoreTransaction/releaseMentions(through:)``) as they first came.
     public func prepareReplay() throws {
+        problemMemo.clear()
         try pool.write { db in
             try db.execute(sql: """
                 DELETE FROM case_mentions; DELETE FROM case_events; DELETE FROM case_identities;

@@ -10,6 +10,8 @@ public final class Store: @unchecked Sendable {
     public let path: String
     let pool: DatabasePool
     let spool: DocumentSpool
+    /// Problems' customer counts, kept between write transactions (see ``ProblemCustomerMemo``).
+    let problemMemo = ProblemCustomerMemo()
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -67,7 +69,15 @@ public final class Store: @unchecked Sendable {
 
     /// Runs `body` in one write transaction: all of it is stored, or none of it.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try pool.write { db in try body(StoreTransaction(db: db, spool: spool)) }
+        do {
+            return try pool.write { db in
+                try problemMemo.check(db)
+                return try body(StoreTransaction(db: db, spool: spool, memo: problemMemo))
+            }
+        } catch {
+            problemMemo.clear()   // rolled back: what the memo learnt in it never happened
+            throw error
+        }
     }
 
     /// Runs `body` on a consistent read snapshot.

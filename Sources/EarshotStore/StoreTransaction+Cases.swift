@@ -122,8 +122,19 @@ extension StoreTransaction {
     /// How many distinct customers a problem case has, as ``customerKeySQL`` tells them apart (the
     /// brand's replies are nobody's). The digest counts the same way.
     public func customerCount(ofProblem problemID: Int64) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT (\(Self.problemCustomersSQL)) FROM cases c WHERE c.id = ?"),
-                         arguments: [problemID]) ?? 0
+        guard let memo else {
+            return try Int.fetchOne(db.cachedStatement(sql: "SELECT (\(Self.problemCustomersSQL)) FROM cases c WHERE c.id = ?"),
+                                    arguments: [problemID]) ?? 0
+        }
+        if let count = memo.count(problemID) { return count }
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT m.id, \(Self.customerKeySQL) FROM case_mentions cm
+            JOIN mentions m ON m.id = cm.mention_id AND m.is_brand = 0
+            JOIN case_mentions ci ON ci.mention_id = m.id JOIN cases i ON i.id = ci.case_id AND i.kind = 'incident'
+            WHERE cm.case_id = ?
+            """), arguments: [problemID]).map { (row: Row) -> (Int64, String) in (row[0], row[1]) }
+        memo.build(problemID, rows: rows)
+        return memo.count(problemID) ?? 0
     }
 
     /// Who a mention `m` of incident `i` is, as a customer: the incident's own customer is the
@@ -174,7 +185,9 @@ extension StoreTransaction {
     public func attachMention(caseID: Int64, mentionID: Int64, now: Date) throws -> Bool {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_mentions (case_id, mention_id, added_at) VALUES (?, ?, ?)").execute(
                        arguments: [caseID, mentionID, now.timeIntervalSince1970])
-        return db.changesCount > 0
+        guard db.changesCount > 0 else { return false }
+        try memoAttached(caseID: caseID, mentionID: mentionID)
+        return true
     }
 
     public func casesOfMention(_ mentionID: Int64) throws -> [Int64] {
@@ -217,6 +230,7 @@ extension StoreTransaction {
         var args = StatementArguments(keys.map { assignments[$0]! })
         args += [id]
         try db.cachedStatement(sql: "UPDATE cases SET \(sets) WHERE id = ?").execute(arguments: args)
+        if assignments.keys.contains("merged_into") { memo?.clear() }   // a merge: problems count anew
     }
 
     /// Open cases whose acknowledgement deadline has passed and that were not escalated yet.

@@ -7,14 +7,18 @@ extension StoreTransaction {
 
     /// Records the identity keys of a case's customer (every key a mention of theirs carried).
     public func addIdentities(_ keys: [String], toCase caseID: Int64) throws {
+        var addedName = false
         for key in keys {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_identities (identity, case_id) VALUES (?, ?)").execute(
                            arguments: [key, caseID])
+            if db.changesCount > 0, key.hasPrefix("name:") { addedName = true }
         }
+        if addedName { try memoIdentitiesAdded(toCase: caseID) }
     }
 
     /// Gives a case's identity keys to another (a merge).
     public func moveIdentities(from other: Int64, to survivor: Int64) throws {
+        memo?.clear()   // a merge: counted anew when next asked
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_identities (identity, case_id) SELECT identity, ? FROM case_identities WHERE case_id = ?").execute(
                        arguments: [survivor, other])
     }
@@ -34,6 +38,7 @@ extension StoreTransaction {
 
     /// Cases merged into `other` earlier now point to `survivor` (no chains to follow).
     public func repointMerged(from other: Int64, to survivor: Int64) throws {
+        memo?.clear()
         try db.cachedStatement(sql: "UPDATE cases SET merged_into = ? WHERE merged_into = ?").execute(arguments: [survivor, other])
     }
 

@@ -136,6 +136,8 @@ extension Store {
     /// secure_delete zeroes the space the old words held, and a truncating checkpoint empties the
     /// write-ahead log that still held the pages as they were.
     public func erasing<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        problemMemo.clear()   // authors erased: customers count otherwise
+        defer { problemMemo.clear() }
         let result = try pool.writeWithoutTransaction { db -> T in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }

@@ -6,6 +6,12 @@ public struct StoreTransaction {
     public let db: Database
     /// Where fetched bodies wait (see ``DocumentSpool``).
     let spool: DocumentSpool
+    /// Problems' customers, kept in step by this write transaction (nil when reading).
+    let memo: ProblemCustomerMemo?
+
+    init(db: Database, spool: DocumentSpool, memo: ProblemCustomerMemo? = nil) {
+        self.db = db; self.spool = spool; self.memo = memo
+    }
 }
 
 extension StoreTransaction {

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+
+/// The customers of each recurring problem, kept up to date as mentions join, so that telling how
+/// many customers a problem has (every time another joins: its alert says "N customers so far")
+/// costs the new mention's keys rather than a pass over all the problem's mentions, which made a
+/// run's cost grow with the square of a big problem's size.
+///
+/// A problem's entry is built by the same query as ``StoreTransaction/customerCount(ofProblem:)``
+/// (each mention's customer key, as ``StoreTransaction/customerKeySQL`` says) and then changed in
+/// step with the writes that change keys: a mention joining the problem or another incident, name
+/// keys added to an incident. Anything rarer (a merge, an erasure, a rolled-back transaction, a
+/// commit by another connection) drops every entry, to be built again when next asked.
+final class ProblemCustomerMemo: @unchecked Sendable {
+    private struct Entry {
+        var keysOfMention: [Int64: [String]] = [:]
+        var uses: [String: Int] = [:]
+        var count: Int { uses.count }
+        mutating func set(_ mention: Int64, _ keys: [String]) {
+            for key in keysOfMention[mention] ?? [] {
+                uses[key]! -= 1
+                if uses[key] == 0 { uses[key] = nil }
+            }
+            keysOfMention[mention] = keys
+            for key in keys { uses[key, default: 0] += 1 }
+        }
+    }
+    private let lock = NSLock()
+    private var entries: [Int64: Entry] = [:]
+    /// SQLite's `data_version` when the entries were last known good: another connection's commit changes it.
+    private var dataVersion: Int?
+
+    func clear() { lock.lock(); entries = [:]; lock.unlock() }
+
+    /// Called at the start of each write transaction: a commit by anyone else voids what is known.
+    func check(_ db: Database) throws {
+        let version = try Int.fetchOne(db, sql: "PRAGMA data_version")
+        lock.lock(); defer { lock.unlock() }
+        if version != dataVersion { entries = [:]; dataVersion = version }
+    }
+
+    func count(_ problem: Int64) -> Int? { lock.lock(); defer { lock.unlock() }; return entries[problem]?.count }
+
+    func build(_ problem: Int64, rows: [(Int64, String)]) {
+        var entry = Entry()
+        var grouped: [Int64: [String]] = [:]
+        for (mention, key) in rows { grouped[mention, default: []].append(key) }
+        for (mention, keys) in grouped { entry.set(mention, keys) }
+        lock.lock(); entries[problem] = entry; lock.unlock()
+    }
+
+    var problems: [Int64] { lock.lock(); defer { lock.unlock() }; return Array(entries.keys) }
+    func has(_ problem: Int64) -> Bool { lock.lock(); defer { lock.unlock() }; return entries[problem] != nil }
+    func contains(_ problem: Int64, mention: Int64) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return entries[problem]?.keysOfMention[mention] != nil
+    }
+    func mentions(of problem: Int64) -> Set<Int64> {
+        lock.lock(); defer { lock.unlock() }
+        return Set(entries[problem]?.keysOfMention.keys.map { $0 } ?? [])
+    }
+    func set(_ problem: Int64, mention: Int64, keys: [String]) {
+        lock.lock(); defer { lock.unlock() }
+        entries[problem]?.set(mention, keys)
+    }
+}
+
+extension StoreTransaction {
+    /// One mention's customer keys as a problem counts them (none for the brand's own posts).
+    func customerKeys(ofMention id: Int64) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: """
+            SELECT \(Self.customerKeySQL) FROM mentions m
+            JOIN case_mentions ci ON ci.mention_id = m.id JOIN cases i ON i.id = ci.case_id AND i.kind = 'incident'
+            WHERE m.id = ? AND m.is_brand = 0
+            """), arguments: [id])
+    }
+
+    /// Keeps the memo in step when a mention joins a case: a problem it knows gains the mention's
+    /// keys; an incident's new mention may count differently in the problems that hold it.
+    func memoAttached(caseID: Int64, mentionID: Int64) throws {
+        guard let memo, !memo.problems.isEmpty else { return }
+        if memo.has(caseID) {
+            memo.set(caseID, mention: mentionID, keys: try customerKeys(ofMention: mentionID))
+            return
+        }
+        for problem in memo.problems where memo.contains(problem, mention: mentionID) {
+            memo.set(problem, mention: mentionID, keys: try customerKeys(ofMention: mentionID))
+        }
+    }
+
+    /// Name keys added to an incident change how its mentions in a problem count.
+    func memoIdentitiesAdded(toCase caseID: Int64) throws {
+        guard let memo, !memo.problems.isEmpty else { return }
+        let own = Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT mention_id FROM case_mentions WHERE case_id = ?"), arguments: [caseID]))
+        for problem in memo.problems {
+            for mention in own.intersection(memo.mentions(of: problem)) {
+                memo.set(problem, mention: mention, keys: try customerKeys(ofMention: mention))
+            }
+        }
+    }
+}

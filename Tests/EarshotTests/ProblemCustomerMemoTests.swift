@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import EarshotStore
+
+/// Issue 22: a problem's customer count, kept in step by the write transactions (ProblemCustomerMemo),
+/// must always equal the full count a reader computes from the tables, through every write that
+/// changes who counts as whom: mentions joining, name keys added to an incident, merges, erasure,
+/// a rolled-back transaction, another connection's commit.
+@Suite
+struct ProblemCustomerMemoTests {
+    let folder = TestPaths.temporaryFolder("earshot-memo")
+    let store: Store
+    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+    var source: Int64 = 0
+
+    init() throws {
+        store = try Store(path: folder.appendingPathComponent("earshot.sqlite").path)
+        let t0 = self.t0
+        source = try store.write { try $0.upsertSource(SourceSpec(name: "forum", url: "https://forum.example/rss", kind: "feed", interval: 3600),
+                                                       origin: "test", now: t0) }
+    }
+
+    /// Adds a customer's mention (author may be nil), returns its id.
+    func mention(_ tx: StoreTransaction, _ key: String, author: String?) throws -> Int64 {
+        try tx.upsertMention(NewMention(sourceID: source, itemKey: key, fingerprint: key, url: nil, title: nil, author: author,
+                                        body: "outage again", publishedAt: t0, fetchedAt: t0, rating: nil, bestRating: nil,
+                                        worstRating: nil)).mentionID
+    }
+
+    func incident(_ tx: StoreTransaction, customer: String?) throws -> Int64 {
+        try tx.openCase(NewCase(kind: "incident", severity: "normal", title: "t", customer: customer, sourceID: source, url: nil,
+                                aspect: "quality", rule: "r", firstPublishedAt: t0, ackDueAt: nil), actor: "test", now: t0)
+    }
+
+    /// The memo's count (in a write) must be the readers' full count.
+    func check(_ problem: Int64, _ note: String) throws {
+        let kept = try store.write { try $0.customerCount(ofProblem: problem) }
+        let full = try store.read { try $0.customerCount(ofProblem: problem) }
+        #expect(kept == full, "\(note): kept \(kept), full \(full)")
+    }
+
+    @Test func theKeptCountIsAlwaysTheFullCount() throws {
+        let t0 = self.t0
+        var ids: [String: Int64] = [:]
+        let problem = try store.write { tx -> Int64 in
+            let ann = try incident(tx, customer: "Ann Lee"), bob = try incident(tx, customer: "Bob Stone")
+            ids["ann"] = ann; ids["bob"] = bob
+            let p = try tx.openCase(NewCase(kind: "problem", severity: "high", title: "p", customer: nil, sourceID: nil, url: nil,
+                                            aspect: "quality", rule: "recurring problem", firstPublishedAt: t0, ackDueAt: nil), actor: "test", now: t0)
+            for (key, author, incident) in [("m1", "Ann Lee", ann), ("m2", "ann lee", ann), ("m3", "Cat Wu", ann), ("m4", nil, bob), ("m5", "Bob Stone", bob)] {
+                let m = try mention(tx, key, author: author)
+                ids[key] = m
+                _ = try tx.attachMention(caseID: incident, mentionID: m, now: t0)
+                _ = try tx.attachMention(caseID: p, mentionID: m, now: t0)
+            }
+            return p
+        }
+        try check(problem, "built")
+        // A new mention joins an incident and the problem.
+        try store.write { tx in
+            _ = try tx.customerCount(ofProblem: problem)
+            let m = try mention(tx, "m6", author: "Dan Poe")
+            _ = try tx.attachMention(caseID: ids["bob"]!, mentionID: m, now: t0)
+            _ = try tx.attachMention(caseID: problem, mentionID: m, now: t0)
+        }
+        try check(problem, "joined")
+        // Cat Wu turns out to be Ann's other name: her mention now counts as Ann's case.
+        try store.write { tx in
+            _ = try tx.customerCount(ofProblem: problem)
+            try tx.addIdentities(["name:cat wu"], toCase: ids["ann"]!)
+        }
+        try check(problem, "name key added")
+        // A mention already in the problem joins a second incident.
+        try store.write { tx in
+            _ = try tx.customerCount(ofProblem: problem)
+            let eve = try incident(tx, customer: "Eve Park")
+            _ = try tx.attachMention(caseID: eve, mentionID: ids["m4"]!, now: t0)
+        }
+        try check(problem, "second incident")
+        // A merge: Bob's case into Ann's.
+        try store.write { tx in
+            _ = try tx.customerCount(ofProblem: problem)
+            try tx.updateCase(ids["bob"]!, set: ["status": "merged", "merged_into": ids["ann"]!])
+        }
+        try check(problem, "merged")
+        // A transaction that fails after adding a mention: nothing of it counts.
+        struct Boom: Error {}
+        _ = try? store.write { tx in
+            _ = try tx.customerCount(ofProblem: problem)
+            let m = try mention(tx, "m7", author: "Gil Ray")
+            _ = try tx.attachMention(caseID: ids["ann"]!, mentionID: m, now: t0)
+            _ = try tx.attachMention(caseID: problem, mentionID: m, now: t0)
+            throw Boom()
+        }
+        try check(problem, "rolled back")
+        // Another connection (another process: earshot forget) erases an author.
+        let other = try Store(path: store.path)
+        _ = try other.erasing { try $0.forget(author: "Dan Poe", identityKeys: [], now: t0, actor: "test", dryRun: false) }
+        try check(problem, "erased elsewhere")
+        #expect(try store.read { try $0.customerCount(ofProblem: problem) } >= 2)
+    }
+}
