@@ -299,6 +299,9 @@ enum Migrations {
                 CREATE INDEX web_sessions_by_user ON web_sessions(user);
                 """)
         }
+        migrator.registerMigration("v13: problems found by aspect without scanning the open incidents") { db in
+            try db.execute(sql: "CREATE INDEX cases_problems_by_aspect ON cases(aspect, status) WHERE kind = 'problem'")
+        }
         return migrator
     }
 }
