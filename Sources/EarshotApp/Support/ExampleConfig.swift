@@ -30,12 +30,18 @@ public enum ExampleConfig {
         interval: 1h               # default 1h for feeds, 6h for review pages
       - name: acme-reviews
         url: https://reviews.example/acme
-        kind: reviews              # a review page: schema.org JSON-LD or microdata
+        kind: reviews              # a review page: schema.org JSON-LD, microdata or RDFa
         about_us: true             # every review is about us: the query is not applied
         robots: true               # honour robots.txt (default for review pages)
         max_pages: 5               # follow "next" links up to this many pages per run
         stale_after: 30d           # newest review older than this: stale, told once (default
                                    # 30d for review pages, 7d for feeds)
+      # Where people talk: a platform by name (`earshot sources presets` lists them); the preset
+      # builds the feed URL from the query and the platform's quirks are applied to its items.
+      # - preset: reddit
+      #   query: acme
+      # - preset: mastodon
+      #   query: "#acme@mastodon.social"
       # A page without schema.org markup: say where reviews are (XPath, or simple CSS).
       # - name: shop-reviews
       #   url: https://shop.example/acme/reviews
