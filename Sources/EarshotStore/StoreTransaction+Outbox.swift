@@ -25,6 +25,29 @@ extension StoreTransaction {
                          arguments: [now.timeIntervalSince1970]).map(OutboxRecord.init(row:))
     }
 
+    /// The due alerts with their subject and payload only on the channels in `whole` (the others'
+    /// are read in chunks when sent, ``alerts(ids:)``): a first run's thousands of alerts need not
+    /// all be in memory at once.
+    public func dueAlerts(at now: Date, whole: Set<String>) throws -> [OutboxRecord] {
+        let names = whole.sorted()
+        let list = names.isEmpty ? "NULL" : Array(repeating: "?", count: names.count).joined(separator: ", ")
+        var args: StatementArguments = StatementArguments(names + names)
+        args += [now.timeIntervalSince1970]
+        return try Row.fetchAll(db.makeStatement(sql: """
+            SELECT id, idempotency_key, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, claimed_at,
+                   CASE WHEN channel IN (\(list)) THEN subject ELSE '' END AS subject,
+                   CASE WHEN channel IN (\(list)) THEN payload ELSE '' END AS payload
+            FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id
+            """), arguments: args).map(OutboxRecord.init(row:))
+    }
+
+    /// These alerts, whole, by id.
+    public func alerts(ids: [Int64]) throws -> [Int64: OutboxRecord] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
+        return Dictionary(rows.map { let r = OutboxRecord(row: $0); return (r.id, r) }, uniquingKeysWith: { a, _ in a })
+    }
+
     public func alerts(state: String? = nil) throws -> [OutboxRecord] {
         if let state {
             return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id"), arguments: [state]).map(OutboxRecord.init(row:))

@@ -44,14 +44,33 @@ public struct AlertDeliverer {
     /// the order they were queued: a case's opening before its escalation.
     public func deliverDue(store: Store, now: Date) throws -> Counts {
         var counts = Counts()
-        let due = try store.read { try $0.dueAlerts(at: now) }
+        // Whole rows only where a summary may need them (batching channels); the others are read
+        // in chunks as they are sent.
+        let due = try store.read { try $0.dueAlerts(at: now, whole: Set(channels.filter(\.batches).map(\.name))) }
         // Claimed, all at once, in a transaction that commits before anything leaves: should this
         // process die mid-delivery, the next one knows these alerts may already have arrived.
         let claimedAt = Date()
         let claimed = try store.write { tx in Set(try due.filter { try tx.claimAlert($0, at: claimedAt) }.map(\.id)) }
         var interrupted = 0
         var written: [String: Set<String>] = [:]
-        for unit in units(due.filter { claimed.contains($0.id) }) {
+        let plan = units(due.filter { claimed.contains($0.id) })
+        // The single sends whose rows were read without their words, in order, and where each stands.
+        let thin = plan.compactMap { unit -> Int64? in
+            if case .single(let a) = unit, a.payload.isEmpty { return a.id }
+            return nil
+        }
+        let position = Dictionary(uniqueKeysWithValues: thin.enumerated().map { ($1, $0) })
+        var loaded: [Int64: OutboxRecord] = [:]
+        func whole(_ alert: OutboxRecord) throws -> OutboxRecord {
+            guard alert.payload.isEmpty, let at = position[alert.id] else { return alert }
+            if loaded[alert.id] == nil {
+                let chunk = Array(thin[at..<min(at + 500, thin.count)])
+                loaded = try store.read { try $0.alerts(ids: chunk) }
+            }
+            return loaded[alert.id] ?? alert
+        }
+        for var unit in plan {
+            if case .single(let a) = unit { unit = .single(try whole(a)) }
             let members = unit.members
             let first = members[0]
             guard let channel = channels.first(where: { $0.name == first.channel }) else {
