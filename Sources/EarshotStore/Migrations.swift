@@ -302,6 +302,10 @@ enum Migrations {
         migrator.registerMigration("v13: problems found by aspect without scanning the open incidents") { db in
             try db.execute(sql: "CREATE INDEX cases_problems_by_aspect ON cases(aspect, status) WHERE kind = 'problem'")
         }
+        migrator.registerMigration("v14: a case's identity keys found by the case") { db in
+            // The primary key leads with the identity: looking a case's keys up read the whole table.
+            try db.execute(sql: "CREATE INDEX case_identities_by_case ON case_identities(case_id)")
+        }
         return migrator
     }
 }

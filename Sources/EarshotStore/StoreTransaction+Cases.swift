@@ -190,6 +190,20 @@ extension StoreTransaction {
         return true
     }
 
+    /// Whether the case holds the mention.
+    public func caseHolds(_ caseID: Int64, mention mentionID: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM case_mentions WHERE case_id = ? AND mention_id = ?)"),
+                          arguments: [caseID, mentionID]) ?? false
+    }
+
+    /// When the case's newest customer mention (not the brand's) was published; nil when it has none.
+    public func latestCustomerMention(ofCase caseID: Int64) throws -> Date? {
+        try Double.fetchOne(db.cachedStatement(sql: """
+            SELECT MAX(m.published_at) FROM case_mentions cm JOIN mentions m ON m.id = cm.mention_id
+            WHERE cm.case_id = ? AND m.is_brand = 0
+            """), arguments: [caseID]).map(Date.init(timeIntervalSince1970:))
+    }
+
     public func casesOfMention(_ mentionID: Int64) throws -> [Int64] {
         try Int64.fetchAll(db.cachedStatement(sql: "SELECT case_id FROM case_mentions WHERE mention_id = ?"), arguments: [mentionID])
     }

@@ -133,9 +133,8 @@ public struct Triage: Sendable {
         guard let open = try openIncident(of: m.identity, in: tx)
                 ?? customer.flatMap({ try tx.openIncident(sourceID: m.sourceID, customer: $0, url: nil) }) else { return nil }
         // Only a word written after the complaint it answers (late data or an older page is not it).
-        let caseMentions = try tx.mentionIDs(ofCase: open.id)
-        guard !caseMentions.contains(m.mentionID),
-              try caseMentions.compactMap({ try tx.mention(id: $0) }).filter({ !$0.isBrand }).allSatisfy({ $0.publishedAt < m.publishedAt })
+        guard try !tx.caseHolds(open.id, mention: m.mentionID),
+              try tx.latestCustomerMention(ofCase: open.id).map({ $0 < m.publishedAt }) ?? true
         else { return nil }
         var sameConversation = m.thread != nil && m.thread == open.url.map { String($0.prefix { $0 != "#" }) }
         if !sameConversation, let answered = try tx.mention(itemKey: m.inReplyTo, url: m.inReplyToLink) {
