@@ -50,6 +50,8 @@ final class ProblemCustomerMemo: @unchecked Sendable {
     }
 
     var problems: [Int64] { lock.lock(); defer { lock.unlock() }; return Array(entries.keys) }
+    /// No problem counted yet (checked on every attach: no array made).
+    var isEmpty: Bool { lock.lock(); defer { lock.unlock() }; return entries.isEmpty }
     func has(_ problem: Int64) -> Bool { lock.lock(); defer { lock.unlock() }; return entries[problem] != nil }
     func contains(_ problem: Int64, mention: Int64) -> Bool {
         lock.lock(); defer { lock.unlock() }
@@ -78,7 +80,7 @@ extension StoreTransaction {
     /// Keeps the memo in step when a mention joins a case: a problem it knows gains the mention's
     /// keys; an incident's new mention may count differently in the problems that hold it.
     func memoAttached(caseID: Int64, mentionID: Int64) throws {
-        guard let memo, !memo.problems.isEmpty else { return }
+        guard let memo, !memo.isEmpty else { return }
         if memo.has(caseID) {
             memo.set(caseID, mention: mentionID, keys: try customerKeys(ofMention: mentionID))
             return
@@ -90,7 +92,7 @@ extension StoreTransaction {
 
     /// Name keys added to an incident change how its mentions in a problem count.
     func memoIdentitiesAdded(toCase caseID: Int64) throws {
-        guard let memo, !memo.problems.isEmpty else { return }
+        guard let memo, !memo.isEmpty else { return }
         let own = Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT mention_id FROM case_mentions WHERE case_id = ?"), arguments: [caseID]))
         for problem in memo.problems {
             for mention in own.intersection(memo.mentions(of: problem)) {

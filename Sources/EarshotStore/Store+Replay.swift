@@ -83,11 +83,14 @@ extension Store {
 }
 
 extension StoreTransaction {
-    /// Brings back the set-aside mentions fetched up to `through` (all that remain when nil) with
-    /// their scores, under their own ids; returns them in the order they were first stored.
-    public func releaseMentions(through: Date?) throws -> [MentionRecord] {
-        let filter = (through == nil ? "" : "fetched_at <= ? AND ") + "id NOT IN (SELECT id FROM mentions)"
-        let args: StatementArguments = through.map { [$0.timeIntervalSince1970] } ?? []
+    /// Brings back the set-aside mentions fetched after `after` (those up to it were brought back
+    /// already) and up to `through` (all that remain when nil) with their scores, under their own
+    /// ids; returns them in the order they were first stored.
+    public func releaseMentions(after: Date?, through: Date?) throws -> [MentionRecord] {
+        var clauses: [String] = [], args: StatementArguments = []
+        if let after { clauses.append("fetched_at > ?"); args += [after.timeIntervalSince1970] }
+        if let through { clauses.append("fetched_at <= ?"); args += [through.timeIntervalSince1970] }
+        let filter = clauses.isEmpty ? "1" : clauses.joined(separator: " AND ")
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM replay_mentions WHERE \(filter) ORDER BY id", arguments: args)
         var out: [MentionRecord] = []
         out.reserveCapacity(ids.count)

@@ -117,8 +117,9 @@ enum BoardAPI {
             let keys = ["addr:" + context.remoteAddress, "user:" + name.lowercased()]
             if await board.throttle.wait(keys, now: now) > 0 { return json(["error": "too many failed attempts; wait and try again"], status: .tooManyRequests) }
             let user = try board.store.read { try $0.user(named: name) }
-            if let user, BoardSecurity.verify(password, hash: user.passwordHash) { return try body(user) }
-            _ = BoardSecurity.verify(password, hash: Board.decoyHash)
+            // One bcrypt check whether the name exists or not (as the sign-in form does).
+            let ok = BoardSecurity.verify(password, hash: user?.passwordHash ?? Board.decoyHash)
+            if let user, ok { return try body(user) }
             await board.throttle.failed(keys, now: now)
         }
         var r = json(["error": "sign in: HTTP Basic with a board user (earshot users add), or a session cookie"], status: .unauthorized)

@@ -87,7 +87,6 @@ public enum Backtest {
     static func replay(into store: Store, runs: [RunRecord], actions: [PersonAction], config: Config, progress: ((String) -> Void)?) throws
         -> (runs: Int, mentions: Int, withoutIdentity: Int, actions: Int, actionsWithoutCase: Int) {
         let triage = Triage(policy: try Pipeline.policy(from: config))
-        let brand = BrandAccounts(config.brandAccounts)
         var mentions = 0, withoutIdentity = 0, replayedRuns = 0
         var nextAction = 0, actionsTaken = 0, actionsWithoutCase = 0
         // People's actions up to `time`, each on the case holding the customer's first mention now;
@@ -109,7 +108,7 @@ public enum Backtest {
                 }
             }
         }
-        func triageAll(_ batch: [MentionRecord], runStart: Date?, horizon: Date) throws {
+        func triageAll(_ batch: [MentionRecord], horizon: Date) throws {
             try store.write { tx in
                 var counts = Pipeline.BatchCounts()
                 for m in batch {
@@ -117,7 +116,8 @@ public enum Backtest {
                     let at = m.fetchedAt
                     if m.identityKeys == nil { withoutIdentity += 1 }
                     let identity = m.identityKeys.map(CustomerIdentity.init(keys:)) ?? CustomerIdentity(author: m.author)
-                    if m.isBrand || (!brand.isEmpty && brand.owns(identity)) {
+                    // The run recorded whose post it was (brand_accounts are not a rules section).
+                    if m.isBrand {
                         let reply = TriageMention(mentionID: m.id, sourceID: m.sourceID, sourceName: m.sourceName, author: m.author,
                                                   url: m.url, title: m.title, body: m.body, publishedAt: m.publishedAt, rating: nil,
                                                   bestRating: nil, worstRating: nil, score: Pipeline.unscored, identity: identity,
@@ -139,14 +139,17 @@ public enum Backtest {
                 mentions += batch.count
             }
         }
+        // Everything fetched up to here is back in the store (each run's mentions come after it).
+        var released: Date?
         for (index, run) in runs.enumerated() {
             // What this run stored: everything fetched before it finished (before the next began,
             // for a run that was killed).
             let end = run.finishedAt ?? (index + 1 < runs.count ? runs[index + 1].startedAt.addingTimeInterval(-0.000_001) : nil)
             let horizon = run.horizon ?? run.startedAt.addingTimeInterval(-config.backfill)
             try act(through: run.startedAt)
-            let batch = try store.write { try $0.releaseMentions(through: end) }
-            try triageAll(batch, runStart: run.startedAt, horizon: horizon)
+            let batch = try store.write { try $0.releaseMentions(after: released, through: end) }
+            released = end ?? .distantFuture   // a last run that never finished took everything
+            try triageAll(batch, horizon: horizon)
             if run.processed {
                 _ = try store.write { try Pipeline.clockWork(triage: triage, in: $0, now: run.startedAt, horizon: horizon) }
             }
@@ -154,8 +157,8 @@ public enum Backtest {
             if index % 10 == 9 || index == runs.count - 1 { progress?("run \(index + 1)/\(runs.count), \(mentions) mentions") }
         }
         // Mentions no recorded run stored (an import, a store older than its runs table).
-        let rest = try store.write { try $0.releaseMentions(through: nil) }
-        try triageAll(rest, runStart: nil, horizon: .distantPast)
+        let rest = try store.write { try $0.releaseMentions(after: released, through: nil) }
+        try triageAll(rest, horizon: .distantPast)
         try act(through: nil)
         return (replayedRuns, mentions, withoutIdentity, actionsTaken, actionsWithoutCase)
     }
