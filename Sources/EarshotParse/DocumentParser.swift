@@ -2,6 +2,12 @@ import Foundation
 
 /// The entry point of the parse stage: bytes in, a ``ParsedDocument`` out.
 public enum DocumentParser {
+    /// Sets libxml2 up for the process (once; later calls do nothing). Parses may then run on
+    /// several threads at once, each on its own document.
+    public static func prepareForThreads() {
+        _ = HTMLDocument.libraryInitialized
+    }
+
     /// Parses a fetched document.
     ///
     /// - Parameters:

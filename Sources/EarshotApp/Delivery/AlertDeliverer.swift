@@ -69,6 +69,14 @@ public struct AlertDeliverer {
             }
             return loaded[alert.id] ?? alert
         }
+        // Alerts appended to a JSON-lines file are marked sent 500 at a time, not one commit each: should
+        // the process die before a mark, the claim stands and `resend` finds the key in the file (no copy).
+        var markLater: [Int64] = []
+        func markPending() throws {
+            guard !markLater.isEmpty else { return }
+            try store.write { tx in for id in markLater { try tx.markAlertSent(id: id, now: now) } }
+            markLater.removeAll(keepingCapacity: true)
+        }
         for var unit in plan {
             if case .single(let a) = unit { unit = .single(try whole(a)) }
             let members = unit.members
@@ -104,7 +112,12 @@ public struct AlertDeliverer {
             switch result {
             case .success:
                 // Every member is sent exactly once: the summary stands for each of them.
-                try store.write { tx in for alert in members { try tx.markAlertSent(id: alert.id, now: now) } }
+                if channel.type == "jsonl" {
+                    markLater += members.map(\.id)
+                    if markLater.count >= 500 { try markPending() }
+                } else {
+                    try store.write { tx in for alert in members { try tx.markAlertSent(id: alert.id, now: now) } }
+                }
                 counts.sent += members.count
             case .failure(let message):
                 try store.write { tx in
@@ -123,6 +136,7 @@ public struct AlertDeliverer {
                                                                 "error": "\(message)"])
             }
         }
+        try markPending()
         if interrupted > 0 {
             logger.notice("an earlier delivery was interrupted; its alerts went out again under the same keys",
                           metadata: ["alerts": "\(interrupted)"])

@@ -292,21 +292,25 @@ public final class Pipeline {
     /// oldest first; each in one transaction that also deletes it.
     func processStage(horizon: Date, into summary: inout RunSummary, progress: ((String) -> Void)?) throws {
         let ids = try store.read { try $0.fetchedDocumentIDs() }
-        if !ids.isEmpty { _ = try scorer() }  // a missing lexicon stops the run here, with its remedy
+        guard !ids.isEmpty else { return }
+        let scorer = try scorer()  // a missing lexicon stops the run here, with its remedy
+        DocumentParser.prepareForThreads()
+        // Feeds are parsed, matched and scored on the second core while this thread stores.
+        let ahead = ReadAhead(count: ids.count, label: "earshot.read-ahead") { i in
+            self.readAhead(ids[i], horizon: horizon, scorer: scorer)
+        }
+        defer { ahead.cancel() }
         for (n, id) in ids.enumerated() {
             progress?("processed \(n + 1)/\(ids.count)")
-            let loaded: (FetchedDocument, SourceRecord)?
-            do {
-                loaded = try store.read { tx -> (FetchedDocument, SourceRecord)? in
-                    guard let document = try tx.fetchedDocument(id: id), let source = try tx.source(id: document.sourceID) else { return nil }
-                    return (document, source)
-                }
-            } catch let error as StoreError where error.kind == .lost {
-                try dropLost(id, error: error, into: &summary)
-                continue
+            switch ahead.next() {
+            case .lost(let error): try dropLost(id, error: error, into: &summary)
+            case .failed(let error): throw error
+            case .gone: continue
+            case .loaded(let document, let read, let parsed):
+                // The source as it is now: an earlier document of the same source may have changed it.
+                guard let source = try store.read({ try $0.source(id: read.id) }) else { continue }
+                process(document, of: source, parsed: parsed, horizon: horizon, into: &summary)
             }
-            guard let (document, source) = loaded else { continue }
-            process(document, of: source, horizon: horizon, into: &summary)
         }
     }
 
@@ -323,24 +327,10 @@ public final class Pipeline {
     }
 
     /// Stores what one fetched document brings (and the review pages after it), in one transaction.
-    func process(_ fetched: FetchedDocument, of source: SourceRecord, horizon: Date, into summary: inout RunSummary) {
-        var meta: Logger.Metadata = ["source": "\(source.name)", "url": "\(fetched.url)"]
-        let settings = SourceSettings.decode(source.settings)
-        var pages: [ParsedDocument] = []
+    func process(_ fetched: FetchedDocument, of source: SourceRecord, parsed: Parsed? = nil, horizon: Date, into summary: inout RunSummary) {
+        let pages: [ParsedDocument]
         do {
-            var document = try DocumentParser.parse(fetched.body, url: fetched.url, charset: fetched.charset,
-                                                    options: ParseOptions(selectors: settings.reviewSelectors))
-            pages.append(document)
-            // Review pages: follow the next link while a page still brings reviews we do not know.
-            var seen: Set<String> = [fetched.url]
-            while source.kind == "reviews", pages.count < settings.maxPages, let next = document.nextPageURL,
-                  seen.insert(next).inserted, try hasUnknownEntries(document, sourceID: source.id) {
-                let page = fetcher.fetch([FetchRequest(key: source.name, url: next, obeysRobots: settings.obeysRobots)])
-                guard let r = page.first, case .fetched(let pageResponse) = r.outcome else { break }
-                document = try DocumentParser.parse(pageResponse.body, url: pageResponse.finalURL, charset: pageResponse.charset,
-                                                    options: ParseOptions(selectors: settings.reviewSelectors))
-                pages.append(document)
-            }
+            pages = try parsed.map { try $0.pages.get() } ?? parsePages(fetched, of: source)
         } catch {
             // Not a feed or page at all: the source's failure. The document goes, and so do the
             // validators, so that the next fetch brings it whole again.
@@ -356,11 +346,7 @@ public final class Pipeline {
             }
             return
         }
-        // A platform's feed (Reddit, Mastodon, Hacker News, Bluesky, Lemmy…): its entries as the platform
-        // means them (the author from the link, the thread for the link, no boilerplate in the text).
-        if let platform = settings.platform.flatMap(Platform.init(rawValue:)) ?? Platform.detect(url: source.url) ?? Platform.detect(url: fetched.url) {
-            pages = pages.map(platform.adapt)
-        }
+        var meta: Logger.Metadata = ["source": "\(source.name)", "url": "\(fetched.url)"]
         summary.pagesFetched += pages.count
         let warnings = pages.flatMap(\.warnings)
         for w in warnings.prefix(5) { meta["warning"] = "\(w)"; logger.notice("parse warning", metadata: meta) }
@@ -376,10 +362,13 @@ public final class Pipeline {
                 // A source processed for the first time: its undated entries are its backlog (a review
                 // page without dates must not page anyone for every review it ever had).
                 let undatedAreHistory = try !tx.hasMentions(sourceID: source.id)
-                for page in pages {
-                    // Oldest first, whatever the document's order (feeds list the newest first): a
-                    // reply is read after what it answers, a customer's "sorted" after their complaint.
-                    for entry in Self.chronological(page.entries) {
+                // Oldest first, whatever the document's order (feeds list the newest first): a
+                // reply is read after what it answers, a customer's "sorted" after their complaint.
+                let prepared = parsed?.entries ?? pages.map { page in
+                    Self.chronological(page.entries).map { prepare($0, of: source, query: query, scorer: nil) }
+                }
+                for page in prepared {
+                    for entry in page {
                         try store(entry, of: source, query: query, in: tx, now: now, horizon: horizon,
                                   undatedAreHistory: undatedAreHistory, counts: &counts)
                     }
@@ -406,6 +395,31 @@ public final class Pipeline {
         }
     }
 
+    /// A fetched document's pages: the document, and for a review page the next pages while they
+    /// still bring reviews the store does not know; adapted to the source's platform.
+    func parsePages(_ fetched: FetchedDocument, of source: SourceRecord) throws -> [ParsedDocument] {
+        let settings = SourceSettings.decode(source.settings)
+        var document = try DocumentParser.parse(fetched.body, url: fetched.url, charset: fetched.charset,
+                                                options: ParseOptions(selectors: settings.reviewSelectors))
+        var pages = [document]
+        // Review pages: follow the next link while a page still brings reviews we do not know.
+        var seen: Set<String> = [fetched.url]
+        while source.kind == "reviews", pages.count < settings.maxPages, let next = document.nextPageURL,
+              seen.insert(next).inserted, try hasUnknownEntries(document, sourceID: source.id) {
+            let page = fetcher.fetch([FetchRequest(key: source.name, url: next, obeysRobots: settings.obeysRobots)])
+            guard let r = page.first, case .fetched(let pageResponse) = r.outcome else { break }
+            document = try DocumentParser.parse(pageResponse.body, url: pageResponse.finalURL, charset: pageResponse.charset,
+                                                options: ParseOptions(selectors: settings.reviewSelectors))
+            pages.append(document)
+        }
+        // A platform's feed (Reddit, Mastodon, Hacker News, Bluesky, Lemmy…): its entries as the platform
+        // means them (the author from the link, the thread for the link, no boilerplate in the text).
+        if let platform = settings.platform.flatMap(Platform.init(rawValue:)) ?? Platform.detect(url: source.url) ?? Platform.detect(url: fetched.url) {
+            pages = pages.map(platform.adapt)
+        }
+        return pages
+    }
+
     /// Whether a page holds an entry the store does not know yet (pagination stops at a page of known reviews).
     func hasUnknownEntries(_ document: ParsedDocument, sourceID: Int64) throws -> Bool {
         try store.read { tx in
@@ -427,25 +441,23 @@ public final class Pipeline {
     /// open case but opens none and sends nothing.
     func store(_ entry: ParsedEntry, of source: SourceRecord, query: BrandQuery, in tx: StoreTransaction, now: Date,
                horizon: Date, undatedAreHistory: Bool = false, counts: inout BatchCounts) throws {
+        try store(prepare(entry, of: source, query: query, scorer: nil), of: source, query: query, in: tx, now: now,
+                  horizon: horizon, undatedAreHistory: undatedAreHistory, counts: &counts)
+    }
+
+    func store(_ prepared: PreparedEntry, of source: SourceRecord, query: BrandQuery, in tx: StoreTransaction, now: Date,
+               horizon: Date, undatedAreHistory: Bool = false, counts: inout BatchCounts) throws {
         counts.seen += 1
-        let body = entry.content ?? entry.summary ?? entry.title ?? ""
-        guard !body.isEmpty else { return }
-        // One spelling of the author everywhere (threading, problem counts, the digest): trimmed,
-        // inner spaces collapsed, and none at all rather than blanks.
-        let author = entry.author.map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }.flatMap { $0.isEmpty ? nil : $0 }
-        var identity = CustomerIdentity(author: author, email: entry.authorEmail, profile: entry.authorURI)
-        // The brand's own posts are read whatever the query: its replies rarely repeat its name.
-        let isBrand = !brandAccounts.isEmpty && brandAccounts.owns(identity)
-        // privacy: { store_redacted: true }: an e-mail address is recognised again by its hash, never kept.
-        if config.storeRedacted { identity = identity.pseudonymised(StableHash.hex) }
-        if !isBrand && !source.isAboutUs && !query.matches([entry.title ?? "", body].joined(separator: " ")) { return }
+        guard prepared.isRelevant else { return }
+        let entry = prepared.entry, body = prepared.body, author = prepared.author
+        let identity = prepared.identity, isBrand = prepared.isBrand
         let published = entry.published ?? entry.updated ?? now
-        let fingerprint = Self.fingerprint(body)
+        let fingerprint = prepared.fingerprint
         // A syndicated or cross-posted copy is one mention, seen in several sources. An item this
         // source already stored (most of a re-fetched feed) skips the copy look-ups: one query.
         if !(try tx.isKnown(sourceID: source.id, itemKey: entry.identity)) {
             if try tx.sighting(sourceID: source.id, itemKey: entry.identity) != nil { return }
-            if let original = try tx.original(sourceID: source.id, fingerprint: Self.canBeCopy(author: author, body: body) ? fingerprint : nil,
+            if let original = try tx.original(sourceID: source.id, fingerprint: prepared.canBeCopy ? fingerprint : nil,
                                               author: author, url: entry.link, around: published, isBrand: isBrand) {
                 if try tx.recordSighting(mentionID: original, sourceID: source.id, itemKey: entry.identity, url: entry.link, at: now) {
                     counts.copies += 1
@@ -480,8 +492,7 @@ public final class Pipeline {
             try Self.triageBrand(reply, triage: triage, in: tx, now: now, counts: &counts)
             return
         }
-        let score = try scorer().score(ScoreInput(text: body, title: entry.title, rating: entry.rating, bestRating: entry.bestRating,
-                                            worstRating: entry.worstRating, brandTerms: query.terms))
+        let score = try prepared.score ?? scorer().score(Self.scoreInput(entry, body: body, query: query))
         var previousLabel: SentimentLabel?
         if case .updated = upsert { previousLabel = try tx.scoreLabel(mentionID: upsert.mentionID).flatMap(SentimentLabel.init(rawValue:)) }
         try tx.saveScore(mentionID: upsert.mentionID, publishedAt: published, ScoreRecord(

@@ -77,6 +77,7 @@ final class FeedPushParser {
 
     init(handler: FeedSAXHandler) {
         self.handler = handler
+        _ = HTMLDocument.libraryInitialized
         earshot_xml_silence_generic_errors()
         earshot_xml_refuse_external_entities()
         sax = FeedSAXHandler.makeSAX()

@@ -34,7 +34,7 @@ final class HTMLDocument {
 
     /// libxml2's global set-up, once per process before any parse (Swift runs a static's initializer once,
     /// thread-safely; parses may then run on several threads, each on its own document).
-    private static let libraryInitialized: Void = { xmlInitParser() }()
+    static let libraryInitialized: Void = { xmlInitParser() }()
 
     /// Parses an HTML fragment given as a Swift string (text from JSON-LD that may carry markup or entities).
     init?(fragment: String) {
