@@ -208,7 +208,25 @@ public struct CaseRecord: Sendable, Equatable {
     /// The case this one was merged into (`cases merge`); nil for a live case.
     public var mergedInto: Int64?
 
+    /// The `cases` table's columns in table order (what `SELECT *` and `c.*` return); a test holds
+    /// this list to the schema.
+    static let columns = ["id", "kind", "status", "severity", "title", "customer", "source_id", "url", "aspect", "problem_id",
+                          "assignee", "rule", "opened_at", "first_published_at", "ack_due_at", "acknowledged_at", "escalated_at",
+                          "resolved_at", "follow_up_due_at", "followed_up_at", "satisfied", "closed_at", "updated_at",
+                          "first_response_at", "merged_into"]
+
     init(row: Row) {
+        // A whole row of the table is read by position (a look-up by name lowercases the name on every
+        // read, a third of the decoding's time); any other row by name.
+        if row.count == Self.columns.count, row.columnNames.first == "id", row.columnNames.last == "merged_into",
+           Array(row.columnNames) == Self.columns {
+            self.init(wholeRow: row)
+        } else {
+            self.init(namedRow: row)
+        }
+    }
+
+    private init(namedRow row: Row) {
         id = row["id"]; kind = row["kind"]; status = row["status"]; severity = row["severity"]; title = row["title"]
         customer = row["customer"]; sourceID = row["source_id"]; url = row["url"]; aspect = row["aspect"]
         problemID = row["problem_id"]; assignee = row["assignee"]; rule = row["rule"]
@@ -219,6 +237,19 @@ public struct CaseRecord: Sendable, Equatable {
         followUpDueAt = Store.date(row["follow_up_due_at"]); followedUpAt = Store.date(row["followed_up_at"])
         satisfied = row["satisfied"]; closedAt = Store.date(row["closed_at"]); updatedAt = Date(timeIntervalSince1970: row["updated_at"])
         firstResponseAt = Store.date(row["first_response_at"]); mergedInto = row["merged_into"]
+    }
+
+    private init(wholeRow row: Row) {
+        id = row[0]; kind = row[1]; status = row[2]; severity = row[3]; title = row[4]
+        customer = row[5]; sourceID = row[6]; url = row[7]; aspect = row[8]
+        problemID = row[9]; assignee = row[10]; rule = row[11]
+        openedAt = Date(timeIntervalSince1970: row[12])
+        firstPublishedAt = Date(timeIntervalSince1970: row[13])
+        ackDueAt = Store.date(row[14]); acknowledgedAt = Store.date(row[15])
+        escalatedAt = Store.date(row[16]); resolvedAt = Store.date(row[17])
+        followUpDueAt = Store.date(row[18]); followedUpAt = Store.date(row[19])
+        satisfied = row[20]; closedAt = Store.date(row[21]); updatedAt = Date(timeIntervalSince1970: row[22])
+        firstResponseAt = Store.date(row[23]); mergedInto = row[24]
     }
 }
 
