@@ -132,15 +132,15 @@ public struct Triage: Sendable {
         let customer = m.author.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         guard let open = try openIncident(of: m.identity, in: tx)
                 ?? customer.flatMap({ try tx.openIncident(sourceID: m.sourceID, customer: $0, url: nil) }) else { return nil }
-        // Only a word written after the complaint it answers (late data or an older page is not it).
-        guard try !tx.caseHolds(open.id, mention: m.mentionID),
-              try tx.latestCustomerMention(ofCase: open.id).map({ $0 < m.publishedAt }) ?? true
-        else { return nil }
+        guard try !tx.caseHolds(open.id, mention: m.mentionID) else { return nil }
         var sameConversation = m.thread != nil && m.thread == open.url.map { String($0.prefix { $0 != "#" }) }
         if !sameConversation, let answered = try tx.mention(itemKey: m.inReplyTo, url: m.inReplyToLink) {
             sameConversation = try tx.incident(ofMention: answered)?.id == open.id
         }
-        guard sameConversation else { return nil }
+        // Only a word written after the complaint it answers (late data or an older page is not it);
+        // asked last, since it reads the whole case.
+        guard sameConversation, try tx.latestCustomerMention(ofCase: open.id).map({ $0 < m.publishedAt }) ?? true
+        else { return nil }
         try tx.attachMention(caseID: open.id, mentionID: m.mentionID, now: now)
         _ = try CaseLifecycle.apply(.resolve(note: "the customer wrote that it is sorted (mention \(m.mentionID))"), to: open.id,
                                     actor: policy.actor, policy: policy, in: tx, now: now)

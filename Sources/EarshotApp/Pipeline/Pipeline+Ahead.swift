@@ -110,6 +110,7 @@ final class ReadAhead<T> {
     init(count: Int, depth: Int = 8, label: String, make: @escaping (Int) -> T) {
         self.depth = depth
         Thread.detachNewThread { [self] in
+            Thread.current.name = label
             for i in 0..<count {
                 lock.lock()
                 while !cancelled && i - taken >= depth { lock.wait() }

@@ -439,12 +439,6 @@ public final class Pipeline {
     ///
     /// A mention published before `horizon` is history: stored, scored and counted, it joins an
     /// open case but opens none and sends nothing.
-    func store(_ entry: ParsedEntry, of source: SourceRecord, query: BrandQuery, in tx: StoreTransaction, now: Date,
-               horizon: Date, undatedAreHistory: Bool = false, counts: inout BatchCounts) throws {
-        try store(prepare(entry, of: source, query: query, scorer: nil), of: source, query: query, in: tx, now: now,
-                  horizon: horizon, undatedAreHistory: undatedAreHistory, counts: &counts)
-    }
-
     func store(_ prepared: PreparedEntry, of source: SourceRecord, query: BrandQuery, in tx: StoreTransaction, now: Date,
                horizon: Date, undatedAreHistory: Bool = false, counts: inout BatchCounts) throws {
         counts.seen += 1
