@@ -437,8 +437,31 @@ public struct Triage: Sendable {
     }
 
     static func excerpt(_ text: String, limit: Int) -> String {
+        asciiExcerpt(text, limit: limit) ?? characterExcerpt(text, limit: limit)
+    }
+
+    static func characterExcerpt(_ text: String, limit: Int) -> String {
         let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
+    }
+
+    /// The same for ASCII text, on bytes (one character per byte; CR LF, one character, is whitespace
+    /// either way); nil for any other text.
+    static func asciiExcerpt(_ text: String, limit: Int) -> String? {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(min(bytes.count, limit + 1))
+            var pendingSpace = false
+            for b in bytes {
+                if b == 0x20 || (0x09...0x0D).contains(b) { pendingSpace = !out.isEmpty; continue }
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(b)
+                if out.count > limit { break }
+            }
+            if out.count <= limit { return String(decoding: out, as: UTF8.self) }
+            return String(decoding: out.prefix(limit - 1), as: UTF8.self) + "…"
+        } ?? nil
     }
 
     static func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
