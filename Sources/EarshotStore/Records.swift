@@ -218,8 +218,7 @@ public struct CaseRecord: Sendable, Equatable {
     init(row: Row) {
         // A whole row of the table is read by position (a look-up by name lowercases the name on every
         // read, a third of the decoding's time); any other row by name.
-        if row.count == Self.columns.count, row.columnNames.first == "id", row.columnNames.last == "merged_into",
-           Array(row.columnNames) == Self.columns {
+        if row.count == Self.columns.count, Array(row.columnNames) == Self.columns {
             self.init(wholeRow: row)
         } else {
             self.init(namedRow: row)

@@ -74,7 +74,7 @@ extension Pipeline {
 
     /// Loads, parses and prepares a waiting document. A review page is only loaded: following its
     /// next pages depends on what the store already holds, which the writer alone knows.
-    func readAhead(_ id: Int64, horizon: Date, scorer: Scorer) -> Ahead {
+    func readAhead(_ id: Int64, scorer: Scorer) -> Ahead {
         let loaded: (FetchedDocument, SourceRecord)?
         do {
             loaded = try store.read { tx -> (FetchedDocument, SourceRecord)? in

@@ -297,7 +297,7 @@ public final class Pipeline {
         DocumentParser.prepareForThreads()
         // Feeds are parsed, matched and scored on the second core while this thread stores.
         let ahead = ReadAhead(count: ids.count, label: "earshot.read-ahead") { i in
-            self.readAhead(ids[i], horizon: horizon, scorer: scorer)
+            self.readAhead(ids[i], scorer: scorer)
         }
         defer { ahead.cancel() }
         for (n, id) in ids.enumerated() {

@@ -76,7 +76,7 @@ struct RatedCommentReader {
                 return ReviewRating(value: value, best: element.attribute("data-max-rating").flatMap { ReviewRating.number($0) })
             }
             for attribute in ["alt", "aria-label", "title"] {
-                if let said = element.attribute(attribute), let rating = starsSaid(said) { return rating }
+                if let said = element.attribute(attribute), let rating = ReviewRating.parse(said), rating.value > 0 { return rating }
             }
             if let counted = countedStars(in: element) { return counted }
         }
@@ -104,21 +104,6 @@ struct RatedCommentReader {
         }
         guard drawn >= 3, full > 0 else { return nil }
         return ReviewRating(value: full, best: Double(drawn))
-    }
-
-    /// "5 stars", "4.5 out of 5 stars", "Rated 4 out of 5", "3/5".
-    static func starsSaid(_ text: String) -> ReviewRating? {
-        let words = text.lowercased().replacingOccurrences(of: "/", with: " / ")
-            .split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        guard let index = words.firstIndex(where: { Double($0.replacingOccurrences(of: ",", with: ".")) != nil }),
-              let value = Double(words[index].replacingOccurrences(of: ",", with: ".")), value > 0 else { return nil }
-        let rest = words[(index + 1)...]
-        if rest.count >= 3, rest.first == "out", rest.dropFirst().first == "of", let best = Double(rest.dropFirst(2).first!) {
-            return ReviewRating(value: value, best: best)
-        }
-        if rest.count >= 2, rest.first == "/", let best = Double(rest.dropFirst().first!) { return ReviewRating(value: value, best: best) }
-        if let unit = rest.first, unit.hasPrefix("star") { return ReviewRating(value: value, best: nil) }
-        return words.count == 1 ? ReviewRating(value: value, best: nil) : nil
     }
 
     static func author(in own: [HTMLNode]) -> String? {
