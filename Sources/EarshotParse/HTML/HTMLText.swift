@@ -41,7 +41,11 @@ enum HTMLText {
                 let name = HTMLNode(here).name
                 if !dropped.contains(name), excluding.isEmpty || !excluding.contains(where: { $0.pointer == here }) {
                     if blocks.contains(name) { collector.breakWord() }
-                    descend = here.pointee.children != nil && depth < maximumDepth
+                    if let email = cloudflareEmail(here) {
+                        collector.append(email)
+                    } else {
+                        descend = here.pointee.children != nil && depth < maximumDepth
+                    }
                 }
             default:
                 break
@@ -64,6 +68,27 @@ enum HTMLText {
             }
         }
         return collector.result
+    }
+
+    /// The address Cloudflare's e-mail obfuscation hides in `data-cfemail` (shown as "[email protected]" until the
+    /// page's script runs): hex bytes, the first the key the others are XORed with, UTF-8.
+    static func cloudflareEmail(_ node: xmlNodePtr) -> String? {
+        guard xmlHasProp(node, "data-cfemail") != nil, let hex = HTMLNode(node).attribute("data-cfemail") else { return nil }
+        return decodeCloudflareEmail(hex)
+    }
+
+    static func decodeCloudflareEmail(_ hex: String) -> String? {
+        let digits = Array(hex.utf8)
+        guard digits.count >= 4, digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(byte)
+        }
+        let key = bytes[0]
+        let decoded = bytes.dropFirst().map { $0 ^ key }
+        guard let text = String(validating: decoded, as: UTF8.self), !text.isEmpty else { return nil }
+        return text
     }
 
     /// Plain text of a string that may hold HTML markup or entities (JSON-LD values often do).

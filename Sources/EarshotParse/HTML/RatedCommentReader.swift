@@ -1,16 +1,21 @@
+import CLibXML2
 import Foundation
 
-/// Reviews written as rated blog comments: the comment list most blogs publish (WordPress's
-/// `wp_list_comments` markup, `<li id="comment-N" class="comment …">`), where a rating plugin
-/// (WP Recipe Maker, Tasty Recipes, site-made stars) puts the commenter's stars in the comment.
+/// Reviews written as rated blog comments: the comment list most blogs publish, where a rating plugin
+/// (WP Recipe Maker, Tasty Recipes, Comment Rating Field, EasyRecipe, WP Review, site-made stars) puts the
+/// commenter's stars in the comment.
 ///
-/// Read only when a page has no schema.org reviews and the source has no selectors. A comment with
-/// stars is a review; one without is conversation and is left out, except that the site's own answer
-/// (`bypostauthor`, a reply to a rated comment) becomes that review's owner response. Author, date,
-/// text and rating come from what the page shows: the author's name (`.fn`, `.comment-author-name`,
-/// `.comment-author` less "says"), `<time datetime>` or the visible date ("October 20, 2019 at 9:14 am"),
-/// the comment's text without its reply link, and the stars from an `alt`, `aria-label`, `title` or
-/// `data-rating` on an element whose class names a rating ("5 stars", "Rated 4 out of 5", "4").
+/// Read only when a page has no schema.org reviews and the source has no selectors.
+/// - **Comments** are the elements WordPress and its comment plugins give a numbered id: `comment-12`,
+///   `li-comment-12`, `div-comment-12`, wpDiscuz's `wpd-comm-12_0` (the outermost element of each number is the
+///   comment; a `<dt id="comment-12">` takes its `<dd>` with it). A comment's replies are the numbered elements
+///   inside it.
+/// - A comment with stars (``CommentStars``) is a review; one without is conversation and is left out. The
+///   site's own comments (`bypostauthor`, written by the post's author) are never reviews, stars or not: a
+///   reply of theirs to a review is that review's owner response.
+/// - Author, date and words come from what the page shows: the author's name (`.fn`, `.comment-author-name`,
+///   `itemprop=author`, a name in the comment's meta line, a profile link), `<time datetime>` or a visible date
+///   (``VisibleDate``), the comment's content block less the rating widget and its label.
 struct RatedCommentReader {
     let base: URL?
     let pageLink: String?
@@ -21,47 +26,145 @@ struct RatedCommentReader {
         self.base = base; self.pageLink = pageLink; self.maximumDepth = maximumDepth
     }
 
-    /// `wp_list_comments` in its list style (`<li id="comment-N" class="comment">`) or div style.
-    static let commentXPath = "//*[self::li or self::div][starts-with(@id, 'comment-') and contains(concat(' ', normalize-space(@class), ' '), ' comment ')]"
+    static let candidateXPath = "//*[starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-') "
+        + "or starts-with(@id, 'div-comment-') or starts-with(@id, 'wpd-comm-')]"
+
+    /// The comment number an element's id names ("comment-12", "li-comment-12", "div-comment-12", "wpd-comm-12_0"),
+    /// nil for other ids ("comment-form", "comment-inner-12", "comment-content-12").
+    static func commentNumber(_ id: String) -> Substring? {
+        for prefix in ["comment-", "li-comment-", "div-comment-", "wpd-comm-"] where id.hasPrefix(prefix) {
+            let rest = id.dropFirst(prefix.count)
+            let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
+            guard !digits.isEmpty else { return nil }
+            let after = rest.dropFirst(digits.count)
+            return after.isEmpty || (prefix == "wpd-comm-" && after.first == "_") ? digits : nil
+        }
+        return nil
+    }
+
+    /// One comment: its element (and the `<dd>` of a `<dt>` comment) and the comment it replies to.
+    struct Comment {
+        let element: HTMLNode
+        let scope: [HTMLNode]
+        let parent: Int?
+    }
+
+    /// The page's comments in document order.
+    static func comments(in document: HTMLDocument) -> [Comment] {
+        var numberOf: [xmlNodePtr: Substring] = [:]
+        var outermost: [HTMLNode] = []
+        for element in document.elements(candidateXPath) {
+            guard let number = element.attribute("id").flatMap(commentNumber) else { continue }
+            numberOf[element.pointer] = number
+            var up = element.parent
+            var inner = false
+            while let node = up {
+                if numberOf[node.pointer] == number { inner = true; break }
+                up = node.parent
+            }
+            if !inner { outermost.append(element) }
+        }
+        var index: [xmlNodePtr: Int] = [:]
+        for (i, element) in outermost.enumerated() { index[element.pointer] = i }
+        return outermost.map { element in
+            var scope = [element]
+            if element.hasName("dt"), let dd = nextElement(after: element), dd.hasName("dd") { scope.append(dd) }
+            return Comment(element: element, scope: scope, parent: owner(of: element.parent, index: index))
+        }
+    }
+
+    /// The comment an element belongs to: its nearest comment ancestor, or the `<dt>` comment whose `<dd>` holds it.
+    static func owner(of node: HTMLNode?, index: [xmlNodePtr: Int]) -> Int? {
+        var up = node
+        while let here = up {
+            if let i = index[here.pointer] { return i }
+            if here.hasName("dd"), let dt = previousElement(before: here), let i = index[dt.pointer] { return i }
+            up = here.parent
+        }
+        return nil
+    }
+
+    static func nextElement(after node: HTMLNode) -> HTMLNode? {
+        var next = node.pointer.pointee.next
+        while let here = next {
+            if here.pointee.type == XML_ELEMENT_NODE { return HTMLNode(here) }
+            next = here.pointee.next
+        }
+        return nil
+    }
+
+    static func previousElement(before node: HTMLNode) -> HTMLNode? {
+        var previous = node.pointer.pointee.prev
+        while let here = previous {
+            if here.pointee.type == XML_ELEMENT_NODE { return HTMLNode(here) }
+            previous = here.pointee.prev
+        }
+        return nil
+    }
 
     mutating func read(_ document: HTMLDocument) {
-        for comment in document.elements(Self.commentXPath) {
-            let own = Self.ownElements(of: comment, maximumDepth: maximumDepth)
-            guard let rating = Self.rating(in: own) else { continue }
-            guard let text = Self.text(own: own, comment: comment), !text.isEmpty else { continue }
+        let comments = Self.comments(in: document)
+        let starts = Set(comments.map(\.element.pointer))
+        var entryOf: [Int: Int] = [:]
+        var answers: [(comment: Int, to: Int)] = []
+        for (i, comment) in comments.enumerated() {
+            let byOwner = comment.element.tokens("class").contains("bypostauthor")
+            if byOwner {
+                if let parent = comment.parent { answers.append((i, parent)) }
+                continue
+            }
+            let own = Self.ownElements(of: comment, comments: starts, maximumDepth: maximumDepth)
+            guard let (rating, widget) = CommentStars.rating(in: own.elements) else { continue }
+            // Stars without words are a review still (the words may be an emoticon picture).
+            let text = Self.text(own: own, comment: comment, leaving: Self.widgetAndLabels(widget))
             var entry = ParsedEntry()
-            entry.author = Self.author(in: own)
-            entry.published = Self.date(in: own)
+            entry.author = Self.author(in: own.elements)
+            entry.published = Self.date(in: own.elements)
             entry.content = text
             entry.rating = rating.value
             entry.bestRating = rating.best
-            if let id = comment.attribute("id"), let page = pageLink {
+            if let id = comment.element.attribute("id"), let page = pageLink {
                 entry.link = (page.split(separator: "#", maxSplits: 1).first.map(String.init) ?? page) + "#" + id
             }
-            entry.responses = Self.ownerAnswers(to: comment, maximumDepth: maximumDepth)
+            entryOf[i] = entries.count
             entries.append(entry)
+        }
+        for answer in answers {
+            guard let entry = entryOf[answer.to] else { continue }
+            let own = Self.ownElements(of: comments[answer.comment], comments: starts, maximumDepth: maximumDepth)
+            let widget = CommentStars.rating(in: own.elements).map { Self.widgetAndLabels($0.shownBy) } ?? []
+            guard let text = Self.text(own: own, comment: comments[answer.comment], leaving: widget), !text.isEmpty else { continue }
+            entries[entry].responses.append(ParsedResponse(author: Self.author(in: own.elements), text: text,
+                                                           published: Self.date(in: own.elements)))
         }
     }
 
-    /// The comment's own elements: its replies (nested lists of comments) are other comments.
-    static func ownElements(of comment: HTMLNode, maximumDepth: Int) -> [HTMLNode] {
-        var out: [HTMLNode] = []
-        comment.walkElements { element, depth in
-            if isReplyList(element) || ((element.hasName("li") || element.hasName("div")) && (element.attribute("id") ?? "").hasPrefix("comment-")) {
-                return .skip
+    /// The comment's own elements, in document order: not its replies (other comments, nested reply lists).
+    static func ownElements(of comment: Comment, comments: Set<xmlNodePtr>, maximumDepth: Int) -> Own {
+        var own = Own()
+        for (n, root) in comment.scope.enumerated() {
+            if n > 0 { own.elements.append(root) }
+            root.walkElements { element, depth in
+                if comments.contains(element.pointer) || isReplyList(element)
+                    || (element.hasName("dd") && previousElement(before: element).map { comments.contains($0.pointer) } == true) {
+                    own.replies.append(element)
+                    return .skip
+                }
+                own.elements.append(element)
+                return depth < maximumDepth ? .descend : .skip
             }
-            out.append(element)
-            return depth < maximumDepth ? .descend : .skip
         }
-        return out
+        return own
+    }
+
+    /// A comment's own elements (document order) and the replies among them, left out of its words.
+    struct Own {
+        var elements: [HTMLNode] = []
+        var replies: [HTMLNode] = []
     }
 
     static func isReplyList(_ element: HTMLNode) -> Bool {
-        (element.hasName("ul") || element.hasName("ol") || element.hasName("div")) && element.tokens("class").contains("children")
-    }
-
-    static func hasClass(_ element: HTMLNode, containing part: String) -> Bool {
-        element.tokens("class").contains { $0.contains(part) }
+        (element.hasName("ul") || element.hasName("ol") || element.hasName("dl") || element.hasName("div")) && element.tokens("class").contains("children")
     }
 
     static func hasClass(_ element: HTMLNode, in names: Set<String>) -> Bool {
@@ -70,131 +173,107 @@ struct RatedCommentReader {
 
     // MARK: - Fields
 
-    static func rating(in own: [HTMLNode]) -> ReviewRating? {
-        for element in own where hasClass(element, containing: "rating") {
-            if let value = element.attribute("data-rating").flatMap({ ReviewRating.number($0) }), value > 0 {
-                return ReviewRating(value: value, best: element.attribute("data-max-rating").flatMap { ReviewRating.number($0) })
+    /// The rating widget and the labels beside it ("Rating:", "(5/5)"): not the commenter's words.
+    static func widgetAndLabels(_ widget: HTMLNode) -> [HTMLNode] {
+        var out = [widget]
+        for sibling in widget.parent?.children ?? [] where sibling.isElement && sibling.pointer != widget.pointer {
+            if let text = HTMLText.text(of: sibling), CommentStars.isLabel(text) { out.append(sibling) }
+        }
+        return out
+    }
+
+    static let authorClasses: Set<String> = ["fn", "comment-author-name", "comment-author__name", "comment_author", "wpd-comment-author",
+                                             "author-name", "comment-author-link"]
+
+    static func author(in own: [HTMLNode]) -> String? { authorShown(in: own)?.name }
+
+    /// The author's name and the element that shows it.
+    static func authorShown(in own: [HTMLNode]) -> (name: String, node: HTMLNode)? {
+        let candidates: [() -> HTMLNode?] = [
+            { own.first { hasClass($0, in: authorClasses) } },
+            { own.first { $0.tokens("itemprop").contains("author") }.map { author in
+                own.first { $0.tokens("itemprop").contains("name") && isInside($0, author) } ?? author } },
+            { own.first { hasClass($0, in: ["comment-author", "author", "name", "comment-name", "username", "user-name"]) } },
+            { own.first { $0.tokens("class").contains { $0.contains("meta") } }.flatMap { meta in
+                own.first { ($0.hasName("strong") || $0.hasName("b")) && isInside($0, meta) } } },
+            { own.first { link in
+                guard link.hasName("a"), let href = link.attribute("href") else { return false }
+                return ["/user/", "/users/", "/profile", "/member"].contains { href.contains($0) } && HTMLText.text(of: link) != nil } },
+            { own.first { ($0.hasName("h4") || $0.hasName("h5") || $0.hasName("h6") || $0.hasName("cite"))
+                && !$0.tokens("class").contains { $0.contains("subject") || $0.contains("title") } } },
+        ]
+        for candidate in candidates {
+            guard let node = candidate(), var name = HTMLText.text(of: node) else { continue }
+            for says in [" says:", " says", " said:", " sagt:", " dit :", " dit:"] where name.lowercased().hasSuffix(says) {
+                name = String(name.dropLast(says.count))
             }
-            for attribute in ["alt", "aria-label", "title"] {
-                if let said = element.attribute(attribute), let rating = ReviewRating.parse(said), rating.value > 0 { return rating }
-            }
-            if let counted = countedStars(in: element) { return counted }
+            name = name.trimmingCharacters(in: .whitespaces)
+            if !name.isEmpty, name.count <= 80 { return (name, node) }
         }
         return nil
     }
 
-    /// Stars drawn one element each ("star full", "star-filled", "star active", "star half"): the full ones
-    /// count one, a half one a half; the scale is the number of stars drawn.
-    static func countedStars(in rating: HTMLNode) -> ReviewRating? {
-        var full = 0.0, drawn = 0
-        rating.walkElements { element, depth in
-            let classes = element.tokens("class")
-            guard classes.contains(where: { $0.contains("star") }) else { return depth < 4 ? .descend : .skip }
-            let joined = classes.joined(separator: " ")
-            if joined.contains("empty") || joined.contains("-off") || joined.contains("outline") {
-                drawn += 1
-            } else if joined.contains("half") {
-                drawn += 1; full += 0.5
-            } else if joined.contains("full") || joined.contains("fill") || joined.contains("active") || joined.contains("-on") {
-                drawn += 1; full += 1
-            } else {
-                return depth < 4 ? .descend : .skip
-            }
-            return .skip
+    static func isInside(_ node: HTMLNode, _ ancestor: HTMLNode) -> Bool {
+        var up = node.parent
+        while let here = up {
+            if here.pointer == ancestor.pointer { return true }
+            up = here.parent
         }
-        guard drawn >= 3, full > 0 else { return nil }
-        return ReviewRating(value: full, best: Double(drawn))
+        return false
     }
 
-    static func author(in own: [HTMLNode]) -> String? {
-        let named = own.first { hasClass($0, in: ["fn", "comment-author-name"]) }
-            ?? own.first { hasClass($0, in: ["comment-author", "author-name"]) }
-        guard let node = named, var name = HTMLText.text(of: node) else { return nil }
-        for says in [" says:", " says", " said:"] where name.lowercased().hasSuffix(says) {
-            name = String(name.dropLast(says.count))
-        }
-        name = name.trimmingCharacters(in: .whitespaces)
-        return name.isEmpty ? nil : name
-    }
+    static let dateClasses: Set<String> = ["comment-meta", "commentmetadata", "comment-metadata", "post-meta", "meta"]
 
-    static func date(in own: [HTMLNode]) -> Date? {
-        if let stamp = own.lazy.compactMap({ $0.hasName("time") ? $0.attribute("datetime") : nil }).compactMap(DateParser.parse).first {
-            return stamp
+    static func date(in own: [HTMLNode]) -> Date? { dateShown(in: own)?.date }
+
+    /// The date and the element that shows it.
+    static func dateShown(in own: [HTMLNode]) -> (date: Date, node: HTMLNode)? {
+        for node in own where node.hasName("time") {
+            if let stamp = node.attribute("datetime").flatMap(DateParser.parse) { return (stamp, node) }
         }
-        let candidates = own.filter { $0.hasName("time") || hasClass($0, in: ["comment-meta", "commentmetadata", "comment-metadata", "comment-date", "comment-time"]) }
-        for node in candidates {
-            if let text = HTMLText.text(of: node), let date = VisibleDate.parse(text) { return date }
+        let named = own.filter {
+            $0.hasName("time") || hasClass($0, in: dateClasses) || $0.tokens("class").contains { $0.contains("date") || $0.contains("time") }
+        }
+        for node in named {
+            if let text = HTMLText.text(of: node), text.count <= 120, let date = VisibleDate.parse(text) { return (date, node) }
+        }
+        // A short line of its own that reads as a date ("am <small>27. September 2019 - 19:52.</small>").
+        let content = contentBlock(in: own)
+        for node in own where node.hasName("small") || node.hasName("span") || node.hasName("a") || node.hasName("p") {
+            if let content, isInside(node, content) { continue }
+            if let text = HTMLText.text(of: node), text.count <= 60, let date = VisibleDate.parse(text) { return (date, node) }
         }
         return nil
     }
 
-    static let leftOut: Set<String> = ["reply", "comment-reply", "comment-reply-link", "comment-author", "comment-meta",
+    static let replyLinks: Set<String> = ["reply", "comment-reply", "comment-reply-link", "comment-awaiting-moderation"]
+
+    static let leftOut: Set<String> = ["reply", "comment-reply", "comment-reply-link", "comment-author", "comment-meta", "post-meta",
                                        "commentmetadata", "comment-metadata", "comment-header", "says", "comment-awaiting-moderation"]
 
-    /// The comment's words: its content block (`.comment-content`, `.comment-text`), else the comment less
-    /// its author line, date and reply link.
-    static func text(own: [HTMLNode], comment: HTMLNode) -> String? {
-        let replies = own.filter(isReplyList)
-        if let content = own.first(where: { hasClass($0, in: ["comment-content", "comment-text", "comment-entry"]) }) {
-            return HTMLText.text(of: content, excluding: replies)
+    /// The element holding the comment's words: `.comment-content`, `.comment-text`, `.wpd-comment-text`, `.format_text`.
+    static func contentBlock(in own: [HTMLNode]) -> HTMLNode? {
+        own.first { element in
+            element.tokens("class").contains { token in
+                guard !token.contains("meta"), !token.contains("author"), !token.contains("date") else { return false }
+                return token.contains("content") || (token.contains("comment") && token.contains("text")) || token.hasSuffix("_text")
+                    || token == "comment-entry"
+            }
         }
-        let excluded = own.filter { hasClass($0, in: leftOut) || $0.hasName("footer") || $0.hasName("header") }
-        let nested = comment.children.filter(isReplyList)
-        return HTMLText.text(of: comment, excluding: excluded + nested)
     }
 
-    /// The site's answers among the comment's direct replies (`bypostauthor`: written by the post's author).
-    static func ownerAnswers(to comment: HTMLNode, maximumDepth: Int) -> [ParsedResponse] {
-        var answers: [ParsedResponse] = []
-        for list in comment.children.filter(isReplyList) {
-            for reply in list.children where reply.hasName("li") && reply.tokens("class").contains("bypostauthor") {
-                let own = ownElements(of: reply, maximumDepth: maximumDepth)
-                guard let text = Self.text(own: own, comment: reply), !text.isEmpty else { continue }
-                answers.append(ParsedResponse(author: author(in: own), text: text, published: date(in: own)))
-            }
+    /// The comment's words: its content block, else the comment less its author line, date and reply link;
+    /// without the rating widget either way.
+    static func text(own: Own, comment: Comment, leaving widget: [HTMLNode]) -> String? {
+        let shown = [authorShown(in: own.elements)?.node, dateShown(in: own.elements)?.node].compactMap { $0 }
+        if let content = contentBlock(in: own.elements) {
+            let links = own.elements.filter { hasClass($0, in: replyLinks) && isInside($0, content) }
+            return HTMLText.text(of: content, excluding: own.replies + widget + links + shown.filter { isInside($0, content) })
         }
-        return answers
-    }
-}
-
-/// A date as a page shows it to people: "October 20, 2019", "Oct 20, 2019 at 9:14 pm", "20 October 2019",
-/// "20. Oktober 2019" is not read (English month names only). The time, when given, is taken as UTC
-/// (the page does not say its zone); without one, the day at 00:00 UTC.
-enum VisibleDate {
-    static let months: [String: Int] = {
-        var m: [String: Int] = [:]
-        let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-        for (i, name) in names.enumerated() { m[name] = i + 1; m[String(name.prefix(3))] = i + 1 }
-        m["sept"] = 9
-        return m
-    }()
-
-    static func parse(_ text: String) -> Date? {
-        let words = text.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," }).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
-        var month: Int?, day: Int?, year: Int?, hour = 0, minute = 0
-        for (i, word) in words.enumerated() {
-            if month == nil, let m = months[word] { month = m; continue }
-            if let n = Int(word.filter(\.isNumber)), !word.contains(":") {
-                let suffix = word.drop(while: \.isNumber)
-                if n >= 1000, n <= 2999, year == nil, suffix.isEmpty { year = n; continue }
-                if n >= 1, n <= 31, day == nil, ["", "st", "nd", "rd", "th"].contains(String(suffix)) { day = n; continue }
-            }
-            if word.contains(":") {
-                let parts = word.split(separator: ":")
-                if parts.count >= 2, let h = Int(parts[0]), let m = Int(parts[1].prefix(2)), h < 24, m < 60 {
-                    hour = h; minute = m
-                    let marker = i + 1 < words.count ? words[i + 1] : String(parts[1].dropFirst(2))
-                    if marker.hasPrefix("pm"), hour < 12 { hour += 12 }
-                    if marker.hasPrefix("am"), hour == 12 { hour = 0 }
-                }
-            }
+        let excluded = own.elements.filter { hasClass($0, in: leftOut) || $0.hasName("footer") || $0.hasName("header") } + widget + own.replies + shown
+        let parts = comment.scope.enumerated().compactMap { n, root -> String? in
+            n == 0 && comment.scope.count > 1 ? nil : HTMLText.text(of: root, excluding: excluded)
         }
-        guard let month, let day, let year else { return nil }
-        var components = DateComponents()
-        components.year = year; components.month = month; components.day = day; components.hour = hour; components.minute = minute
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: components), calendar.component(.day, from: date) == day else { return nil }
-        return date
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 }

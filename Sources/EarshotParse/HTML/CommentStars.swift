@@ -1,0 +1,164 @@
+import Foundation
+
+/// The stars a rating plugin draws in a blog comment, read the way a person reads them on the page.
+///
+/// A rating element is one whose class names a rating or stars (`wprm-comment-rating`, `crfp-rating-5`,
+/// `fivestar-widget`, `ERRatingComment`) or that carries `data-rating`. Its value comes from, in turn:
+/// - `data-rating` (with `data-max-rating`), or an `alt`, `aria-label` or `title` ("5 stars", "Rated 4 out of 5");
+/// - a class that ends in the value (`crfp-rating-5`, `rated-4`);
+/// - stars drawn one element each: full and empty ones told apart by their class (`star full`, `star-empty`,
+///   Font Awesome's solid `fas` and regular `far`, `gold`) or, for inline SVG stars, by the shape's fill
+///   (a colour is a full star, `none` an empty one, a gradient a half); the scale is the number drawn;
+/// - an overlay drawn over the empty stars at a width (`style="width:80%"` is 4 of 5; `width:64px` over a
+///   sibling of `80px` is 4 of 5).
+enum CommentStars {
+    /// The rating in a comment's own elements, and the element that shows it (left out of the comment's words
+    /// together with a label beside it, such as "Rating:" or "(5/5)").
+    static func rating(in own: [HTMLNode]) -> (rating: ReviewRating, shownBy: HTMLNode)? {
+        for element in own where isRatingElement(element) {
+            if let rating = read(element), rating.value > 0 {
+                return (rating, outermostRatingElement(element, within: own))
+            }
+        }
+        return nil
+    }
+
+    static func isRatingElement(_ element: HTMLNode) -> Bool {
+        element.hasAttribute("data-rating")
+            || element.tokens("class").contains { $0.contains("rating") || $0.contains("stars") || $0.contains("star-") || $0.hasSuffix("star") }
+    }
+
+    /// The rating element's outermost rating ancestor among the comment's elements (the whole widget, label included).
+    static func outermostRatingElement(_ element: HTMLNode, within own: [HTMLNode]) -> HTMLNode {
+        var outer = element
+        while let parent = outer.parent, parent.isElement, isRatingElement(parent), own.contains(where: { $0.pointer == parent.pointer }) {
+            outer = parent
+        }
+        return outer
+    }
+
+    static func read(_ element: HTMLNode) -> ReviewRating? {
+        if let value = element.attribute("data-rating").flatMap({ ReviewRating.number($0) }), value > 0 {
+            return ReviewRating(value: value, best: element.attribute("data-max-rating").flatMap { ReviewRating.number($0) })
+        }
+        for attribute in ["alt", "aria-label", "title"] {
+            if let said = element.attribute(attribute), let rating = ReviewRating.parse(said), rating.value > 0 { return rating }
+        }
+        if let value = classValue(element) { return ReviewRating(value: value) }
+        if let counted = countedStars(in: element) { return counted }
+        return overlay(in: element)
+    }
+
+    /// A value named by a class: `crfp-rating-5`, `rating-4`, `rated-3`, `stars-5` (not `star-2`: that numbers one star).
+    static func classValue(_ element: HTMLNode) -> Double? {
+        for token in element.tokens("class") {
+            for marker in ["rating-", "rated-", "stars-"] {
+                guard let range = token.range(of: marker, options: .backwards) else { continue }
+                let tail = token[range.upperBound...]
+                guard !tail.isEmpty, tail.count <= 2, tail.allSatisfy({ $0.isASCII && $0.isNumber }),
+                      let value = Double(tail), value > 0, value <= 10 else { continue }
+                return value
+            }
+        }
+        return nil
+    }
+
+    enum Star { case full, half, empty }
+
+    /// Stars drawn one element each; the full ones count one, a half one a half; the scale is the number drawn.
+    static func countedStars(in rating: HTMLNode) -> ReviewRating? {
+        var full = 0.0, drawn = 0
+        rating.walkElements { element, depth in
+            guard let star = state(of: element) else { return depth < 5 ? .descend : .skip }
+            drawn += 1
+            switch star {
+            case .full: full += 1
+            case .half: full += 0.5
+            case .empty: break
+            }
+            return .skip
+        }
+        guard drawn >= 3, drawn <= 10, full > 0 else { return nil }
+        return ReviewRating(value: full, best: Double(drawn))
+    }
+
+    /// One drawn star's state, nil when the element is no single star (or does not say).
+    static func state(of element: HTMLNode) -> Star? {
+        let classes = element.tokens("class")
+        guard classes.contains(where: { $0.contains("star") }) else { return nil }
+        if classes.contains(where: { $0.contains("empty") || $0.hasSuffix("-off") || $0.contains("outline") || $0.contains("unfilled")
+            || $0.hasSuffix("star-o") || $0 == "far" || $0 == "fa-regular" }) {
+            return .empty
+        }
+        if classes.contains(where: { $0.contains("half") }) { return .half }
+        if classes.contains(where: { $0.contains("full") || $0.contains("fill") || $0.contains("active") || $0.hasSuffix("-on")
+            || ["fas", "fa-solid", "gold", "selected", "checked", "on"].contains($0) }) {
+            return .full
+        }
+        return svgStar(element)
+    }
+
+    /// A star drawn as one inline SVG: a shape filled with a colour is full, with `none` empty, with a gradient half.
+    static func svgStar(_ element: HTMLNode) -> Star? {
+        var svgs = 0
+        var fills: [String] = []
+        element.walkElements { child, depth in
+            if child.hasName("svg") { svgs += 1 }
+            if child.hasName("path") || child.hasName("polygon") || child.hasName("rect") || child.hasName("circle") {
+                if let fill = child.attribute("fill") { fills.append(fill.lowercased().trimmingCharacters(in: .whitespaces)) }
+            }
+            return depth < 5 ? .descend : .skip
+        }
+        guard svgs == 1, !fills.isEmpty else { return nil }
+        if fills.contains(where: { $0.hasPrefix("url(") }) { return .half }
+        if fills.allSatisfy({ $0 == "none" || $0 == "transparent" }) { return .empty }
+        return .full
+    }
+
+    /// An overlay drawn over the stars at a width: a percentage of the scale, or pixels over a full-width sibling.
+    static func overlay(in rating: HTMLNode) -> ReviewRating? {
+        var found: ReviewRating?
+        rating.walkElements { element, depth in
+            guard let width = element.attribute("style").flatMap(cssWidth) else { return depth < 4 ? .descend : .skip }
+            let siblings = element.parent?.children.filter { $0.isElement && $0.pointer != element.pointer } ?? []
+            if width.percent {
+                let drawn = siblings.filter { $0.tokens("class").contains { $0.contains("star") } }.count
+                let scale = (3...10).contains(drawn) ? Double(drawn) : 5
+                found = ReviewRating(value: halves(width.value / 100 * scale), best: scale)
+                return .stop
+            }
+            for sibling in siblings {
+                if let full = sibling.attribute("style").flatMap(cssWidth), !full.percent, full.value > 0, full.value >= width.value {
+                    found = ReviewRating(value: halves(width.value / full.value * 5), best: 5)
+                    return .stop
+                }
+            }
+            return depth < 4 ? .descend : .skip
+        }
+        return found
+    }
+
+    static func halves(_ value: Double) -> Double { (value * 2).rounded() / 2 }
+
+    /// The `width` of an inline style ("width:80%", "height: 16px; width: 80px"), not `max-width` or `min-width`.
+    static func cssWidth(_ style: String) -> (value: Double, percent: Bool)? {
+        for declaration in style.split(separator: ";") {
+            let parts = declaration.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "width" else { continue }
+            let value = parts[1].trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "!important", with: "")
+                .trimmingCharacters(in: .whitespaces)
+            if value.hasSuffix("%"), let number = Double(value.dropLast()) { return (number, true) }
+            if value.hasSuffix("px"), let number = Double(value.dropLast(2)) { return (number, false) }
+        }
+        return nil
+    }
+
+    /// True for a label that only names the rating shown beside it: "Rating:", "Recipe Rating:", "(5/5)", "4 out of 5".
+    static func isLabel(_ text: String) -> Bool {
+        guard text.count <= 30 else { return false }
+        let words = text.lowercased().split(whereSeparator: { !$0.isLetter })
+        let allowed: Set<Substring> = ["rating", "recipe", "rated", "rate", "stars", "star", "out", "of", "sur", "von", "note",
+                                       "bewertung", "your", "my"]
+        return words.allSatisfy { allowed.contains($0) } && !text.filter({ $0.isLetter || $0.isNumber }).isEmpty
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// A date as a page shows it to people: "October 20, 2019 at 9:14 pm", "20 October 2019", "3rd March 2021",
+/// "27. September 2019 - 19:52", "12 mai 2022 à 15h03", "januar 4, 2022", "17.10.2022 13:25", "2022-10-17".
+///
+/// Month names in English, German, French, Dutch, Danish, Norwegian, Swedish, Spanish, Italian and Portuguese
+/// (and English abbreviations); numeric dates only day first with dots (the European way) or ISO, since
+/// "06/11/2014" reads both ways. A day needs its year: "03/04 at 5:28 pm", "6 days ago" are no date. The time,
+/// when given, is taken as UTC (the page does not say its zone); without one, the day at 00:00 UTC.
+enum VisibleDate {
+    static let months: [String: Int] = {
+        var m: [String: Int] = [:]
+        let english = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        for (i, name) in english.enumerated() { m[name] = i + 1; m[String(name.prefix(3))] = i + 1 }
+        m["sept"] = 9
+        let others: [[String]] = [
+            ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"],
+            ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
+            ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+            ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"],
+            ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"],
+            ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+            ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
+            ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"],
+        ]
+        for language in others {
+            for (i, name) in language.enumerated() where m[name] == nil { m[name] = i + 1 }
+        }
+        m["maerz"] = 3; m["fevrier"] = 2; m["aout"] = 8; m["decembre"] = 12
+        return m
+    }()
+
+    static func parse(_ text: String) -> Date? {
+        let words = text.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," })
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".()[]")) }
+        var month: Int?, day: Int?, year: Int?, hour = 0, minute = 0
+        for (i, word) in words.enumerated() {
+            if month == nil, let m = months[word] { month = m; continue }
+            if day == nil, let numeric = numericDate(word) {
+                (year, month, day) = numeric
+                continue
+            }
+            if let (h, m, rest) = clock(word) {
+                hour = h; minute = m
+                let marker = rest.isEmpty && i + 1 < words.count ? words[i + 1] : rest
+                if marker.hasPrefix("pm"), hour < 12 { hour += 12 }
+                if marker.hasPrefix("am"), hour == 12 { hour = 0 }
+                continue
+            }
+            if word.first?.isNumber == true, let n = Int(word.filter(\.isNumber)) {
+                let suffix = word.drop(while: \.isNumber)
+                if n >= 1000, n <= 2999, year == nil, suffix.isEmpty { year = n; continue }
+                if n >= 1, n <= 31, day == nil, ["", "st", "nd", "rd", "th", "er", "e"].contains(String(suffix)) { day = n; continue }
+            }
+        }
+        guard let month, let day, let year else { return nil }
+        var components = DateComponents()
+        components.year = year; components.month = month; components.day = day; components.hour = hour; components.minute = minute
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: components), calendar.component(.day, from: date) == day else { return nil }
+        return date
+    }
+
+    /// "17.10.2022" (day first) or "2022-10-17".
+    static func numericDate(_ word: String) -> (Int, Int, Int)? {
+        for (separator, dayFirst) in [(Character("."), true), (Character("-"), false)] {
+            let parts = word.split(separator: separator, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                  let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) else { continue }
+            let (year, month, day) = dayFirst ? (c, b, a) : (a, b, c)
+            guard year >= 1000, year <= 2999, (1...12).contains(month), (1...31).contains(day),
+                  dayFirst ? parts[2].count == 4 : parts[0].count == 4 else { continue }
+            return (year, month, day)
+        }
+        return nil
+    }
+
+    /// "9:14", "9:14pm", "19:52", "15h03": hour, minute and what follows the minutes.
+    static func clock(_ word: String) -> (Int, Int, String)? {
+        for separator in [":", "h"] where word.contains(separator) {
+            let parts = word.components(separatedBy: separator)
+            guard parts.count >= 2, let h = Int(parts[0]), !parts[0].isEmpty, parts[1].count >= 2,
+                  let m = Int(parts[1].prefix(2)), h < 24, m < 60 else { continue }
+            return (h, m, String(parts[1].dropFirst(2)))
+        }
+        return nil
+    }
+}
