@@ -160,6 +160,40 @@ struct RatedCommentTests {
         #expect(byAuthor["Marlena ann@example.com"]?.responses.map(\.text) == ["Thanks, Marlena."], "the owner's stars make no review")
     }
 
+    /// A page whose recipe plugin marks up only some rated comments as schema.org reviews: the marked ones keep
+    /// their structured author and date but take the words as the page typesets them, and the rated comments
+    /// left out join them. When a schema.org review is no comment of the page, the comments are left alone.
+    @Test func schemaOrgReviewsAndTheRatedCommentsTheyLeaveOut() throws {
+        func page(_ reviews: String) -> String {
+            """
+            <html><body><script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe","name":"Gingerbread",
+              "review":[\(reviews)]}</script>
+            <ol class="comment-list">
+              <li class="comment depth-1" id="comment-1"><div class="comment-author"><cite class="fn">Sheryl</cite></div>
+                <div class="comment-content"><p>It&#8217;s fabulous &#8211; quarantine living&#8230; <img class="wp-smiley" alt=":)" src="s.png"></p>
+                <p class="tasty-recipes-ratings"><span class="tasty-recipes-rating">&#9733;</span><span class="tasty-recipes-rating">&#9733;</span><span class="tasty-recipes-rating">&#9733;</span><span class="tasty-recipes-rating">&#9733;</span><span class="tasty-recipes-rating">&#9733;</span></p></div></li>
+              <li class="comment depth-1" id="comment-2"><div class="comment-author"><cite class="fn">Johanna</cite></div>
+                <div class="comment-meta"><a href="#comment-2">January 12, 2019 at 8:00 am</a></div>
+                <div class="comment-content"><p>Like the gingerbread of my childhood.</p>
+                <p class="tasty-recipes-ratings"><span class="tasty-recipes-rating">&#9733;</span><span class="tasty-recipes-rating">&#9733;</span><span class="tasty-recipes-rating">&#9733;</span><span class="tasty-recipes-rating">&#9733;</span><span class="tasty-recipes-rating">&#9734;</span></p></div></li>
+              <li class="comment depth-1" id="comment-3"><div class="comment-author"><cite class="fn">Asker</cite></div>
+                <div class="comment-content"><p>Can I use molasses?</p></div></li>
+            </ol></body></html>
+            """
+        }
+        let sheryl = #"{"@type":"Review","author":{"@type":"Person","name":"Sheryl"},"datePublished":"2020-05-27","reviewBody":"It's fabulous - quarantine living... :)","reviewRating":{"@type":"Rating","ratingValue":5}}"#
+        let doc = try parse(page(sheryl))
+        #expect(doc.entries.map(\.author) == ["Sheryl", "Johanna"])
+        #expect(doc.entries.first?.content == "It’s fabulous – quarantine living… :)", "the words as the page shows them")
+        #expect(doc.entries.first?.published == ISO8601DateFormatter().date(from: "2020-05-27T00:00:00Z"))
+        #expect(doc.entries.last?.rating == 4 && doc.entries.last?.bestRating == 5, "Tasty Recipes' star glyphs")
+        #expect(doc.entries.last?.published == ISO8601DateFormatter().date(from: "2019-01-12T08:00:00Z"))
+
+        let elsewhere = #"{"@type":"Review","author":"Critic","reviewBody":"A review from a magazine, not a comment here.","reviewRating":{"@type":"Rating","ratingValue":3}}"#
+        #expect(try parse(page(sheryl + "," + elsewhere)).entries.map(\.author) == ["Sheryl", "Critic"],
+                "a schema.org review that is no comment: the lists are different things, no comment is added")
+    }
+
     /// Dates as pages in several languages show them; numbers that read two ways, and days without a year, are no date.
     @Test func visibleDatesInSeveralLanguages() throws {
         let cases: [(String, String?)] = [

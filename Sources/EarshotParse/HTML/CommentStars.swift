@@ -5,7 +5,7 @@ import Foundation
 /// A rating element is one whose class names a rating or stars (`wprm-comment-rating`, `crfp-rating-5`,
 /// `fivestar-widget`, `ERRatingComment`) or that carries `data-rating`. Its value comes from, in turn:
 /// - `data-rating` (with `data-max-rating`), or an `alt`, `aria-label` or `title` ("5 stars", "Rated 4 out of 5");
-/// - a class that ends in the value (`crfp-rating-5`, `rated-4`);
+/// - a class that ends in the value (`crfp-rating-5`, `rated-4`), or star glyphs as text ("★★★★☆");
 /// - stars drawn one element each: full and empty ones told apart by their class (`star full`, `star-empty`,
 ///   Font Awesome's solid `fas` and regular `far`, `gold`) or, for inline SVG stars, by the shape's fill
 ///   (a colour is a full star, `none` an empty one, a gradient a half); the scale is the number drawn;
@@ -45,6 +45,11 @@ enum CommentStars {
             if let said = element.attribute(attribute), let rating = ReviewRating.parse(said), rating.value > 0 { return rating }
         }
         if let value = classValue(element) { return ReviewRating(value: value) }
+        // Star glyphs as text ("★★★★☆", Tasty Recipes' one span per star).
+        if let text = HTMLText.text(of: element), text.count <= 20, text.allSatisfy({ "★☆⭐ ".contains($0) }),
+           let rating = ReviewRating.parse(text), rating.value > 0 {
+            return rating
+        }
         if let counted = countedStars(in: element) { return counted }
         return overlay(in: element)
     }

@@ -43,6 +43,8 @@ enum HTMLText {
                     if blocks.contains(name) { collector.breakWord() }
                     if let email = cloudflareEmail(here) {
                         collector.append(email)
+                    } else if name == "img", let smiley = smiley(here) {
+                        collector.append(smiley)
                     } else {
                         descend = here.pointee.children != nil && depth < maximumDepth
                     }
@@ -75,6 +77,15 @@ enum HTMLText {
     static func cloudflareEmail(_ node: xmlNodePtr) -> String? {
         guard xmlHasProp(node, "data-cfemail") != nil, let hex = HTMLNode(node).attribute("data-cfemail") else { return nil }
         return decodeCloudflareEmail(hex)
+    }
+
+    /// A smiley or emoji drawn as a picture (WordPress's `<img class="wp-smiley" alt=":)">`, `<img class="emoji" alt="🙂">`):
+    /// the reader sees it, so it is text.
+    static func smiley(_ node: xmlNodePtr) -> String? {
+        let image = HTMLNode(node)
+        guard image.tokens("class").contains(where: { $0 == "wp-smiley" || $0 == "emoji" }), let alt = image.attribute("alt"),
+              !alt.isEmpty, alt.count <= 8 else { return nil }
+        return " " + alt + " "
     }
 
     static func decodeCloudflareEmail(_ hex: String) -> String? {

@@ -21,6 +21,10 @@ struct RatedCommentReader {
     let pageLink: String?
     let maximumDepth: Int
     private(set) var entries: [ParsedEntry] = []
+    /// Every visitor's comment as the page shows its words, rated or not (``shownWords(for:)``).
+    private(set) var shownTexts: [String] = []
+    /// Collects ``shownTexts`` as well (for a page whose reviews come from its schema.org data).
+    var collectsShownTexts = false
 
     init(base: URL?, pageLink: String?, maximumDepth: Int) {
         self.base = base; self.pageLink = pageLink; self.maximumDepth = maximumDepth
@@ -114,7 +118,12 @@ struct RatedCommentReader {
                 continue
             }
             let own = Self.ownElements(of: comment, comments: starts, maximumDepth: maximumDepth)
-            guard let (rating, widget) = CommentStars.rating(in: own.elements) else { continue }
+            let stars = CommentStars.rating(in: own.elements)
+            if collectsShownTexts,
+               let text = Self.text(own: own, comment: comment, leaving: stars.map { Self.widgetAndLabels($0.shownBy) } ?? []) {
+                shownTexts.append(text)
+            }
+            guard let (rating, widget) = stars else { continue }
             // Stars without words are a review still (the words may be an emoticon picture).
             let text = Self.text(own: own, comment: comment, leaving: Self.widgetAndLabels(widget))
             var entry = ParsedEntry()
@@ -275,5 +284,73 @@ struct RatedCommentReader {
             n == 0 && comment.scope.count > 1 ? nil : HTMLText.text(of: root, excluding: excluded)
         }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    // MARK: - Words as shown
+
+    /// The entries with their words as the page shows them: a schema.org review body is often the raw text
+    /// ("I've", "--", "...") that the page prints typeset ("I’ve", "–", "…"). Where a visitor's comment differs
+    /// from the body only in that typesetting, its words replace the body; nothing else changes.
+    static func shownWords(for entries: [ParsedEntry], shown: [String]) -> [ParsedEntry] {
+        guard !shown.isEmpty else { return entries }
+        var byKey: [String: String] = [:]
+        for text in shown {
+            let key = typesetKey(text)
+            if key.count >= 12, byKey[key] == nil { byKey[key] = text }
+        }
+        return entries.map { entry in
+            var entry = entry
+            if let content = entry.content, let visible = byKey[typesetKey(content)], visible != content { entry.content = visible }
+            return entry
+        }
+    }
+
+    /// The text as typed on a keyboard: typographic quotes, dashes, ellipsis and spaces as their plain forms,
+    /// whitespace dropped. Two texts with the same key differ only in how they were typeset.
+    static func typesetKey(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\u{2018}", "\u{2019}", "\u{201A}", "\u{2032}": out.append("'")
+            case "\u{201C}", "\u{201D}", "\u{201E}", "\u{2033}": out.append("\"")
+            case "\u{2013}", "\u{2014}", "\u{2212}": out.append("-")
+            case "\u{2026}": out.append(contentsOf: "...".unicodeScalars)
+            case "\u{00D7}": out.append("x")
+            default:
+                if !scalar.properties.isWhitespace { out.append(scalar) }
+            }
+        }
+        // "--" typed becomes one dash typeset; WordPress draws typed smileys as emoji.
+        var key = String(out).replacingOccurrences(of: "--", with: "-")
+        for (typed, drawn) in [(":-)", ":)"), (";-)", ";)"), (":-(", ":("), (":-D", ":D"), (":-P", ":P"),
+                               ("\u{1F642}", ":)"), ("\u{1F609}", ";)"), ("\u{1F641}", ":("), ("\u{1F600}", ":D"), ("\u{1F61B}", ":P")]
+        where key.contains(typed) {
+            key = key.replacingOccurrences(of: typed, with: drawn)
+        }
+        return key
+    }
+
+    /// The rated comments a page's schema.org reviews leave out, when those reviews are all among the rated comments
+    /// (a recipe plugin marks up only some of them: the newest, the first page). Nothing when any schema.org review
+    /// is not a rated comment of the page: the two lists are then different things.
+    static func ratedCommentsLeftOut(by entries: [ParsedEntry], comments: [ParsedEntry]) -> [ParsedEntry] {
+        guard !entries.isEmpty, comments.count > entries.count else { return [] }
+        let prefix = 40
+        var keys: [String: [Int]] = [:]
+        for (i, comment) in comments.enumerated() {
+            keys[String(letterKey(comment.content ?? "").prefix(prefix)), default: []].append(i)
+        }
+        var matched = Set<Int>()
+        for entry in entries {
+            let key = String(letterKey(entry.content ?? "").prefix(prefix))
+            guard key.count >= 12, let match = keys[key]?.first(where: { !matched.contains($0) }) else { return [] }
+            matched.insert(match)
+        }
+        return comments.enumerated().filter { !matched.contains($0.offset) }.map(\.element)
+    }
+
+    /// The text's letters and digits, lowercased, without anything between them.
+    static func letterKey(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
     }
 }

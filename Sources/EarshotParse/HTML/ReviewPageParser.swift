@@ -64,13 +64,20 @@ public enum ReviewPageParser {
             if aggregate == nil { aggregate = rdfa.aggregateRating }
         }
 
-        // Rated blog comments (no schema.org reviews, no selectors): what the page shows its readers. (Joining
+        // Rated blog comments (no schema.org reviews, no selectors): what the page shows its readers; with
+        // schema.org reviews, the comments' typeset words where they are the same words. (Joining
         // them to a page's schema.org reviews, which recipe plugins give for only some comments, was tried and
         // added reviews the truth of the held-out pages does not have: left out.)
-        if entries.isEmpty, options.selectors == nil {
+        if options.selectors == nil {
             var comments = RatedCommentReader(base: base, pageLink: result.link ?? url, maximumDepth: depth)
+            comments.collectsShownTexts = !entries.isEmpty
             comments.read(document)
-            entries = comments.entries
+            if entries.isEmpty {
+                entries = comments.entries
+            } else {
+                entries = RatedCommentReader.shownWords(for: entries, shown: comments.shownTexts)
+                    + RatedCommentReader.ratedCommentsLeftOut(by: entries, comments: comments.entries)
+            }
         }
 
         var selectorNextPage: String?
