@@ -96,8 +96,31 @@ public final class Store: @unchecked Sendable {
         guard let value, !value.isEmpty else { return [] }
         return value.split(separator: ",").map(String.init)
     }
+    /// A JSON array of strings, byte for byte as Foundation's `JSONEncoder` writes it (`/` as `\/`; `\b \t \n \f \r`;
+    /// other control characters as `\u00xx`), without building an encoder per call (this runs for every mention).
     static func encodeList(_ list: [String]) -> String {
-        (try? String(data: JSONEncoder().encode(list), encoding: .utf8)) ?? "[]"
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (i, item) in list.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            for byte in item.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(contentsOf: [0x5C, byte])
+                case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0 ..< 0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
     static func decodeList(_ value: String?) -> [String] {
         guard let data = value?.data(using: .utf8) else { return [] }

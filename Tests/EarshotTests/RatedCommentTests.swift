@@ -205,6 +205,8 @@ struct RatedCommentTests {
             ("July 12, 2021 @ 7:58 am", "2021-07-12T07:58:00Z"),
             ("03/04 at 5:28 pm", nil),
             ("06/11/2014 at 9:03 PM", nil),
+            ("10/20/2019 at 9:14 pm", "2019-10-20T21:14:00Z"),
+            ("20/10/2019", "2019-10-20T00:00:00Z"),
             ("6 days ago", nil),
         ]
         for (shown, want) in cases {

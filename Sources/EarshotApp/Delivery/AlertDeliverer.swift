@@ -235,8 +235,15 @@ public struct AlertDeliverer {
         var alert = alert
         alert.subject = redactor.redact(alert.subject)
         alert.payload = redactor.redact(alert.payload)
-        let fields = Alert.decode(alert.payload)
-        let text = fields["text"] as? String ?? alert.subject
+        // The payload is read back only by the channels that show its text (a JSON-lines file takes it as it is).
+        var decoded: [String: Any]?
+        func fields() -> [String: Any] {
+            if let decoded { return decoded }
+            let read = Alert.decode(alert.payload)
+            decoded = read
+            return read
+        }
+        var text: String { fields()["text"] as? String ?? alert.subject }
         switch channel.type {
         case "stdout":
             print(text)
@@ -266,7 +273,7 @@ public struct AlertDeliverer {
             guard let url = channel.url, let from = channel.from else { return .failure("smtp channel without url or from") }
             let message = MailMessage(from: from, to: channel.to, subject: alert.subject, text: text,
                                       html: "<p>" + UntrustedText.html(text) + "</p>", messageID: alert.idempotencyKey,
-                                      thread: fields["thread"] as? String).rfc5322()
+                                      thread: fields()["thread"] as? String).rfc5322()
             let env = ProcessInfo.processInfo.environment
             switch MailSender.send(smtpURL: url, from: from, to: channel.to, message: message,
                                    username: channel.usernameEnv.flatMap { env[$0] }, password: channel.passwordEnv.flatMap { env[$0] },

@@ -4,8 +4,8 @@ import Foundation
 /// "27. September 2019 - 19:52", "12 mai 2022 à 15h03", "januar 4, 2022", "17.10.2022 13:25", "2022-10-17".
 ///
 /// Month names in English, German, French, Dutch, Danish, Norwegian, Swedish, Spanish, Italian and Portuguese
-/// (and English abbreviations); numeric dates only day first with dots (the European way) or ISO, since
-/// "06/11/2014" reads both ways. A day needs its year: "03/04 at 5:28 pm", "6 days ago" are no date. The time,
+/// (and English abbreviations); numeric dates day first with dots (the European way), ISO, or with slashes when
+/// a number above 12 says which is the day ("06/11/2014" reads both ways). A day needs its year: "03/04 at 5:28 pm", "6 days ago" are no date. The time,
 /// when given, is taken as UTC (the page does not say its zone); without one, the day at 00:00 UTC.
 enum VisibleDate {
     static let months: [String: Int] = {
@@ -62,8 +62,16 @@ enum VisibleDate {
         return date
     }
 
-    /// "17.10.2022" (day first) or "2022-10-17".
+    /// "17.10.2022" (day first), "2022-10-17", or "10/20/2019" and "20/10/2019" where one number is above 12 (which
+    /// tells the day); "06/11/2014" reads two ways and is no date.
     static func numericDate(_ word: String) -> (Int, Int, Int)? {
+        let slashed = word.split(separator: "/", omittingEmptySubsequences: false)
+        if slashed.count == 3, slashed[2].count == 4, slashed.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+           let a = Int(slashed[0]), let b = Int(slashed[1]), let year = Int(slashed[2]), year >= 1000, year <= 2999 {
+            if a > 12, a <= 31, (1...12).contains(b) { return (year, b, a) }
+            if b > 12, b <= 31, (1...12).contains(a) { return (year, a, b) }
+            return nil
+        }
         for (separator, dayFirst) in [(Character("."), true), (Character("-"), false)] {
             let parts = word.split(separator: separator, omittingEmptySubsequences: false)
             guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
