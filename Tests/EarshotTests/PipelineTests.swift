@@ -355,6 +355,40 @@ struct EditedReviewTests {
 
 @Suite
 struct StorePageSizeTests {
+    /// Parsed feeds are stored several to a commit; a document that cannot be stored (here SQLite itself refuses
+    /// its mentions, through a trigger) costs only itself: the others of its group are stored, it waits with its
+    /// failure said, and the next run stores it once the cause is gone, nothing twice.
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func aDocumentThatCannotBeStoredCostsOnlyItself() throws {
+        let h = try PipelineTests.Harness()
+        defer { h.server.stop() }
+        let pipeline = try h.makePipeline()
+        try pipeline.syncSources()
+        try h.store.write { tx in
+            try tx.db.execute(sql: """
+                CREATE TRIGGER poisoned BEFORE INSERT ON mentions
+                WHEN NEW.source_id = (SELECT id FROM sources WHERE name = 'social-search')
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """)
+        }
+        let first = try pipeline.run(.due)
+        #expect(first.sourcesFailed == 1)
+        #expect(first.failures.count == 1 && first.failures.first?.hasPrefix("social-search: store:") == true, "\(first.failures)")
+        let (stored, waiting, social) = try h.store.read { tx in
+            (try tx.mentionCount(), try tx.fetchedDocumentIDs().count,
+             try Int.fetchOne(tx.db, sql: "SELECT COUNT(*) FROM mentions WHERE source_id = (SELECT id FROM sources WHERE name = 'social-search')") ?? -1)
+        }
+        #expect(stored == first.mentionsStored && stored > 40, "the other feeds of the group are stored")
+        #expect(social == 0 && waiting == 1, "the refused document waits, whole")
+
+        try h.store.write { tx in try tx.db.execute(sql: "DROP TRIGGER poisoned") }
+        let second = try pipeline.run(.due)
+        #expect(second.sourcesFailed == 0)
+        let total = try h.store.read { try $0.mentionCount() }
+        #expect(total == 82, "every demo mention once (Feeds/demo/MENTIONS.md)")
+        #expect(try h.store.read { try $0.fetchedDocumentIDs().isEmpty })
+    }
+
     @Test func aNewStoreUsesLargePages() throws {
         let folder = TestPaths.temporaryFolder("earshot-pages")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -300,10 +300,29 @@ public final class Pipeline {
             self.readAhead(ids[i], scorer: scorer)
         }
         defer { ahead.cancel() }
-        for (n, id) in ids.enumerated() {
-            progress?("processed \(n + 1)/\(ids.count)")
-            switch ahead.next() {
-            case .lost(let error): try dropLost(id, error: error, into: &summary)
+        var done = 0
+        var pending: Ahead?
+        while done < ids.count {
+            let item = pending ?? ahead.next()
+            pending = nil
+            if let first = Self.grouped(item) {
+                // Parsed feeds are stored a group at a time: one commit for several documents (most of a
+                // commit's cost is the pages it writes, which neighbouring documents share). Each is stored
+                // as it comes, while the read-ahead prepares the next.
+                let group = processGroup(first, next: {
+                    guard done + $0 < ids.count else { return nil }
+                    let next = ahead.next()
+                    guard let member = Self.grouped(next) else { pending = next; return nil }
+                    return member
+                }, horizon: horizon, into: &summary)
+                done += group
+                progress?("processed \(done)/\(ids.count)")
+                continue
+            }
+            done += 1
+            progress?("processed \(done)/\(ids.count)")
+            switch item {
+            case .lost(let error): try dropLost(ids[done - 1], error: error, into: &summary)
             case .failed(let error): throw error
             case .gone: continue
             case .loaded(let document, let read, let parsed):
@@ -312,6 +331,66 @@ public final class Pipeline {
                 process(document, of: source, parsed: parsed, horizon: horizon, into: &summary)
             }
         }
+    }
+
+    /// How many parsed feeds share one commit. Each document's consequences stay whole either way (all
+    /// of them commit together or none does, and a document not committed waits for the next run).
+    static let documentsPerCommit = 32
+
+    /// A parsed feed as a member of a group.
+    struct GroupedDocument {
+        let fetched: FetchedDocument
+        let sourceID: Int64
+        let parsed: Parsed
+        let pages: [ParsedDocument]
+    }
+
+    /// The item as a group member: a feed parsed ahead (not a review page, a parse failure or a lost document).
+    static func grouped(_ item: Ahead) -> GroupedDocument? {
+        guard case .loaded(let document, let read, let parsed?) = item, case .success(let pages) = parsed.pages else { return nil }
+        return GroupedDocument(fetched: document, sourceID: read.id, parsed: parsed, pages: pages)
+    }
+
+    /// Stores `first` and the parsed feeds `next` gives (it is asked with the group's size so far, and says nil
+    /// to end the group) in one transaction, at most ``documentsPerCommit``; returns how many it took. If any
+    /// fails, the group is rolled back whole and each document is stored again in a transaction of its own,
+    /// exactly as one alone would be (a failure is the failing document's and no other's).
+    func processGroup(_ first: GroupedDocument, next: (Int) -> GroupedDocument?, horizon: Date, into summary: inout RunSummary) -> Int {
+        let now = clock.now
+        var group = [first]
+        do {
+            let stored = try store.write { tx -> [(SourceRecord, DocumentPlan, BatchCounts)] in
+                var stored: [(SourceRecord, DocumentPlan, BatchCounts)] = []
+                var index = 0
+                while true {
+                    let member = group[index]
+                    index += 1
+                    // The source as it is now: an earlier document of the same source may have changed it.
+                    if let source = try tx.source(id: member.sourceID) {
+                        let plan = try DocumentPlan(source: source, pages: member.pages, fetched: member.fetched,
+                                                    query: source.query ?? config.query)
+                        let counts = try storeDocument(member.fetched, of: source, plan: plan, prepared: member.parsed.entries,
+                                                       horizon: horizon, now: now, in: tx)
+                        stored.append((source, plan, counts))
+                    }
+                    guard group.count < Self.documentsPerCommit, let another = next(group.count) else { break }
+                    group.append(another)
+                }
+                return stored
+            }
+            for (source, plan, counts) in stored {
+                summary.pagesFetched += plan.pages.count
+                logWarnings(plan, of: source, url: plan.url)
+                finish(source, plan: plan, counts: counts, into: &summary)
+            }
+        } catch {
+            logger.notice("a group of documents failed together; storing them one at a time", metadata: ["error": "\(error)"])
+            for member in group {
+                guard let source = try? store.read({ try $0.source(id: member.sourceID) }) else { continue }
+                process(member.fetched, of: source, parsed: member.parsed, horizon: horizon, into: &summary)
+            }
+        }
+        return group.count
     }
 
     /// A waiting document whose bytes were lost (a power cut after its commit): its source is
@@ -324,6 +403,31 @@ public final class Pipeline {
         guard let name else { return }
         summary.warnings.append("\(name): \(error.description)")
         logger.warning("fetched document lost", metadata: ["source": "\(name)", "error": "\(error.description)"])
+    }
+
+    /// What a document's pages say about its source, worked out before storing.
+    struct DocumentPlan {
+        let pages: [ParsedDocument]
+        let url: String
+        let unhealthy: String?
+        let notBefore: Date?
+        let newestItem: Date?
+        let query: BrandQuery
+
+        init(source: SourceRecord, pages: [ParsedDocument], fetched: FetchedDocument, query: String) throws {
+            self.pages = pages
+            url = fetched.url
+            unhealthy = Pipeline.unhealthiness(kind: source.kind, pages: pages)
+            notBefore = pages.first?.minimumRefreshInterval.map { fetched.fetchedAt.addingTimeInterval($0) }
+            // The newest item's time, matched or not, tells whether the source still brings anything (stale_after).
+            newestItem = pages.lazy.flatMap(\.entries).compactMap { $0.published ?? $0.updated }.max()
+            self.query = try BrandQuery(query)
+        }
+    }
+
+    func logWarnings(_ plan: DocumentPlan, of source: SourceRecord, url: String) {
+        var meta: Logger.Metadata = ["source": "\(source.name)", "url": "\(url)"]
+        for w in plan.pages.flatMap(\.warnings).prefix(5) { meta["warning"] = "\(w)"; logger.notice("parse warning", metadata: meta) }
     }
 
     /// Stores what one fetched document brings (and the review pages after it), in one transaction.
@@ -346,53 +450,58 @@ public final class Pipeline {
             }
             return
         }
-        var meta: Logger.Metadata = ["source": "\(source.name)", "url": "\(fetched.url)"]
         summary.pagesFetched += pages.count
-        let warnings = pages.flatMap(\.warnings)
-        for w in warnings.prefix(5) { meta["warning"] = "\(w)"; logger.notice("parse warning", metadata: meta) }
-        let unhealthy = Self.unhealthiness(kind: source.kind, pages: pages)
-        let notBefore = pages.first?.minimumRefreshInterval.map { fetched.fetchedAt.addingTimeInterval($0) }
-        // The newest item's time, matched or not, tells whether the source still brings anything (stale_after).
-        let newestItem = pages.lazy.flatMap(\.entries).compactMap { $0.published ?? $0.updated }.max()
         do {
-            let query = try BrandQuery(source.query ?? config.query)
+            let plan = try DocumentPlan(source: source, pages: pages, fetched: fetched, query: source.query ?? config.query)
+            logWarnings(plan, of: source, url: fetched.url)
             let now = clock.now
-            let counts = try store.write { tx -> BatchCounts in
-                var counts = BatchCounts()
-                // A source processed for the first time: its undated entries are its backlog (a review
-                // page without dates must not page anyone for every review it ever had).
-                let undatedAreHistory = try !tx.hasMentions(sourceID: source.id)
-                // Oldest first, whatever the document's order (feeds list the newest first): a
-                // reply is read after what it answers, a customer's "sorted" after their complaint.
-                let prepared = parsed?.entries ?? pages.map { page in
-                    Self.chronological(page.entries).map { prepare($0, of: source, query: query, scorer: nil) }
-                }
-                for page in prepared {
-                    for entry in page {
-                        try store(entry, of: source, query: query, in: tx, now: now, horizon: horizon,
-                                  undatedAreHistory: undatedAreHistory, counts: &counts)
-                    }
-                }
-                if let rating = pages.first?.aggregateRating {
-                    try tx.recordAggregateRating(sourceID: source.id, value: rating.value, best: rating.best, worst: rating.worst,
-                                                 count: rating.count, at: fetched.fetchedAt)
-                }
-                try tx.recordProcessed(sourceID: source.id, unhealthy: unhealthy, notBefore: notBefore, newestItem: newestItem)
-                try tx.deleteFetchedDocument(id: fetched.id)
-                return counts
+            let counts = try store.write { tx in
+                try storeDocument(fetched, of: source, plan: plan, prepared: parsed?.entries, horizon: horizon, now: now, in: tx)
             }
-            summary.add(counts)
-            if let unhealthy {
-                summary.warnings.append("\(source.name): \(unhealthy)")
-                logger.warning("source unhealthy", metadata: ["source": "\(source.name)", "why": "\(unhealthy)"])
-            }
-            logger.info("source stored", metadata: ["source": "\(source.name)", "entries": "\(counts.seen)", "new": "\(counts.stored)"])
+            finish(source, plan: plan, counts: counts, into: &summary)
         } catch {
             // Left waiting: the next run tries again (a busy or full disk passes; the error is logged each time).
             summary.sourcesFailed += 1
             summary.failures.append("\(source.name): store: \(error)")
             logger.error("cannot store the document; it waits for the next run", metadata: ["source": "\(source.name)", "error": "\(error)"])
         }
+    }
+
+    /// A document's consequences, inside the caller's transaction.
+    func storeDocument(_ fetched: FetchedDocument, of source: SourceRecord, plan: DocumentPlan, prepared: [[PreparedEntry]]?,
+                       horizon: Date, now: Date, in tx: StoreTransaction) throws -> BatchCounts {
+        var counts = BatchCounts()
+        // A source processed for the first time: its undated entries are its backlog (a review
+        // page without dates must not page anyone for every review it ever had).
+        let undatedAreHistory = try !tx.hasMentions(sourceID: source.id)
+        // Oldest first, whatever the document's order (feeds list the newest first): a
+        // reply is read after what it answers, a customer's "sorted" after their complaint.
+        let prepared = prepared ?? plan.pages.map { page in
+            Self.chronological(page.entries).map { prepare($0, of: source, query: plan.query, scorer: nil) }
+        }
+        for page in prepared {
+            for entry in page {
+                try store(entry, of: source, query: plan.query, in: tx, now: now, horizon: horizon,
+                          undatedAreHistory: undatedAreHistory, counts: &counts)
+            }
+        }
+        if let rating = plan.pages.first?.aggregateRating {
+            try tx.recordAggregateRating(sourceID: source.id, value: rating.value, best: rating.best, worst: rating.worst,
+                                         count: rating.count, at: fetched.fetchedAt)
+        }
+        try tx.recordProcessed(sourceID: source.id, unhealthy: plan.unhealthy, notBefore: plan.notBefore, newestItem: plan.newestItem)
+        try tx.deleteFetchedDocument(id: fetched.id)
+        return counts
+    }
+
+    /// What a stored document adds to the run's summary and log.
+    func finish(_ source: SourceRecord, plan: DocumentPlan, counts: BatchCounts, into summary: inout RunSummary) {
+        summary.add(counts)
+        if let unhealthy = plan.unhealthy {
+            summary.warnings.append("\(source.name): \(unhealthy)")
+            logger.warning("source unhealthy", metadata: ["source": "\(source.name)", "why": "\(unhealthy)"])
+        }
+        logger.info("source stored", metadata: ["source": "\(source.name)", "entries": "\(counts.seen)", "new": "\(counts.stored)"])
     }
 
     /// A fetched document's pages: the document, and for a review page the next pages while they
