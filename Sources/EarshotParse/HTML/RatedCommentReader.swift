@@ -88,20 +88,16 @@ struct RatedCommentReader {
         return nil
     }
 
-    static func nextElement(after node: HTMLNode) -> HTMLNode? {
-        var next = node.pointer.pointee.next
-        while let here = next {
-            if here.pointee.type == XML_ELEMENT_NODE { return HTMLNode(here) }
-            next = here.pointee.next
-        }
-        return nil
-    }
+    static func nextElement(after node: HTMLNode) -> HTMLNode? { siblingElement(of: node, forward: true) }
 
-    static func previousElement(before node: HTMLNode) -> HTMLNode? {
-        var previous = node.pointer.pointee.prev
-        while let here = previous {
+    static func previousElement(before node: HTMLNode) -> HTMLNode? { siblingElement(of: node, forward: false) }
+
+    /// The nearest element among the node's following (or preceding) siblings.
+    static func siblingElement(of node: HTMLNode, forward: Bool) -> HTMLNode? {
+        var sibling = forward ? node.pointer.pointee.next : node.pointer.pointee.prev
+        while let here = sibling {
             if here.pointee.type == XML_ELEMENT_NODE { return HTMLNode(here) }
-            previous = here.pointee.prev
+            sibling = forward ? here.pointee.next : here.pointee.prev
         }
         return nil
     }
