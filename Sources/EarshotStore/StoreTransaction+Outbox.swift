@@ -25,27 +25,20 @@ extension StoreTransaction {
                          arguments: [now.timeIntervalSince1970]).map(OutboxRecord.init(row:))
     }
 
-    /// The due alerts with their subject and payload only on the channels in `whole` (the others'
-    /// are read in chunks when sent, ``alerts(ids:)``): a first run's thousands of alerts need not
-    /// all be in memory at once.
-    public func dueAlerts(at now: Date, whole: Set<String>) throws -> [OutboxRecord] {
-        let names = whole.sorted()
-        let list = names.isEmpty ? "NULL" : Array(repeating: "?", count: names.count).joined(separator: ", ")
-        var args: StatementArguments = StatementArguments(names + names)
-        args += [now.timeIntervalSince1970]
+    /// The due alerts of the channels in `channels` (or, with `included` false, of every other channel) after
+    /// the id `after`, in queue order, at most `limit`: delivery reads a first run's thousands a chunk at a time.
+    public func dueAlerts(at now: Date, channels: Set<String>, included: Bool, after: Int64, limit: Int?) throws -> [OutboxRecord] {
+        let names = channels.sorted()
+        let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        // `channel NOT IN ()` is not SQL: with no channels named, "every other channel" is every channel.
+        let which = names.isEmpty ? (included ? "AND 0" : "") : "AND channel \(included ? "" : "NOT ")IN (\(marks))"
+        var values: [any DatabaseValueConvertible] = [now.timeIntervalSince1970, after]
+        values += names
+        let args = StatementArguments(values)
         return try Row.fetchAll(db.makeStatement(sql: """
-            SELECT id, idempotency_key, channel, state, attempts, next_attempt_at, last_error, created_at, sent_at, claimed_at,
-                   CASE WHEN channel IN (\(list)) THEN subject ELSE '' END AS subject,
-                   CASE WHEN channel IN (\(list)) THEN payload ELSE '' END AS payload
-            FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id
+            SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND id > ? \(which)
+            ORDER BY id\(limit.map { " LIMIT \($0)" } ?? "")
             """), arguments: args).map(OutboxRecord.init(row:))
-    }
-
-    /// These alerts, whole, by id.
-    public func alerts(ids: [Int64]) throws -> [Int64: OutboxRecord] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
-        return Dictionary(rows.map { let r = OutboxRecord(row: $0); return (r.id, r) }, uniquingKeysWith: { a, _ in a })
     }
 
     public func alerts(state: String? = nil) throws -> [OutboxRecord] {

@@ -81,6 +81,31 @@ struct TriageOutboxTests {
         #expect(!json.contains("\n"), "one line, for JSON-lines channels")
     }
 
+    /// Non-batching channels are read, claimed and sent a chunk at a time, between a batching channel's
+    /// sends, in queue order: every alert once, each channel in the order it was queued.
+    @Test func alertsGoOutInChunksInQueueOrderEachOnce() throws {
+        let receiver = try LoopbackHTTPServer { _ in .text("{}") }
+        defer { receiver.stop() }
+        let outbox = try Outbox()
+        for i in 0 ..< 9 {
+            try outbox.enqueue("case-\(i)-opened", channel: i % 3 == 0 ? "hook" : "file", text: "alert \(i)")
+        }
+        let file = outbox.folder.appendingPathComponent("alerts.jsonl").path
+        var deliverer = Self.deliverer([Self.channel("hook", type: "webhook", url: receiver.url("/alerts")),
+                                        Self.channel("file", type: "jsonl", path: file, batches: false)])
+        deliverer.chunk = 2
+        let counts = try deliverer.deliverDue(store: outbox.store, now: Self.t0)
+        #expect(counts.sent == 9 && counts.failed == 0)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["idempotency_key"] as? String
+        }
+        #expect(lines == ["case-1-opened", "case-2-opened", "case-4-opened", "case-5-opened", "case-7-opened", "case-8-opened"])
+        let hooked = receiver.requestLog.compactMap { (try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any])?["idempotency_key"] as? String }
+        #expect(hooked == ["case-0-opened", "case-3-opened", "case-6-opened"])
+        #expect(try outbox.alerts("sent").count == 9)
+        #expect(try deliverer.deliverDue(store: outbox.store, now: Self.t0 + 60).sent == 0, "nothing twice")
+    }
+
     @Test func hmacMatchesTheRFC4231Vectors() {
         // RFC 4231 test cases 2 and 6 (a key longer than the block size is hashed first).
         #expect(HMACSHA256.hex(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))

@@ -23,6 +23,8 @@ public struct AlertDeliverer {
     public var logger: Logger
     /// Personal data hidden from every channel (`privacy: { redact: [...] }`); the outbox keeps the original.
     public var redactor: Redactor
+    /// Alerts of non-batching channels read, claimed and sent at a time.
+    public var chunk = 2_000
 
     public struct Counts { public var sent = 0, failed = 0, dead = 0 }
 
@@ -42,71 +44,101 @@ public struct AlertDeliverer {
 
     /// Sends every alert due at `now` (everything the run queued so far has come due by then), in
     /// the order they were queued: a case's opening before its escalation.
+    ///
+    /// Batching channels' alerts are read whole and at once (a summary needs all of its members, and goes
+    /// where the first of them stood); the other channels' are read, claimed and sent a chunk at a time in
+    /// between, so a first run's hundred thousand alerts are never all in memory. Each alert is claimed in a
+    /// committed transaction before it leaves.
     public func deliverDue(store: Store, now: Date) throws -> Counts {
+        var delivery = Delivery(deliverer: self, store: store, now: now)
+        let batching = Set(channels.filter(\.batches).map(\.name))
+        var batched: [(first: Int64, unit: Unit)] = []
+        if !batching.isEmpty {
+            let due = try store.read { try $0.dueAlerts(at: now, channels: batching, included: true, after: 0, limit: nil) }
+            batched = units(try delivery.claim(due)).map { ($0.members[0].id, $0) }
+        }
+        var next = 0
+        var after: Int64 = 0
+        while true {
+            let size = chunk
+            let due = try store.read { try $0.dueAlerts(at: now, channels: batching, included: false, after: after, limit: size) }
+            guard let last = due.last else { break }
+            after = last.id
+            for alert in try delivery.claim(due) {
+                while next < batched.count, batched[next].first < alert.id {
+                    try delivery.send(batched[next].unit)
+                    next += 1
+                }
+                try delivery.send(.single(alert))
+            }
+        }
+        for (_, unit) in batched[next...] { try delivery.send(unit) }
+        try delivery.markPending()
+        if delivery.interrupted > 0 {
+            logger.notice("an earlier delivery was interrupted; its alerts went out again under the same keys",
+                          metadata: ["alerts": "\(delivery.interrupted)"])
+        }
+        return delivery.counts
+    }
+
+
+    /// One delivery's state across its chunks.
+    struct Delivery {
+        let deliverer: AlertDeliverer
+        let store: Store
+        let now: Date
         var counts = Counts()
-        // Whole rows only where a summary may need them (batching channels); the others are read
-        // in chunks as they are sent.
-        let due = try store.read { try $0.dueAlerts(at: now, whole: Set(channels.filter(\.batches).map(\.name))) }
-        // Claimed, all at once, in a transaction that commits before anything leaves: should this
-        // process die mid-delivery, the next one knows these alerts may already have arrived.
-        let claimedAt = Date()
-        let claimed = try store.write { tx in Set(try due.filter { try tx.claimAlert($0, at: claimedAt) }.map(\.id)) }
         var interrupted = 0
         var written: [String: Set<String>] = [:]
-        let plan = units(due.filter { claimed.contains($0.id) })
-        // The single sends whose rows were read without their words, in order, and where each stands.
-        let thin = plan.compactMap { unit -> Int64? in
-            if case .single(let a) = unit, a.payload.isEmpty { return a.id }
-            return nil
-        }
-        let position = Dictionary(uniqueKeysWithValues: thin.enumerated().map { ($1, $0) })
-        var loaded: [Int64: OutboxRecord] = [:]
-        func whole(_ alert: OutboxRecord) throws -> OutboxRecord {
-            guard alert.payload.isEmpty, let at = position[alert.id] else { return alert }
-            if loaded[alert.id] == nil {
-                let chunk = Array(thin[at..<min(at + 500, thin.count)])
-                loaded = try store.read { try $0.alerts(ids: chunk) }
-            }
-            return loaded[alert.id] ?? alert
-        }
-        // Alerts appended to a JSON-lines file are marked sent 500 at a time, not one commit each: should
-        // the process die before a mark, the claim stands and `resend` finds the key in the file (no copy).
+        /// Alerts appended to a JSON-lines file are marked sent 500 at a time, not one commit each: should
+        /// the process die before a mark, the claim stands and `resend` finds the key in the file (no copy).
         var markLater: [Int64] = []
-        func markPending() throws {
+
+        mutating func markPending() throws {
             guard !markLater.isEmpty else { return }
-            try store.write { tx in for id in markLater { try tx.markAlertSent(id: id, now: now) } }
+            let ids = markLater, now = now
+            try store.write { tx in for id in ids { try tx.markAlertSent(id: id, now: now) } }
             markLater.removeAll(keepingCapacity: true)
         }
-        for var unit in plan {
-            if case .single(let a) = unit { unit = .single(try whole(a)) }
+
+        /// Claims `due` in a transaction that commits before any of it leaves (should this process die
+        /// mid-delivery, the next one knows these alerts may already have arrived); returns those claimed.
+        func claim(_ due: [OutboxRecord]) throws -> [OutboxRecord] {
+            let claimedAt = Date()
+            let claimed = try store.write { tx in Set(try due.filter { try tx.claimAlert($0, at: claimedAt) }.map(\.id)) }
+            return due.filter { claimed.contains($0.id) }
+        }
+
+        mutating func send(_ unit: Unit) throws {
             let members = unit.members
             let first = members[0]
-            guard let channel = channels.first(where: { $0.name == first.channel }) else {
+            let now = now
+            guard let channel = deliverer.channels.first(where: { $0.name == first.channel }) else {
                 try store.write { tx in
                     for alert in members {
                         try tx.markAlertFailed(id: alert.id, error: "no channel named \(alert.channel) in the config",
-                                               nextAttempt: now.addingTimeInterval(3600), maxAttempts: maxAttempts)
+                                               nextAttempt: now.addingTimeInterval(3600), maxAttempts: deliverer.maxAttempts)
                     }
                 }
                 counts.failed += members.count
-                continue
+                return
             }
             let result: SendResult
             switch unit {
             case .single(let alert):
                 if alert.claimedAt == nil {
-                    result = send(alert, via: channel)
+                    result = deliverer.send(alert, via: channel)
                 } else {
                     interrupted += 1
-                    result = resend(alert, via: channel, written: &written)
+                    result = deliverer.resend(alert, via: channel, written: &written)
                 }
             case .batch(let alerts):
                 // An interrupted batch is the same group again (see groupKey): same summary, same key.
                 if alerts[0].claimedAt == nil {
-                    result = send(Self.summary(of: alerts), via: channel)
+                    result = deliverer.send(AlertDeliverer.summary(of: alerts), via: channel)
                 } else {
                     interrupted += alerts.count
-                    result = resend(Self.summary(of: alerts), via: channel, written: &written)
+                    result = deliverer.resend(AlertDeliverer.summary(of: alerts), via: channel, written: &written)
                 }
             }
             switch result {
@@ -120,6 +152,7 @@ public struct AlertDeliverer {
                 }
                 counts.sent += members.count
             case .failure(let message):
+                let maxAttempts = deliverer.maxAttempts
                 try store.write { tx in
                     for alert in members {
                         // 1 min, 2, 4 … capped at 6 h between attempts.
@@ -131,17 +164,11 @@ public struct AlertDeliverer {
                 for alert in members {
                     if alert.attempts + 1 >= maxAttempts { counts.dead += 1 } else { counts.failed += 1 }
                 }
-                logger.warning("alert not delivered", metadata: ["channel": "\(channel.name)", "key": "\(first.idempotencyKey)",
-                                                                "alerts": "\(members.count)", "attempt": "\(first.attempts + 1)",
-                                                                "error": "\(message)"])
+                deliverer.logger.warning("alert not delivered", metadata: ["channel": "\(channel.name)", "key": "\(first.idempotencyKey)",
+                                                                          "alerts": "\(members.count)", "attempt": "\(first.attempts + 1)",
+                                                                          "error": "\(message)"])
             }
         }
-        try markPending()
-        if interrupted > 0 {
-            logger.notice("an earlier delivery was interrupted; its alerts went out again under the same keys",
-                          metadata: ["alerts": "\(interrupted)"])
-        }
-        return counts
     }
 
     /// Groups due alerts into sends: on a batching channel, more than `batchAbove` alerts of one
