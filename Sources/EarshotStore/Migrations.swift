@@ -314,6 +314,11 @@ enum Migrations {
                 DROP INDEX mentions_by_fingerprint;
                 """)
         }
+        migrator.registerMigration("v16: pending alerts read in queue order a chunk at a time") { db in
+            // Delivery reads a first run's thousands of alerts 2,000 at a time after the last id it read: by
+            // (state, next_attempt_at) each chunk sorted every remaining due alert again.
+            try db.execute(sql: "CREATE INDEX outbox_pending_in_order ON outbox(state, id)")
+        }
         return migrator
     }
 }

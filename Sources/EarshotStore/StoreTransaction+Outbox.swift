@@ -26,7 +26,8 @@ extension StoreTransaction {
     }
 
     /// The due alerts of the channels in `channels` (or, with `included` false, of every other channel) after
-    /// the id `after`, in queue order, at most `limit`: delivery reads a first run's thousands a chunk at a time.
+    /// the id `after`, in queue order, at most `limit`: delivery reads a first run's thousands a chunk at a time
+    /// (walking `outbox_pending_in_order` from `after`: no chunk sorts what is left).
     public func dueAlerts(at now: Date, channels: Set<String>, included: Bool, after: Int64, limit: Int?) throws -> [OutboxRecord] {
         let names = channels.sorted()
         let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
@@ -36,7 +37,7 @@ extension StoreTransaction {
         values += names
         let args = StatementArguments(values)
         return try Row.fetchAll(db.makeStatement(sql: """
-            SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND id > ? \(which)
+            SELECT * FROM outbox WHERE state = 'pending' AND +next_attempt_at <= ? AND id > ? \(which)
             ORDER BY id\(limit.map { " LIMIT \($0)" } ?? "")
             """), arguments: args).map(OutboxRecord.init(row:))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import Testing
 @testable import EarshotApp
@@ -355,6 +356,41 @@ struct EditedReviewTests {
 
 @Suite
 struct StorePageSizeTests {
+    /// Parsed feeds taken ahead share one commit (counted by a transaction observer on the writer), and the
+    /// group stores what one commit per document would: every demo mention once.
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func parsedFeedsShareACommit() throws {
+        let h = try PipelineTests.Harness()
+        defer { h.server.stop() }
+        let pipeline = try h.makePipeline()
+        try pipeline.syncSources()
+        _ = try pipeline.run(.due, process: false)
+        let scorer = try pipeline.scorer()
+        let ids = try h.store.read { try $0.fetchedDocumentIDs() }
+        let feeds = ids.compactMap { Pipeline.grouped(pipeline.readAhead($0, scorer: scorer)) }
+        #expect(feeds.count >= 3, "the demo's feeds, parsed ahead")
+        let commits = CommitCounter()
+        try h.store.write { tx in tx.db.add(transactionObserver: commits, extent: .observerLifetime) }
+        commits.count = 0
+        var summary = RunSummary()
+        let taken = try pipeline.processGroup(feeds[0], next: { $0 < feeds.count ? feeds[$0] : nil },
+                                              horizon: PipelineTests.now.addingTimeInterval(-h.config.backfill), into: &summary)
+        #expect(taken == feeds.count)
+        #expect(commits.count == 1, "\(feeds.count) documents, \(commits.count) commits")
+        let stored = try h.store.read { try $0.mentionCount() }
+        #expect(summary.mentionsStored > 40 && summary.mentionsStored == stored)
+        #expect(try h.store.read { try $0.fetchedDocumentIDs() }.count == ids.count - feeds.count, "each stored feed's document gone with it")
+    }
+
+    /// Counts the commits of the connection it is added to (the store's one writer).
+    final class CommitCounter: TransactionObserver, @unchecked Sendable {
+        var count = 0
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { eventKind.tableName == "mentions" }
+        func databaseDidChange(with event: DatabaseEvent) {}
+        func databaseDidCommit(_ db: Database) { count += 1 }
+        func databaseDidRollback(_ db: Database) {}
+    }
+
     /// Parsed feeds are stored several to a commit; a document that cannot be stored (here SQLite itself refuses
     /// its mentions, through a trigger) costs only itself: the others of its group are stored, it waits with its
     /// failure said, and the next run stores it once the cause is gone, nothing twice.

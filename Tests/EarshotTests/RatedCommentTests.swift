@@ -101,9 +101,11 @@ struct RatedCommentTests {
             + comment(6, "Labelled", #"<div class="comment-content"><p>Bon.</p><div class="cmstr-out"><span class="wpcr_author_stars" data-rating="4"></span><span class="tval">(4/5)</span></div></div>"#)
             + comment(7, "Silent", #"<div class="comment-content"><p><img class="wprm-comment-rating" alt="2 stars"><img src="smiley.gif" alt=""></p></div>"#)
             + comment(8, "Unrated", "<p>Is it spicy?</p>")
+            + comment(9, "Overdrawn", #"<p>Wider than the stars.<div class="ERRatingComment"><div style="width:130%" class="ERRatingCommentInner"></div></div></p>"#)
             + "</ol></body></html>")
         let got = Dictionary(doc.entries.map { ($0.author ?? "?", $0) }, uniquingKeysWith: { a, _ in a })
-        #expect(Set(got.keys) == ["Overlay", "Pixels", "Suffix", "Awesome", "Drawn", "Labelled", "Silent"])
+        #expect(Set(got.keys) == ["Overlay", "Pixels", "Suffix", "Awesome", "Drawn", "Labelled", "Silent"],
+                "an overlay wider than the scale draws no rating")
         #expect(got["Overlay"]?.rating == 4 && got["Overlay"]?.content == "Nice and easy.")
         #expect(got["Pixels"]?.rating == 3 && got["Pixels"]?.content == "Three of five.")
         #expect(got["Suffix"]?.rating == 5 && got["Suffix"]?.content == "Loved it.", "the widget's 'Rating: 5' is no words of the commenter")
@@ -192,6 +194,40 @@ struct RatedCommentTests {
         let elsewhere = #"{"@type":"Review","author":"Critic","reviewBody":"A review from a magazine, not a comment here.","reviewRating":{"@type":"Rating","ratingValue":3}}"#
         #expect(try parse(page(sheryl + "," + elsewhere)).entries.map(\.author) == ["Sheryl", "Critic"],
                 "a schema.org review that is no comment: the lists are different things, no comment is added")
+    }
+
+    /// A marked review that is a comment of the page takes the comment's permalink: its identity (the store's key
+    /// for "already seen") is then the same whether the markup lists it or only the comment list does, and does
+    /// not change with the words the page shows. Without a comment to lend a permalink, the words stay as marked.
+    @Test func aReviewKeepsOneIdentityWhicheverListNamesIt() throws {
+        func page(_ reviews: String, comments: Bool = true) -> String {
+            """
+            <html><head><link rel="canonical" href="https://blog.example/cake/"></head><body>
+            <script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe","name":"Cake","review":[\(reviews)]}</script>
+            \(comments ? """
+            <ol class="comment-list">
+              <li class="comment depth-1" id="comment-7"><div class="comment-author"><cite class="fn">Ada</cite></div>
+                <div class="comment-content"><p>It&#8217;s the best cake I&#8217;ve baked in years.</p>
+                <img class="wprm-comment-rating" alt="5 stars"></div></li>
+              <li class="comment depth-1" id="comment-8"><div class="comment-author"><cite class="fn">Ben</cite></div>
+                <div class="comment-content"><p>Too sweet for us, halve the sugar.</p>
+                <img class="wprm-comment-rating" alt="3 stars"></div></li>
+            </ol>
+            """ : "")
+            </body></html>
+            """
+        }
+        let ada = #"{"@type":"Review","author":{"@type":"Person","name":"Ada"},"url":"https://blog.example/cake/","reviewBody":"It's the best cake I've baked in years.","reviewRating":{"@type":"Rating","ratingValue":5}}"#
+        let ben = #"{"@type":"Review","author":"Ben","reviewBody":"Too sweet for us, halve the sugar.","reviewRating":{"@type":"Rating","ratingValue":3}}"#
+        let onlyAda = try parse(page(ada)).entries
+        let both = try parse(page(ada + "," + ben)).entries
+        #expect(onlyAda.map(\.identity) == ["link:https://blog.example/cake/#comment-7", "link:https://blog.example/cake/#comment-8"],
+                "the marked review and the one the markup left out, each by its comment's permalink")
+        #expect(both.map(\.identity) == onlyAda.map(\.identity), "Ben marked too: still the same two identities")
+        #expect(both.first?.content == "It’s the best cake I’ve baked in years.", "the words as the page shows them")
+        let noComments = try parse(page(ada, comments: false)).entries
+        #expect(noComments.map(\.content) == ["It's the best cake I've baked in years."], "no comment shown: the words as marked")
+        #expect(noComments.first?.identity.hasPrefix("hash:") == true, "the page's own address names no review")
     }
 
     /// Dates as pages in several languages show them; numbers that read two ways, and days without a year, are no date.

@@ -222,7 +222,7 @@ struct TriageIssue15Tests {
     }
 
     /// A deterministic generator (SplitMix64), so every seed gives the same order on every run.
-    struct SplitMix64 {
+    struct SplitMix64: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15

@@ -60,7 +60,7 @@ public struct AlertDeliverer {
         var next = 0
         var after: Int64 = 0
         while true {
-            let size = chunk
+            let size = max(1, chunk)
             let due = try store.read { try $0.dueAlerts(at: now, channels: batching, included: false, after: after, limit: size) }
             guard let last = due.last else { break }
             after = last.id

@@ -137,6 +137,17 @@ final class ReadAhead<T> {
         return value
     }
 
+    /// The next item's result if it is made already, else nil (and nothing is taken): a writer holding a
+    /// transaction open takes only what it need not wait for.
+    func nextIfReady() -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let value = ready.removeValue(forKey: taken) else { return nil }
+        taken += 1
+        lock.broadcast()
+        return value
+    }
+
     /// Stops the producer after the item it is making (the consumer stopped early).
     func cancel() {
         lock.lock()

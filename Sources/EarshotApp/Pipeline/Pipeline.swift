@@ -288,8 +288,9 @@ public final class Pipeline {
 
     // MARK: - The process stage
 
-    /// Parses, matches, scores, stores and triages every fetched document waiting in the store,
-    /// oldest first; each in one transaction that also deletes it.
+    /// Parses, matches, scores, stores and triages every fetched document waiting in the store, oldest
+    /// first; each document's consequences committed whole with its deletion (parsed feeds several to a
+    /// commit, ``processGroup(_:next:horizon:into:)``; review pages and failures one to a transaction).
     func processStage(horizon: Date, into summary: inout RunSummary, progress: ((String) -> Void)?) throws {
         let ids = try store.read { try $0.fetchedDocumentIDs() }
         guard !ids.isEmpty else { return }
@@ -308,10 +309,10 @@ public final class Pipeline {
             if let first = Self.grouped(item) {
                 // Parsed feeds are stored a group at a time: one commit for several documents (most of a
                 // commit's cost is the pages it writes, which neighbouring documents share). Each is stored
-                // as it comes, while the read-ahead prepares the next.
-                let group = processGroup(first, next: {
-                    guard done + $0 < ids.count else { return nil }
-                    let next = ahead.next()
+                // as it comes, while the read-ahead prepares the next; the group ends at a document not
+                // parsed yet, so the transaction never waits on the parser (other writers wait on it).
+                let group = try processGroup(first, next: {
+                    guard done + $0 < ids.count, let next = ahead.nextIfReady() else { return nil }
                     guard let member = Self.grouped(next) else { pending = next; return nil }
                     return member
                 }, horizon: horizon, into: &summary)
@@ -354,8 +355,9 @@ public final class Pipeline {
     /// Stores `first` and the parsed feeds `next` gives (it is asked with the group's size so far, and says nil
     /// to end the group) in one transaction, at most ``documentsPerCommit``; returns how many it took. If any
     /// fails, the group is rolled back whole and each document is stored again in a transaction of its own,
-    /// exactly as one alone would be (a failure is the failing document's and no other's).
-    func processGroup(_ first: GroupedDocument, next: (Int) -> GroupedDocument?, horizon: Date, into summary: inout RunSummary) -> Int {
+    /// exactly as one alone would be (a failure is the failing document's and no other's). Throws only when
+    /// the store cannot be read at all (as a document processed alone would).
+    func processGroup(_ first: GroupedDocument, next: (Int) -> GroupedDocument?, horizon: Date, into summary: inout RunSummary) throws -> Int {
         let now = clock.now
         var group = [first]
         do {
@@ -386,7 +388,7 @@ public final class Pipeline {
         } catch {
             logger.notice("a group of documents failed together; storing them one at a time", metadata: ["error": "\(error)"])
             for member in group {
-                guard let source = try? store.read({ try $0.source(id: member.sourceID) }) else { continue }
+                guard let source = try store.read({ try $0.source(id: member.sourceID) }) else { continue }
                 process(member.fetched, of: source, parsed: member.parsed, horizon: horizon, into: &summary)
             }
         }

@@ -126,6 +126,8 @@ enum CommentStars {
         rating.walkElements { element, depth in
             guard let width = element.attribute("style").flatMap(cssWidth) else { return depth < 4 ? .descend : .skip }
             let siblings = element.parent?.children.filter { $0.isElement && $0.pointer != element.pointer } ?? []
+            // A width outside the scale (negative, over 100 %) draws no rating: look further in.
+            guard width.value >= 0, !width.percent || width.value <= 100 else { return depth < 4 ? .descend : .skip }
             if width.percent {
                 let drawn = siblings.filter { $0.tokens("class").contains { $0.contains("star") } }.count
                 let scale = (3...10).contains(drawn) ? Double(drawn) : 5

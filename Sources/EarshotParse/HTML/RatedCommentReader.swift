@@ -5,7 +5,9 @@ import Foundation
 /// (WP Recipe Maker, Tasty Recipes, Comment Rating Field, EasyRecipe, WP Review, site-made stars) puts the
 /// commenter's stars in the comment.
 ///
-/// Read only when a page has no schema.org reviews and the source has no selectors.
+/// Read when the source has no selectors. On a page without schema.org reviews the rated comments are its
+/// reviews; on a page with them, the comments lend those reviews their typeset words and permalinks, and add the
+/// rated comments the markup left out (``join(_:comments:shown:)``).
 /// - **Comments** are the elements WordPress and its comment plugins give a numbered id: `comment-12`,
 ///   `li-comment-12`, `div-comment-12`, wpDiscuz's `wpd-comm-12_0` (the outermost element of each number is the
 ///   comment; a `<dt id="comment-12">` takes its `<dd>` with it). A comment's replies are the numbered elements
@@ -21,10 +23,17 @@ struct RatedCommentReader {
     let pageLink: String?
     let maximumDepth: Int
     private(set) var entries: [ParsedEntry] = []
-    /// Every visitor's comment as the page shows its words, rated or not (``shownWords(for:)``).
-    private(set) var shownTexts: [String] = []
-    /// Collects ``shownTexts`` as well (for a page whose reviews come from its schema.org data).
-    var collectsShownTexts = false
+    /// Every visitor's comment as the page shows it, rated or not (``join(_:comments:shown:)``).
+    private(set) var shown: [Shown] = []
+    /// Collects ``shown`` as well (for a page whose reviews come from its schema.org data).
+    var collectsShown = false
+
+    /// A visitor's comment as the page shows it: its words and its permalink (the page's address and the
+    /// comment's element id).
+    struct Shown: Equatable {
+        let text: String
+        let link: String?
+    }
 
     init(base: URL?, pageLink: String?, maximumDepth: Int) {
         self.base = base; self.pageLink = pageLink; self.maximumDepth = maximumDepth
@@ -115,22 +124,20 @@ struct RatedCommentReader {
             }
             let own = Self.ownElements(of: comment, comments: starts, maximumDepth: maximumDepth)
             let stars = CommentStars.rating(in: own.elements)
-            if collectsShownTexts,
-               let text = Self.text(own: own, comment: comment, leaving: stars.map { Self.widgetAndLabels($0.shownBy) } ?? []) {
-                shownTexts.append(text)
+            let text = Self.text(own: own, comment: comment, leaving: stars.map { Self.widgetAndLabels($0.shownBy) } ?? [])
+            let link = comment.element.attribute("id").flatMap { id in
+                pageLink.map { page in (page.split(separator: "#", maxSplits: 1).first.map(String.init) ?? page) + "#" + id }
             }
-            guard let (rating, widget) = stars else { continue }
+            if collectsShown, let text { shown.append(Shown(text: text, link: link)) }
             // Stars without words are a review still (the words may be an emoticon picture).
-            let text = Self.text(own: own, comment: comment, leaving: Self.widgetAndLabels(widget))
+            guard let (rating, _) = stars else { continue }
             var entry = ParsedEntry()
             entry.author = Self.author(in: own.elements)
             entry.published = Self.date(in: own.elements)
             entry.content = text
             entry.rating = rating.value
             entry.bestRating = rating.best
-            if let id = comment.element.attribute("id"), let page = pageLink {
-                entry.link = (page.split(separator: "#", maxSplits: 1).first.map(String.init) ?? page) + "#" + id
-            }
+            entry.link = link
             entryOf[i] = entries.count
             entries.append(entry)
         }
@@ -282,23 +289,60 @@ struct RatedCommentReader {
         return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 
-    // MARK: - Words as shown
+    // MARK: - Joined with schema.org reviews
 
-    /// The entries with their words as the page shows them: a schema.org review body is often the raw text
-    /// ("I've", "--", "...") that the page prints typeset ("I’ve", "–", "…"). Where a visitor's comment differs
-    /// from the body only in that typesetting, its words replace the body; nothing else changes.
-    static func shownWords(for entries: [ParsedEntry], shown: [String]) -> [ParsedEntry] {
-        guard !shown.isEmpty else { return entries }
-        var byKey: [String: String] = [:]
-        for text in shown {
-            let key = typesetKey(text)
-            if key.count >= 12, byKey[key] == nil { byKey[key] = text }
+    /// A page's schema.org reviews joined with its comments:
+    /// - **Permalinks.** A review that is one of the visitor comments (the same words, as typed or as typeset)
+    ///   and has no address of its own (or only the page's) takes the comment's permalink. Its identity then does
+    ///   not hang on its words, and is the same whether the page's markup lists it or only its comment list does.
+    /// - **Words as shown.** A review body is often the raw text ("I've", "--", "...") that the page prints
+    ///   typeset ("I’ve", "–", "…"): where the comment differs only in that typesetting, its words replace the
+    ///   body, only for a review whose identity does not come from its words.
+    /// - **Left out.** The rated comments a recipe plugin left out of its markup (it marks the newest, or the
+    ///   first page), when every marked review is one of the rated comments; none when any marked review is not
+    ///   a rated comment of the page (the two lists are then different things).
+    ///
+    /// `entries` come with the ids and links that name one review each (``ReviewPageParser/distinctIdentities(_:pageLinks:base:)``).
+    static func join(_ entries: [ParsedEntry], comments: [ParsedEntry], shown: [Shown]) -> [ParsedEntry] {
+        guard !entries.isEmpty else { return entries }
+        func ownsAddress(_ entry: ParsedEntry) -> Bool { !(entry.id ?? "").isEmpty || !(entry.link ?? "").isEmpty }
+        func lend(_ link: String?, to entry: inout ParsedEntry) {
+            if let link, !ownsAddress(entry) { entry.link = link }
         }
-        return entries.map { entry in
-            var entry = entry
-            if let content = entry.content, let visible = byKey[typesetKey(content)], visible != content { entry.content = visible }
-            return entry
+        var joined = entries
+
+        var byTypeset: [String: [Int]] = [:]
+        for (i, comment) in shown.enumerated() {
+            let key = typesetKey(comment.text)
+            if key.count >= 12 { byTypeset[key, default: []].append(i) }
         }
+        var taken = Set<Int>()
+        for n in joined.indices {
+            guard let content = joined[n].content,
+                  let i = byTypeset[typesetKey(content)]?.first(where: { !taken.contains($0) }) else { continue }
+            taken.insert(i)
+            lend(shown[i].link, to: &joined[n])
+            if ownsAddress(joined[n]) { joined[n].content = shown[i].text }
+        }
+
+        guard comments.count > entries.count else { return joined }
+        let prefix = 40
+        var byLetters: [String: [Int]] = [:]
+        for (i, comment) in comments.enumerated() {
+            byLetters[String(letterKey(comment.content ?? "").prefix(prefix)), default: []].append(i)
+        }
+        var matched: [(entry: Int, comment: Int)] = []
+        var used = Set<Int>()
+        for n in entries.indices {
+            // The comment whose permalink it took above, else the first free one with its letters.
+            let key = String(letterKey(entries[n].content ?? "").prefix(prefix))
+            let lent = joined[n].link.flatMap { link in comments.indices.first { comments[$0].link == link && !used.contains($0) } }
+            guard let i = lent ?? (key.count >= 12 ? byLetters[key]?.first(where: { !used.contains($0) }) : nil) else { return joined }
+            matched.append((n, i))
+            used.insert(i)
+        }
+        for (n, i) in matched { lend(comments[i].link, to: &joined[n]) }
+        return joined + comments.enumerated().filter { !used.contains($0.offset) }.map(\.element)
     }
 
     /// The text as typed on a keyboard: typographic quotes, dashes, ellipsis and spaces as their plain forms,
@@ -324,25 +368,6 @@ struct RatedCommentReader {
             key = key.replacingOccurrences(of: typed, with: drawn)
         }
         return key
-    }
-
-    /// The rated comments a page's schema.org reviews leave out, when those reviews are all among the rated comments
-    /// (a recipe plugin marks up only some of them: the newest, the first page). Nothing when any schema.org review
-    /// is not a rated comment of the page: the two lists are then different things.
-    static func ratedCommentsLeftOut(by entries: [ParsedEntry], comments: [ParsedEntry]) -> [ParsedEntry] {
-        guard !entries.isEmpty, comments.count > entries.count else { return [] }
-        let prefix = 40
-        var keys: [String: [Int]] = [:]
-        for (i, comment) in comments.enumerated() {
-            keys[String(letterKey(comment.content ?? "").prefix(prefix)), default: []].append(i)
-        }
-        var matched = Set<Int>()
-        for entry in entries {
-            let key = String(letterKey(entry.content ?? "").prefix(prefix))
-            guard key.count >= 12, let match = keys[key]?.first(where: { !matched.contains($0) }) else { return [] }
-            matched.insert(match)
-        }
-        return comments.enumerated().filter { !matched.contains($0.offset) }.map(\.element)
     }
 
     /// The text's letters and digits, lowercased, without anything between them.

@@ -65,19 +65,19 @@ public enum ReviewPageParser {
         }
 
         // Rated blog comments (no schema.org reviews, no selectors): what the page shows its readers; with
-        // schema.org reviews, the comments' typeset words where they are the same words, and the rated comments
-        // a recipe plugin left out of its markup when every marked review is one of them. (Joining every rated
+        // schema.org reviews, the comments' permalinks and typeset words where they are the same words, and the
+        // rated comments a recipe plugin left out of its markup when every marked review is one of them. (Joining every rated
         // comment to any schema.org reviews, and reading any repeated element whose class names a review as a
         // review list, were both tried: each found reviews on held-out pages that have none. Left out.)
         if options.selectors == nil {
             var comments = RatedCommentReader(base: base, pageLink: result.link ?? url, maximumDepth: depth)
-            comments.collectsShownTexts = !entries.isEmpty
+            comments.collectsShown = !entries.isEmpty
             comments.read(document)
             if entries.isEmpty {
                 entries = comments.entries
             } else {
-                entries = RatedCommentReader.shownWords(for: entries, shown: comments.shownTexts)
-                    + RatedCommentReader.ratedCommentsLeftOut(by: entries, comments: comments.entries)
+                let marked = distinctIdentities(entries, pageLinks: [url, result.link].compactMap { $0 }, base: base)
+                entries = RatedCommentReader.join(marked, comments: comments.entries, shown: comments.shown)
             }
         }
 
