@@ -68,14 +68,18 @@ public struct CustomerIdentity: Sendable, Equatable {
 
     /// "jane@example.com" → `email:jane@example.com`.
     static func emailKey(_ text: String) -> String? {
-        let t = text.trimmingCharacters(in: CharacterSet(charactersIn: " <>()[],;:\"'")).lowercased()
+        guard text.utf8.contains(UInt8(ascii: "@")) else { return nil }  // most authors: no address, no work
+        let t = text.trimmingCharacters(in: emailEdges).lowercased()
         guard let at = t.firstIndex(of: "@"), at != t.startIndex, t[t.index(after: at)...].contains("."),
               !t.contains(" "), !t.hasPrefix("@"), !placeholderMailboxes.contains(String(t[..<at])), !t.hasSuffix(".invalid") else { return nil }
         return "email:" + t
     }
 
+    static let emailEdges = CharacterSet(charactersIn: " <>()[],;:\"'")
+
     /// `@Name`, `/u/name`, `u/name` → `handle:name` (Mastodon's `@name@host` keeps its host).
     static func handleKey(_ author: String) -> String? {
+        guard mayBeHandle(author) else { return nil }
         let t = author.trimmingCharacters(in: .whitespaces).lowercased()
         var handle: Substring?
         if t.hasPrefix("@") { handle = t.dropFirst() }
@@ -88,8 +92,19 @@ public struct CustomerIdentity: Sendable, Equatable {
     }
 
     static func looksLikeHandle(_ author: String) -> Bool {
+        guard mayBeHandle(author) else { return false }
         let t = author.trimmingCharacters(in: .whitespaces).lowercased()
         return t.hasPrefix("@") || t.hasPrefix("/u/") || t.hasPrefix("u/")
+    }
+
+    /// False when the text surely does not start with `@`, `/u/` or `u/`: its first character is ASCII and
+    /// none of `@`, `/`, `u`, `U`, and no blank that trimming would remove (anything else takes the full test).
+    static func mayBeHandle(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first < 0x80 else { return true }
+        switch first {
+        case UInt8(ascii: "@"), UInt8(ascii: "/"), UInt8(ascii: "u"), UInt8(ascii: "U"), UInt8(ascii: " "), 0x09 ... 0x0D: return true
+        default: return false
+        }
     }
 
     /// The handle in a profile link's path: `/@jane` (Mastodon and most social sites), `/u/jane`
@@ -127,13 +142,39 @@ public struct CustomerIdentity: Sendable, Equatable {
     /// name of two words or more recognises someone on another source ("John" or "Guest" is too
     /// many people; on one source the name as written still threads their posts).
     static func nameKey(_ name: String) -> String? {
-        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-        let words = folded.split { !$0.isLetter && !$0.isNumber && $0 != "'" && $0 != "’" }
-            .map { $0.filter { $0 != "'" && $0 != "’" } }
-            .filter { !$0.isEmpty }
+        let words = name.utf8.allSatisfy({ $0 < 0x80 }) ? asciiNameWords(name) : foldedNameWords(name)
         let joined = words.joined(separator: " ")
         guard words.count >= 2, emailKey(name) == nil, !placeholders.contains(joined) else { return nil }
         return "name:" + joined
+    }
+
+    /// The name's words folded (case, accents, width), apostrophes dropped, split at anything else that is
+    /// neither letter nor digit.
+    static func foldedNameWords(_ name: String) -> [String] {
+        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        return folded.split { !$0.isLetter && !$0.isNumber && $0 != "'" && $0 != "’" }
+            .map { $0.filter { $0 != "'" && $0 != "’" } }
+            .filter { !$0.isEmpty }
+    }
+
+    /// ``foldedNameWords(_:)`` of an ASCII name, on its bytes: folding is lowercasing there, and the letters and
+    /// digits are a–z, 0–9 (a test holds the two equal on random ASCII names).
+    static func asciiNameWords(_ name: String) -> [String] {
+        var words: [String] = []
+        var word: [UInt8] = []
+        func flush() {
+            if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+        }
+        for b in name.utf8 {
+            switch b {
+            case UInt8(ascii: "a") ... UInt8(ascii: "z"), UInt8(ascii: "0") ... UInt8(ascii: "9"): word.append(b)
+            case UInt8(ascii: "A") ... UInt8(ascii: "Z"): word.append(b + 32)
+            case UInt8(ascii: "'"): continue
+            default: flush()
+            }
+        }
+        flush()
+        return words
     }
 
     /// The handles a text addresses (`@name`), as keys: whom a reply is for.
