@@ -230,6 +230,42 @@ struct RatedCommentTests {
         #expect(noComments.first?.identity.hasPrefix("hash:") == true, "the page's own address names no review")
     }
 
+    /// Structured data that names reviewers by handle while the page shows their names on profile links: the
+    /// name shown wins (by the handle in the link, or by the link in the review's own block), with the profile as
+    /// the author's link; a "View profile" link, or the post author's byline far from the review, changes nothing.
+    @Test func reviewersTakeTheNamesThePageShows() throws {
+        func review(_ author: String, _ body: String) -> String {
+            #"{"@type":"Review","author":{"@type":"Person","name":"\#(author)"},"datePublished":"2021-02-02","reviewBody":"\#(body)","reviewRating":{"@type":"Rating","ratingValue":5}}"#
+        }
+        let doc = try parse("""
+            <html><body><script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe","name":"Pizza","review":[
+            \(review("OlympiaP", "Great recipe, turned out just fine with garlic powder.")),
+            \(review("Hi95468", "My family loved this!")),
+            \(review("jdoe", "Too salty for us, we halved the cheese next time.")),
+            \(review("Jane Cook", "Lovely crust and quick to make on a weeknight."))]}</script>
+            <header><a href="/author/jane-cook">Jane Cook</a> wrote this recipe. A long introduction about pizza follows here.</header>
+            <div class="reviews">
+              <div class="review"><a href="/profile/OlympiaP">Olympia Prodafikas</a> <span>Feb 2, 2021</span>
+                <p>Great recipe, turned out just fine with garlic powder.</p></div>
+              <div class="review"><a href="/profile/Hi59098"><img src="a.png"></a><a href="/profile/Hi59098">Kimberly Watt</a>
+                <p>My family loved this!</p></div>
+              <div class="review"><a href="/users/jdoe">View profile</a><p>Too salty for us, we halved the cheese next time.</p></div>
+            </div></body></html>
+            """)
+        #expect(doc.entries.map(\.author) == ["Olympia Prodafikas", "Kimberly Watt", "jdoe", "Jane Cook"])
+        #expect(doc.entries.map(\.authorURI) == ["https://blog.example/profile/OlympiaP", "https://blog.example/profile/Hi59098", nil, nil])
+
+        // One review on the page: the byline's block holds its words only with the whole recipe around them.
+        let single = try parse("""
+            <html><body><script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe","name":"Pizza","review":[
+            \(review("Sam", "Lovely crust and quick to make on a weeknight."))]}</script>
+            <article><p>By <a href="/author/jane-cook">Jane Cook</a></p>
+            <p>\(String(repeating: "Preheat the oven, stretch the dough and bake it until golden. ", count: 12))</p>
+            <div class="comment"><p>Lovely crust and quick to make on a weeknight.</p></div></article></body></html>
+            """)
+        #expect(single.entries.map(\.author) == ["Sam"], "the post's author is not the reviewer")
+    }
+
     /// Dates as pages in several languages show them; numbers that read two ways, and days without a year, are no date.
     @Test func visibleDatesInSeveralLanguages() throws {
         let cases: [(String, String?)] = [

@@ -64,6 +64,9 @@ public enum ReviewPageParser {
             if aggregate == nil { aggregate = rdfa.aggregateRating }
         }
 
+        // Reviewers the structured data names by handle, shown by name on a link to their profile.
+        entries = ShownAuthorNames.apply(entries, document: document, base: base)
+
         // Rated blog comments (no schema.org reviews, no selectors): what the page shows its readers; with
         // schema.org reviews, the comments' permalinks and typeset words where they are the same words, and the
         // rated comments a recipe plugin left out of its markup when every marked review is one of them. (Joining every rated
