@@ -2,16 +2,35 @@ import Foundation
 import GRDB
 
 extension StoreTransaction {
+    /// What the store holds of an item of a source, for ``upsertMention(_:known:)``: nil when it holds nothing.
+    public struct StoredItem: Sendable {
+        public let id: Int64
+        let body: String
+        let rating: Double?
+        let title: String?
+    }
+
+    /// The source's stored mention of an item (by its key), if any.
+    public func storedItem(sourceID: Int64, itemKey: String) throws -> StoredItem? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, body, rating, title FROM mentions WHERE source_id = ? AND item_key = ?"),
+                         arguments: [sourceID, itemKey]).map { row in
+            StoredItem(id: row[0], body: row[1], rating: row[2], title: row[3])
+        }
+    }
+
     /// Stores an item once: a known key with the same text and rating changes nothing; an edited
     /// text or rating updates the row in place and remembers the previous rating.
     public func upsertMention(_ m: NewMention) throws -> MentionUpsert {
-        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, body, rating, title FROM mentions WHERE source_id = ? AND item_key = ?"),
-                                      arguments: [m.sourceID, m.itemKey]) {
-            let id: Int64 = row["id"]
-            let oldBody: String = row["body"]
-            let oldRating: Double? = row["rating"]
-            let oldTitle: String? = row["title"]
-            if oldBody == m.body && oldRating == m.rating && oldTitle == m.title { return .unchanged(id) }
+        try upsertMention(m, known: storedItem(sourceID: m.sourceID, itemKey: m.itemKey))
+    }
+
+    /// ``upsertMention(_:)`` when the caller has read ``storedItem(sourceID:itemKey:)`` in this transaction (and
+    /// written no mention of that key since).
+    public func upsertMention(_ m: NewMention, known: StoredItem?) throws -> MentionUpsert {
+        if let known {
+            let id = known.id
+            let oldRating = known.rating
+            if known.body == m.body && oldRating == m.rating && known.title == m.title { return .unchanged(id) }
             try db.cachedStatement(sql: """
                 UPDATE mentions SET body = ?, title = ?, rating = ?, best_rating = ?, worst_rating = ?, edited_at = ?,
                     previous_rating = CASE WHEN rating IS NOT ? THEN rating ELSE previous_rating END

@@ -560,7 +560,8 @@ public final class Pipeline {
         let fingerprint = prepared.fingerprint
         // A syndicated or cross-posted copy is one mention, seen in several sources. An item this
         // source already stored (most of a re-fetched feed) skips the copy look-ups: one query.
-        if !(try tx.isKnown(sourceID: source.id, itemKey: entry.identity)) {
+        let known = try tx.storedItem(sourceID: source.id, itemKey: entry.identity)
+        if known == nil {
             if try tx.sighting(sourceID: source.id, itemKey: entry.identity) != nil { return }
             if let original = try tx.original(sourceID: source.id, fingerprint: prepared.canBeCopy ? fingerprint : nil,
                                               author: author, url: entry.link, around: published, isBrand: isBrand) {
@@ -579,7 +580,7 @@ public final class Pipeline {
                                  rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating,
                                  identityKeys: identity.keys, inReplyTo: entry.inReplyToIdentity, inReplyToLink: entry.inReplyToLink,
                                  isHistory: isHistory)
-        let upsert = try tx.upsertMention(mention)
+        let upsert = try tx.upsertMention(mention, known: known)
         // An owner's answer often comes days after the review: read it whether the review changed or not.
         if case .unchanged(let id) = upsert {
             if !isBrand { try storeResponses(entry.responses, toReview: id, entry: entry, of: source, in: tx, now: now, counts: &counts) }
