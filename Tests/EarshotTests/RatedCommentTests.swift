@@ -266,6 +266,60 @@ struct RatedCommentTests {
         #expect(single.entries.map(\.author) == ["Sam"], "the post's author is not the reviewer")
     }
 
+    /// A shop's own review list, with no schema.org markup and no comment system: numbered reviews, a run of
+    /// review blocks, and the items of a reviews section (a `dt`/`dd` list with a "by" line) are reviews, with the
+    /// stars, author, date and words the page shows; titles, helpfulness votes and report links are no words.
+    @Test func visibleReviewListsOfShops() throws {
+        let blocks = try parse("""
+            <html><body><div id="reviews-area"><h2>Customer Reviews</h2>
+            <div class="custReview"><div class="title">Great</div><div class="stars five left"></div>
+              <div class="author"> by Donald, CA</div><div class="date">May 26, 2015</div>
+              <p>Love this coffee so much we order it every month.</p>
+              <div class="smallText">1 of 2 users found this helpful. <a href="#">Yes</a> | <a href="#">No</a></div>
+              <a class="report-link" href="#">Report Violation</a></div>
+            <div class="custReview"><div class="title">Fine</div><div class="stars three left"></div>
+              <div class="author"> by Jennie</div><div class="date">March 24, 2015</div>
+              <p>Smooth, but a little weak for us.</p></div>
+            </div></body></html>
+            """).entries
+        #expect(blocks.map(\.author) == ["Donald", "Jennie"])
+        #expect(blocks.map(\.rating) == [5, 3])
+        #expect(blocks.first?.content == "Love this coffee so much we order it every month.", "no votes or report link in the words")
+        #expect(blocks.first?.published == ISO8601DateFormatter().date(from: "2015-05-26T00:00:00Z"))
+
+        let numbered = try parse("""
+            <html><body><ul class="list"><li class="review-19545412"><div class="stars"><i class="fa fa-star rated"></i>
+              <i class="fa fa-star rated"></i><i class="fa fa-star rated"></i><i class="fa fa-star rated"></i><i class="fa fa-star"></i>
+              <small>4 von 5</small></div><a class="author-name">Aro</a><div class="date">27. März 2014</div>
+              <strong class="caption">Vier Meister am Werk</strong><div class="body">Eine sehr gute CD, ruhig und entspannt.</div></li></ul>
+            </body></html>
+            """).entries
+        #expect(numbered.count == 1 && numbered.first?.author == "Aro" && numbered.first?.rating == 4 && numbered.first?.bestRating == 5)
+        #expect(numbered.first?.content == "Eine sehr gute CD, ruhig und entspannt.")
+        #expect(numbered.first?.link == nil, "a numbered class is no address")
+
+        let definitions = try parse("""
+            <html><body><div class="box-collateral box-reviews"><dl>
+              <dt><a href="/review/1">Pierścionek wysokiej jakości</a></dt>
+              <dd>Pierścionek jest wyrafinowany i bardzo ładnie wygląda.
+                <table class="ratings-table"><tr><th>Jakość</th><td><div class="ip-ratings"><div class="ip-rating" style="width:100%;"></div></div></td></tr></table>
+                <span class="review-meta">Recenzje wg Anna / (Dodano 28-02-2015)</span></dd>
+            </dl></div></body></html>
+            """).entries
+        #expect(definitions.map(\.author) == ["Anna"] && definitions.first?.rating == 5)
+        #expect(definitions.first?.content == "Pierścionek jest wyrafinowany i bardzo ładnie wygląda.")
+        #expect(definitions.first?.published == ISO8601DateFormatter().date(from: "2015-02-28T00:00:00Z"))
+
+        // Not reviews: an empty reviews section, a list of links to other products, a single review-named box.
+        let none = try parse("""
+            <html><body><div class="reviews"><h2>Reviews (0)</h2><p>Be the first to review this product.</p>
+              <ul><li><a href="/p/1">Another product you may like, also in blue</a></li><li><a href="/p/2">A third product in green and red</a></li></ul>
+              <form class="review-form"><textarea></textarea></form></div>
+            <div class="review-box"><p>Our editors tested this kettle for three weeks.</p></div></body></html>
+            """)
+        #expect(none.entries.isEmpty, "\(none.entries.map(\.content))")
+    }
+
     /// Dates as pages in several languages show them; numbers that read two ways, and days without a year, are no date.
     @Test func visibleDatesInSeveralLanguages() throws {
         let cases: [(String, String?)] = [

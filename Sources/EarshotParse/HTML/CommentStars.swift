@@ -44,14 +44,29 @@ enum CommentStars {
         for attribute in ["alt", "aria-label", "title"] {
             if let said = element.attribute(attribute), let rating = ReviewRating.parse(said), rating.value > 0 { return rating }
         }
-        if let value = classValue(element) { return ReviewRating(value: value) }
+        if let value = classValue(element) ?? classWord(element) { return ReviewRating(value: value) }
         // Star glyphs as text ("★★★★☆", Tasty Recipes' one span per star).
         if let text = HTMLText.text(of: element), text.count <= 20, text.allSatisfy({ "★☆⭐ ".contains($0) }),
            let rating = ReviewRating.parse(text), rating.value > 0 {
             return rating
         }
+        // A scale stated beside the drawn stars ("4 von 5", "4 out of 5"), the widget's only words: it says the
+        // scale, which counting drawn stars cannot when the empty ones are not marked.
+        if let text = HTMLText.text(of: element), text.count <= 24, text.contains(where: \.isLetter),
+           let rating = ReviewRating.parse(text), rating.value > 0, rating.best != nil {
+            return rating
+        }
         if let counted = countedStars(in: element) { return counted }
         return overlay(in: element)
+    }
+
+    /// A value a star sprite's class names in words: `stars five`, `rating four`.
+    static func classWord(_ element: HTMLNode) -> Double? {
+        let tokens = element.tokens("class").map { $0.lowercased() }
+        guard tokens.contains(where: { $0.contains("star") || $0.contains("rating") }) else { return nil }
+        let words = ["one": 1.0, "two": 2, "three": 3, "four": 4, "five": 5]
+        let values = tokens.compactMap { words[$0] }
+        return values.count == 1 ? values[0] : nil
     }
 
     /// A value named by a class: `crfp-rating-5`, `rating-4`, `rated-3`, `stars-5` (not `star-2`: that numbers one star).
@@ -97,7 +112,7 @@ enum CommentStars {
         }
         if classes.contains(where: { $0.contains("half") }) { return .half }
         if classes.contains(where: { $0.contains("full") || $0.contains("fill") || $0.contains("active") || $0.hasSuffix("-on")
-            || ["fas", "fa-solid", "gold", "selected", "checked", "on"].contains($0) }) {
+            || ["fas", "fa-solid", "gold", "selected", "checked", "on", "rated"].contains($0) }) {
             return .full
         }
         return svgStar(element)

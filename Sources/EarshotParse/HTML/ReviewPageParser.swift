@@ -78,6 +78,12 @@ public enum ReviewPageParser {
             comments.read(document)
             if entries.isEmpty {
                 entries = comments.entries
+                if entries.isEmpty {
+                    // No markup, no rated comments: a list the site shows as its reviews.
+                    var visible = VisibleReviewReader(base: base, pageLink: result.link ?? url, maximumDepth: depth)
+                    visible.read(document)
+                    entries = visible.entries
+                }
             } else {
                 let marked = distinctIdentities(entries, pageLinks: [url, result.link].compactMap { $0 }, base: base)
                 entries = RatedCommentReader.join(marked, comments: comments.entries, shown: comments.shown)

@@ -1,0 +1,249 @@
+import CLibXML2
+import Foundation
+
+/// Reviews a shop or review site shows as a list of its own, with no schema.org markup and no comment system:
+/// read only when a page has neither (and the source has no selectors).
+///
+/// - **A review** is an element the page names as one review: a numbered review element (`review-19545412`,
+///   `review601e57eb…`, as comment systems number comments), or a run of two or more siblings of one tag and one
+///   class that names a single review (`custReview`, `review-block`, `review-item`), or an item (`li`, or a
+///   `dt` with its `dd`) of a list inside a reviews section (`reviews`, `box-reviews`, `customer-reviews`).
+///   Anything inside a comment list is the rated-comment reader's; a review inside another is part of it.
+/// - A review needs words (a dozen letters at least) and stars, an author or a date: a list of links or a
+///   "0 reviews" box is none.
+/// - Fields come as rated comments read them (``RatedCommentReader``): stars, the author shown (without a
+///   leading "by" and a place after the name: "by Donald, CA" is Donald), the date shown, and the words less
+///   the title line, the author's details and the helpfulness and report links.
+struct VisibleReviewReader {
+    let base: URL?
+    let pageLink: String?
+    let maximumDepth: Int
+    private(set) var entries: [ParsedEntry] = []
+
+    init(base: URL?, pageLink: String?, maximumDepth: Int) {
+        self.base = base; self.pageLink = pageLink; self.maximumDepth = maximumDepth
+    }
+
+    mutating func read(_ document: HTMLDocument) {
+        let units = Self.units(in: document)
+        guard !units.isEmpty else { return }
+        let starts = Set(units.map(\.element.pointer))
+        for unit in units {
+            let own = RatedCommentReader.ownElements(of: unit, comments: starts, maximumDepth: maximumDepth)
+            let elements = own.elements.filter { !Self.isNoise($0) && !Self.isInsideNoise($0, within: unit) }
+            // Stars may sit in a table of the review's ratings by aspect (left out of its words).
+            let stars = CommentStars.rating(in: own.elements) ?? Self.pictureRating(in: own.elements)
+            let byline = Self.byline(in: elements)
+            let author = RatedCommentReader.authorShown(in: elements) ?? byline.map { ($0.name, $0.node) } ?? Self.credit(in: own.elements)
+            let date = RatedCommentReader.dateShown(in: elements) ?? byline.flatMap { line in line.date.map { ($0, line.node) } }
+            let widget = stars.map { RatedCommentReader.widgetAndLabels($0.shownBy) } ?? []
+            let leftOut = own.elements.filter { Self.isNoise($0) } + widget + [author?.node, date?.node].compactMap { $0 }
+            guard let text = Self.words(of: unit, own: elements, excluding: leftOut + own.replies),
+                  RatedCommentReader.letterKey(text).count >= 12,
+                  stars != nil || author != nil || date != nil else { continue }
+            var entry = ParsedEntry()
+            entry.author = author.flatMap { Self.personName($0.name) }
+            entry.published = date?.date
+            entry.content = text
+            entry.rating = stars?.rating.value
+            entry.bestRating = stars?.rating.best
+            if let id = unit.element.attribute("id"), !id.isEmpty, let page = pageLink {
+                entry.link = (page.split(separator: "#", maxSplits: 1).first.map(String.init) ?? page) + "#" + id
+            }
+            entries.append(entry)
+        }
+    }
+
+    // MARK: - Finding the reviews
+
+    /// A class or id that names one numbered review: `review-19545412`, `review601e57eb27d4377f840f0508`.
+    static func isNumberedReview(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        guard lower.hasPrefix("review") else { return false }
+        var rest = lower.dropFirst("review".count)
+        if rest.first == "-" || rest.first == "_" { rest = rest.dropFirst() }
+        return rest.count >= 4 && rest.allSatisfy { $0.isHexDigit } && rest.contains(where: \.isNumber)
+    }
+
+    /// A class that names a single review (not a section of them, nor a part of one).
+    static func namesOneReview(_ token: String) -> Bool {
+        let lower = token.lowercased()
+        guard let range = lower.range(of: "review"), !lower.contains("preview") else { return false }
+        let rest = (lower[..<range.lowerBound] + lower[range.upperBound...]).filter { $0 != "-" && $0 != "_" }
+        return ["", "cust", "customer", "user", "block", "item", "entry", "card", "box", "container", "wrapper", "row", "single",
+                "custitem", "useritem"].contains(String(rest))
+    }
+
+    /// A class or id that names a section of reviews.
+    static func namesReviewSection(_ token: String) -> Bool {
+        let lower = token.lowercased()
+        return ["reviews", "review-list", "reviewlist", "reviews-list", "box-reviews", "customer-reviews", "product-reviews",
+                "user-reviews", "reviews-container", "review-container", "reviewscontainer"].contains(lower)
+    }
+
+    static func units(in document: HTMLDocument) -> [RatedCommentReader.Comment] {
+        var found: [HTMLNode] = []
+        var seen = Set<xmlNodePtr>()
+        func add(_ element: HTMLNode) { if seen.insert(element.pointer).inserted { found.append(element) } }
+
+        for element in document.elements("//*[@id or @class]") {
+            if let id = element.attribute("id"), isNumberedReview(id) { add(element); continue }
+            if element.tokens("class").contains(where: isNumberedReview) { add(element); continue }
+            guard element.tokens("class").contains(where: namesOneReview), let parent = element.parent else { continue }
+            let signature = element.attribute("class") ?? ""
+            let alike = parent.children.filter { $0.isElement && $0.name == element.name && $0.attribute("class") == signature }
+            if alike.count >= 2 { add(element) }
+        }
+        for section in document.elements("//*[@id or @class]") where
+            (section.attribute("id").map(namesReviewSection) ?? false) || section.tokens("class").contains(where: namesReviewSection) {
+            section.walkElements { element, depth in
+                if (element.hasName("ul") || element.hasName("ol")) {
+                    for item in element.children where item.isElement && item.hasName("li") { add(item) }
+                    return .skip
+                }
+                if element.hasName("dl") {
+                    for item in element.children where item.isElement && item.hasName("dt") { add(item) }
+                    return .skip
+                }
+                return depth < 4 ? .descend : .skip
+            }
+        }
+        // Outermost only, in document order, and none inside a comment list (the rated-comment reader's).
+        let all = Set(found.map(\.pointer))
+        let outer = found.filter { element in
+            var up = element.parent
+            while let here = up {
+                if all.contains(here.pointer) { return false }
+                if let id = here.attribute("id"), RatedCommentReader.commentNumber(id) != nil { return false }
+                if here.tokens("class").contains(where: { $0 == "comment-list" || $0 == "commentlist" || $0 == "comments" }) { return false }
+                up = here.parent
+            }
+            return true
+        }
+        let order = Dictionary(document.elements("//*").enumerated().map { ($1.pointer, $0) }, uniquingKeysWith: { a, _ in a })
+        return outer.sorted { (order[$0.pointer] ?? 0) < (order[$1.pointer] ?? 0) }.map { element in
+            var scope = [element]
+            if element.hasName("dt"), let dd = RatedCommentReader.nextElement(after: element), dd.hasName("dd") { scope.append(dd) }
+            return RatedCommentReader.Comment(element: element, scope: scope, parent: nil)
+        }
+    }
+
+    // MARK: - Fields
+
+    /// Parts of a review that are not its words, stars, author or date: its title line, the reviewer's
+    /// details, votes, report and reply links.
+    static func isNoise(_ element: HTMLNode) -> Bool {
+        if element.hasName("h1") || element.hasName("h2") || element.hasName("h3") || element.hasName("h4") || element.hasName("h5")
+            || element.hasName("button") || element.hasName("form") || element.hasName("script") || element.hasName("style") {
+            return true
+        }
+        return element.tokens("class").contains { token in
+            let lower = token.lowercased()
+            return lower == "title" || lower == "caption" || lower.hasSuffix("-title") || lower.hasSuffix("_title") || lower == "headline"
+                || lower.contains("helpful") || lower.contains("report") || lower.contains("flag") || lower.contains("vote")
+                || lower.contains("footer") || lower.contains("author-data") || lower.contains("reviewer-data")
+                || lower.contains("pros") || lower.contains("cons") || lower == "reply" || lower.contains("reply-")
+                || lower.hasPrefix("ratings-") || lower.hasSuffix("-ratings")
+        }
+    }
+
+    /// A rating drawn as one picture whose file names the value: `4_forks.png`, `stars_4.gif`, `rating-4-5.png`.
+    static func pictureRating(in own: [HTMLNode]) -> (rating: ReviewRating, shownBy: HTMLNode)? {
+        for image in own where image.hasName("img") {
+            let named = (image.attribute("class") ?? "") + " " + (image.attribute("src") ?? "")
+            let lower = named.lowercased()
+            guard ["rating", "star", "fork"].contains(where: { lower.contains($0) }), let src = image.attribute("src") else { continue }
+            let file = src.split(separator: "/").last.map { $0.split(separator: ".").first.map(String.init) ?? "" } ?? ""
+            let numbers = file.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            // "4_forks", "stars_4": one number from 1 to 10 ("rating-4-5": four and a half).
+            if numbers.count == 1, (1...10).contains(numbers[0]) { return (ReviewRating(value: Double(numbers[0])), image) }
+            if numbers.count == 2, (1...9).contains(numbers[0]), numbers[1] == 5 { return (ReviewRating(value: Double(numbers[0]) + 0.5), image) }
+        }
+        return nil
+    }
+
+    /// The author in a credit line ("kristiea from CHICAGO, IL"): an element whose class names a credit or a reviewer.
+    static func credit(in own: [HTMLNode]) -> (name: String, node: HTMLNode)? {
+        for element in own where element.tokens("class").contains(where: {
+            let lower = $0.lowercased()
+            return lower == "credit" || lower.contains("byline") || lower.contains("reviewer") || lower.contains("nickname")
+        }) {
+            if let text = HTMLText.text(of: element), text.count <= 80, let name = personName(text) { return (name, element) }
+        }
+        return nil
+    }
+
+    static func isInsideNoise(_ element: HTMLNode, within unit: RatedCommentReader.Comment) -> Bool {
+        var up = element.parent
+        while let here = up, !unit.scope.contains(where: { $0.pointer == here.pointer }) {
+            if isNoise(here) { return true }
+            up = here.parent
+        }
+        return false
+    }
+
+    /// The review's words: its text block (a class that names the body, text or content), else its paragraphs,
+    /// else a `dt` review's `dd` or the element itself; without what `excluding` names.
+    static func words(of unit: RatedCommentReader.Comment, own: [HTMLNode], excluding: [HTMLNode]) -> String? {
+        if let block = own.first(where: isTextBlock), let text = HTMLText.text(of: block, excluding: excluding) {
+            return text
+        }
+        let paragraphs = own.filter { p in p.hasName("p") && !excluding.contains(where: { $0.pointer == p.pointer }) }
+            .compactMap { HTMLText.text(of: $0, excluding: excluding) }
+        if !paragraphs.isEmpty { return paragraphs.joined(separator: " ") }
+        let roots = unit.scope.count > 1 ? Array(unit.scope.dropFirst()) : unit.scope
+        let parts = roots.compactMap { HTMLText.text(of: $0, excluding: excluding) }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    /// An element whose class names a review's words: `body`, `comment`, `review-text`, `reviewBody`, `content`
+    /// (not `smallText`: a class that merely ends in "text").
+    static func isTextBlock(_ element: HTMLNode) -> Bool {
+        element.tokens("class").contains { token in
+            let lower = token.lowercased()
+            guard !["title", "author", "date", "meta", "header", "footer", "rating", "star", "name"].contains(where: { lower.contains($0) })
+            else { return false }
+            let words = ["body", "text", "content", "description", "message", "comment"]
+            return words.contains(lower) || words.contains { word in
+                lower.hasSuffix("-" + word) || lower.hasSuffix("_" + word) || (lower.hasPrefix("review") && lower.hasSuffix(word))
+            }
+        }
+    }
+
+    /// "Review by Anna / (Posted on 28-02-2015)", "Recenzje wg Anna / (Dodano 28-02-2015)": a meta line that names
+    /// the author after a "by" and may give the date.
+    static func byline(in own: [HTMLNode]) -> (name: String, date: Date?, node: HTMLNode)? {
+        for element in own where element.tokens("class").contains(where: { $0.lowercased().contains("meta") || $0.lowercased().contains("byline") }) {
+            guard let text = HTMLText.text(of: element), text.count <= 120 else { continue }
+            for by in [" by ", " von ", " par ", " door ", " wg ", " od ", " di ", " por ", " af ", " av "] {
+                guard let range = (" " + text).range(of: by) else { continue }
+                let after = (" " + text)[range.upperBound...]
+                let name = after.prefix { $0 != "/" && $0 != "(" && $0 != "|" && $0 != "," && $0 != "\n" }
+                    .trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty, name.count <= 60 else { continue }
+                let rest = String(after.dropFirst(name.count)).trimmingCharacters(in: CharacterSet(charactersIn: " /|()"))
+                let date = rest.split(whereSeparator: { $0 == "(" || $0 == ")" }).lazy.compactMap { VisibleDate.parse(String($0)) }.first
+                return (name, date, element)
+            }
+        }
+        return nil
+    }
+
+    /// The name in an author line: "by Donald, CA" → "Donald", "kristiea from CHICAGO, IL" → "kristiea".
+    static func personName(_ shown: String) -> String? {
+        var name = shown.trimmingCharacters(in: .whitespacesAndNewlines)
+        for by in ["by ", "By ", "von ", "par ", "door ", "wg ", "od ", "di ", "por "] where name.hasPrefix(by) {
+            name = String(name.dropFirst(by.count))
+        }
+        for from in [" from ", " aus ", " de "] {
+            if let range = name.range(of: from) { name = String(name[..<range.lowerBound]) }
+        }
+        // ", CA" after the name: a state or country code.
+        if let comma = name.lastIndex(of: ","), name[name.index(after: comma)...].trimmingCharacters(in: .whitespaces).count == 2,
+           name[name.index(after: comma)...].trimmingCharacters(in: .whitespaces).allSatisfy({ $0.isUppercase }) {
+            name = String(name[..<comma])
+        }
+        name = name.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "/|,-")))
+        return name.isEmpty ? nil : name
+    }
+}
