@@ -225,6 +225,10 @@ struct RatedCommentTests {
                 "the marked review and the one the markup left out, each by its comment's permalink")
         #expect(both.map(\.identity) == onlyAda.map(\.identity), "Ben marked too: still the same two identities")
         #expect(both.first?.content == "It’s the best cake I’ve baked in years.", "the words as the page shows them")
+        // Marked with other punctuation than the page shows: the same review only by its letters. Its permalink
+        // holds however many of the comments are marked (here as many as there are).
+        let exclaimed = #"{"@type":"Review","author":"Ben","reviewBody":"Too sweet for us!! Halve the sugar!","reviewRating":{"@type":"Rating","ratingValue":3}}"#
+        #expect(try parse(page(ada + "," + exclaimed)).entries.map(\.identity) == onlyAda.map(\.identity))
         let noComments = try parse(page(ada, comments: false)).entries
         #expect(noComments.map(\.content) == ["It's the best cake I've baked in years."], "no comment shown: the words as marked")
         #expect(noComments.first?.identity.hasPrefix("hash:") == true, "the page's own address names no review")
@@ -315,9 +319,14 @@ struct RatedCommentTests {
             <html><body><div class="reviews"><h2>Reviews (0)</h2><p>Be the first to review this product.</p>
               <ul><li><a href="/p/1">Another product you may like, also in blue</a></li><li><a href="/p/2">A third product in green and red</a></li></ul>
               <form class="review-form"><textarea></textarea></form></div>
-            <div class="review-box"><p>Our editors tested this kettle for three weeks.</p></div></body></html>
+            <div class="review-box"><p>Our editors tested this kettle for three weeks.</p></div>
+            <div class="review-item"><h3>The best kettles of 2023</h3><p>We tested twelve kettles in our kitchen.</p><span>May 2, 2023</span></div>
+            <div class="review-item"><h3>The best toasters</h3><p>Eight toasters, one clear winner this year.</p><span>May 9, 2023</span></div>
+            <aside><div class="review-item"><a class="author" href="/a">Editor</a><p>A sidebar teaser of another review.</p></div>
+            <div class="review-item"><a class="author" href="/b">Editor</a><p>Another sidebar teaser of a review.</p></div></aside>
+            </body></html>
             """)
-        #expect(none.entries.isEmpty, "\(none.entries.map(\.content))")
+        #expect(none.entries.isEmpty, "a teaser list (title, excerpt, date) or a sidebar is no review: \(none.entries.map(\.content))")
     }
 
     /// Dates as pages in several languages show them; numbers that read two ways, and days without a year, are no date.
@@ -333,6 +342,9 @@ struct RatedCommentTests {
             ("06/11/2014 at 9:03 PM", nil),
             ("10/20/2019 at 9:14 pm", "2019-10-20T21:14:00Z"),
             ("20/10/2019", "2019-10-20T00:00:00Z"),
+            ("(Dodano 28-02-2015)", "2015-02-28T00:00:00Z"),
+            ("02-28-2015", "2015-02-28T00:00:00Z"),
+            ("03-04-2021", nil),
             ("6 days ago", nil),
         ]
         for (shown, want) in cases {

@@ -124,6 +124,8 @@ struct RatedCommentReader {
             }
             let own = Self.ownElements(of: comment, comments: starts, maximumDepth: maximumDepth)
             let stars = CommentStars.rating(in: own.elements)
+            // An unrated comment's words are wanted only to lend schema.org reviews their typesetting.
+            guard collectsShown || stars != nil else { continue }
             let text = Self.text(own: own, comment: comment, leaving: stars.map { Self.widgetAndLabels($0.shownBy) } ?? [])
             let link = comment.element.attribute("id").flatMap { id in
                 pageLink.map { page in (page.split(separator: "#", maxSplits: 1).first.map(String.init) ?? page) + "#" + id }
@@ -325,23 +327,31 @@ struct RatedCommentReader {
             if ownsAddress(joined[n]) { joined[n].content = shown[i].text }
         }
 
-        guard comments.count > entries.count else { return joined }
+        // Every marked review's rated comment: the one whose permalink it took above (all of those first, so two
+        // near-alike reviews never share one), else the first free one with its letters. Each lends its permalink
+        // whatever else the page holds, so the review's identity does not depend on how many others are marked.
         let prefix = 40
         var byLetters: [String: [Int]] = [:]
         for (i, comment) in comments.enumerated() {
             byLetters[String(letterKey(comment.content ?? "").prefix(prefix)), default: []].append(i)
         }
-        var matched: [(entry: Int, comment: Int)] = []
+        var matchOf: [Int: Int] = [:]
         var used = Set<Int>()
         for n in entries.indices {
-            // The comment whose permalink it took above, else the first free one with its letters.
-            let key = String(letterKey(entries[n].content ?? "").prefix(prefix))
-            let lent = joined[n].link.flatMap { link in comments.indices.first { comments[$0].link == link && !used.contains($0) } }
-            guard let i = lent ?? (key.count >= 12 ? byLetters[key]?.first(where: { !used.contains($0) }) : nil) else { return joined }
-            matched.append((n, i))
+            guard let link = joined[n].link, let i = comments.indices.first(where: { comments[$0].link == link && !used.contains($0) })
+            else { continue }
+            matchOf[n] = i
             used.insert(i)
         }
-        for (n, i) in matched { lend(comments[i].link, to: &joined[n]) }
+        for n in entries.indices where matchOf[n] == nil {
+            let key = String(letterKey(entries[n].content ?? "").prefix(prefix))
+            guard key.count >= 12, let i = byLetters[key]?.first(where: { !used.contains($0) }) else { continue }
+            matchOf[n] = i
+            used.insert(i)
+            lend(comments[i].link, to: &joined[n])
+        }
+        // The rated comments the markup left out join only when every marked review is one of the rated comments.
+        guard comments.count > entries.count, matchOf.count == entries.count else { return joined }
         return joined + comments.enumerated().filter { !used.contains($0.offset) }.map(\.element)
     }
 

@@ -2,7 +2,8 @@ import CLibXML2
 import Foundation
 
 /// Reviews out of an HTML page: schema.org JSON-LD first, then microdata and RDFa Lite, then rated blog
-/// comments (``RatedCommentReader``) when the source has no selectors, else the source's selectors.
+/// comments (``RatedCommentReader``) and a site's own review list (``VisibleReviewReader``) when the source has
+/// no selectors, else the source's selectors.
 ///
 /// The page parses with libxml2's recovering HTML parser (see ``HTMLDocument``); the first of the
 /// three methods that finds reviews wins, so a page with both JSON-LD and microdata gives each review once.
@@ -12,7 +13,8 @@ import Foundation
 /// Identity: an entry's `id` is the review's own `@id` (resolved against the canonical link, else the URL) or
 /// `url` (JSON-LD), `itemid`/`url` (microdata). Without one, `id` stays nil and ``ParsedEntry/identity``
 /// hashes author, date, title and body: stable from run to run and across pages, but an edited review then
-/// counts as a new mention (nothing on the page tells an edit from a new review). Selector reviews have a
+/// counts as a new mention (nothing on the page tells an edit from a new review). A review that is one of the
+/// page's comments takes the comment's permalink (``RatedCommentReader/join(_:comments:shown:)``). Selector reviews have a
 /// `link` when the link selector finds a per-review permalink; identity then uses it, and edits update.
 public enum ReviewPageParser {
     /// The warning for a page where nothing was found and nothing was configured.
@@ -69,9 +71,10 @@ public enum ReviewPageParser {
 
         // Rated blog comments (no schema.org reviews, no selectors): what the page shows its readers; with
         // schema.org reviews, the comments' permalinks and typeset words where they are the same words, and the
-        // rated comments a recipe plugin left out of its markup when every marked review is one of them. (Joining every rated
-        // comment to any schema.org reviews, and reading any repeated element whose class names a review as a
-        // review list, were both tried: each found reviews on held-out pages that have none. Left out.)
+        // rated comments a recipe plugin left out of its markup when every marked review is one of them. With
+        // neither, a list the site shows as its reviews (VisibleReviewReader: stricter than a first try that read
+        // any repeated review-named element, which found reviews on held-out pages that have none). Joining every
+        // rated comment to any schema.org reviews was tried too and left out, for the same reason.
         if options.selectors == nil {
             var comments = RatedCommentReader(base: base, pageLink: result.link ?? url, maximumDepth: depth)
             comments.collectsShown = !entries.isEmpty

@@ -7,9 +7,13 @@ import Foundation
 /// gives) when it has none. Two ways to find the link:
 /// - **By handle:** an author written as one word, and a link whose path ends in a profile folder (`profile/`,
 ///   `user/`, `members/`, `u/`…) and that handle, exactly; every such link with words shows the same words.
-/// - **Beside the words:** the smallest element around a profile link that holds the review's words holds no
-///   other review's, little else (at most three times the review's letters and 300 more), and no other
-///   profile name: the page's block for that review, the link its author's.
+/// - **Beside the words:** for an author written as one word (or none), the smallest element around a profile
+///   link that holds the review's words holds no other review's, little else (at most three times the review's
+///   letters and 300 more), and no other profile name: the page's block for that review, the link its author's.
+///
+/// The identity of a review without an address hashes its author: a page that later shows a second profile name
+/// in the block (a reply) gives the handle back, and the review is stored once more. Rare, and the price of the
+/// name people see; reviews with a `url` or `@id` are not affected.
 /// A "View profile" beside the name is no name; anything doubtful leaves the structured author as it is.
 enum ShownAuthorNames {
     static let profileFolders: Set<String> = ["profile", "profiles", "user", "users", "u", "member", "members", "people",
@@ -30,7 +34,7 @@ enum ShownAuthorNames {
             if let author = entry.author, let found = shown[author], found.names.count == 1, let name = found.names.first, isName(name) {
                 entry.author = name
                 if entry.authorURI == nil { entry.authorURI = found.link }
-            } else if let found = beside[n] {
+            } else if let found = beside[n], entry.author.map({ !$0.contains(where: \.isWhitespace) }) ?? true {
                 entry.author = found.name
                 if entry.authorURI == nil { entry.authorURI = found.link }
             }

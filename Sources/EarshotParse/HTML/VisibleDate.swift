@@ -62,7 +62,7 @@ enum VisibleDate {
         return date
     }
 
-    /// "17.10.2022" and "17-10-2022" (day first), "2022-10-17", or "10/20/2019" and "20/10/2019" where one number is above 12 (which
+    /// "17.10.2022" (day first), "2022-10-17", or "10/20/2019", "20/10/2019", "28-02-2015" and "02-28-2015" and "20/10/2019" where one number is above 12 (which
     /// tells the day); "06/11/2014" reads two ways and is no date.
     static func numericDate(_ word: String) -> (Int, Int, Int)? {
         let slashed = word.split(separator: "/", omittingEmptySubsequences: false)
@@ -76,11 +76,18 @@ enum VisibleDate {
             let parts = word.split(separator: separator, omittingEmptySubsequences: false)
             guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
                   let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) else { continue }
-            // "2022-10-17" (ISO); "28-02-2015", year last, is day first as with dots.
-            let yearLast = !dayFirst && parts[2].count == 4 && parts[0].count <= 2
-            let (year, month, day) = dayFirst || yearLast ? (c, b, a) : (a, b, c)
+            // "2022-10-17" (ISO). Year last, "28-02-2015" (Europe) and "02-28-2015" (US) both occur: as with
+            // slashes, only a number above 12 (or the same number twice) tells the day.
+            if !dayFirst, parts[2].count == 4, parts[0].count <= 2, parts[1].count <= 2 {
+                guard c >= 1000, c <= 2999 else { continue }
+                if a > 12, a <= 31, (1...12).contains(b) { return (c, b, a) }
+                if b > 12, b <= 31, (1...12).contains(a) { return (c, a, b) }
+                if a == b, (1...12).contains(a) { return (c, a, a) }
+                return nil
+            }
+            let (year, month, day) = dayFirst ? (c, b, a) : (a, b, c)
             guard year >= 1000, year <= 2999, (1...12).contains(month), (1...31).contains(day),
-                  dayFirst || yearLast ? parts[2].count == 4 : parts[0].count == 4 else { continue }
+                  dayFirst ? parts[2].count == 4 : parts[0].count == 4 else { continue }
             return (year, month, day)
         }
         return nil

@@ -38,16 +38,18 @@ struct VisibleReviewReader {
             let date = RatedCommentReader.dateShown(in: elements) ?? byline.flatMap { line in line.date.map { ($0, line.node) } }
             let widget = stars.map { RatedCommentReader.widgetAndLabels($0.shownBy) } ?? []
             let leftOut = own.elements.filter { Self.isNoise($0) } + widget + [author?.node, date?.node].compactMap { $0 }
+            // Words and stars or an author: a teaser list of articles (a title, an excerpt, a date) is no review.
             guard let text = Self.words(of: unit, own: elements, excluding: leftOut + own.replies),
                   RatedCommentReader.letterKey(text).count >= 12,
-                  stars != nil || author != nil || date != nil else { continue }
+                  stars != nil || author != nil else { continue }
             var entry = ParsedEntry()
             entry.author = author.flatMap { Self.personName($0.name) }
             entry.published = date?.date
             entry.content = text
             entry.rating = stars?.rating.value
             entry.bestRating = stars?.rating.best
-            if let id = unit.element.attribute("id"), !id.isEmpty, let page = pageLink {
+            // A permalink only from an id that names this review (a number, a hash), not a position ("review-item-3").
+            if let id = unit.element.attribute("id"), Self.isStableID(id), let page = pageLink {
                 entry.link = (page.split(separator: "#", maxSplits: 1).first.map(String.init) ?? page) + "#" + id
             }
             entries.append(entry)
@@ -63,6 +65,16 @@ struct VisibleReviewReader {
         var rest = lower.dropFirst("review".count)
         if rest.first == "-" || rest.first == "_" { rest = rest.dropFirst() }
         return rest.count >= 4 && rest.allSatisfy { $0.isHexDigit } && rest.contains(where: \.isNumber)
+    }
+
+    /// An element id that names one review whatever its position: five or more digits or hex characters in a row
+    /// (`review-19545412`, `5f6a8a91d3864700094552f6`), not `review-item-3`.
+    static func isStableID(_ id: String) -> Bool {
+        var run = 0, digits = false
+        for c in id {
+            if c.isHexDigit { run += 1; digits = digits || c.isNumber; if run >= 5 && digits { return true } } else { run = 0; digits = false }
+        }
+        return false
     }
 
     /// A class that names a single review (not a section of them, nor a part of one).
@@ -108,12 +120,17 @@ struct VisibleReviewReader {
                 return depth < 4 ? .descend : .skip
             }
         }
-        // Outermost only, in document order, and none inside a comment list (the rated-comment reader's).
+        // Outermost only, in document order, none inside a comment list (the rated-comment reader's) and none in
+        // the page's navigation, sidebars, header or footer (teasers of other pages' reviews).
         let all = Set(found.map(\.pointer))
         let outer = found.filter { element in
             var up = element.parent
             while let here = up {
                 if all.contains(here.pointer) { return false }
+                if here.hasName("aside") || here.hasName("nav") || here.hasName("footer") || here.hasName("header"),
+                   !here.tokens("class").contains(where: namesReviewSection), !(here.attribute("id").map(namesReviewSection) ?? false) {
+                    return false   // (an `<aside class="reviews">` is the page's review panel)
+                }
                 if let id = here.attribute("id"), RatedCommentReader.commentNumber(id) != nil { return false }
                 if here.tokens("class").contains(where: { $0 == "comment-list" || $0 == "commentlist" || $0 == "comments" }) { return false }
                 up = here.parent
@@ -154,10 +171,12 @@ struct VisibleReviewReader {
             let lower = named.lowercased()
             guard ["rating", "star", "fork"].contains(where: { lower.contains($0) }), let src = image.attribute("src") else { continue }
             let file = src.split(separator: "/").last.map { $0.split(separator: ".").first.map(String.init) ?? "" } ?? ""
-            let numbers = file.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-            // "4_forks", "stars_4": one number from 1 to 10 ("rating-4-5": four and a half).
-            if numbers.count == 1, (1...10).contains(numbers[0]) { return (ReviewRating(value: Double(numbers[0])), image) }
-            if numbers.count == 2, (1...9).contains(numbers[0]), numbers[1] == 5 { return (ReviewRating(value: Double(numbers[0]) + 0.5), image) }
+            // "stars@2x" is a picture's resolution, not a rating.
+            let plain = file.replacingOccurrences(of: "@2x", with: "").replacingOccurrences(of: "@3x", with: "")
+            let numbers = plain.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            // "4_forks", "stars_4": one number from 1 to 5 ("rating-4-5": four and a half).
+            if numbers.count == 1, (1...5).contains(numbers[0]) { return (ReviewRating(value: Double(numbers[0])), image) }
+            if numbers.count == 2, (0...4).contains(numbers[0]), numbers[1] == 5 { return (ReviewRating(value: Double(numbers[0]) + 0.5), image) }
         }
         return nil
     }
