@@ -29,6 +29,26 @@ struct ReadAheadTests {
         #expect(made.threads == ["other"])
     }
 
+    /// `nextIfReady` (what a writer holding a transaction asks) never waits: nil while the next item is being
+    /// made, then the items in order, mixed freely with `next()`.
+    @Test func takingOnlyWhatIsReadyNeverWaits() throws {
+        let gate = NSCondition()
+        var open = false
+        let ahead = ReadAhead(count: 3, depth: 4, label: "test") { i -> Int in
+            if i == 1 { gate.lock(); while !open { gate.wait() }; gate.unlock() }
+            return i + 10
+        }
+        #expect(ahead.next() == 10)
+        let started = Date()
+        #expect(ahead.nextIfReady() == nil, "item 1 is held back: nothing taken")
+        #expect(Date().timeIntervalSince(started) < 0.5)
+        gate.lock(); open = true; gate.broadcast(); gate.unlock()
+        #expect(ahead.next() == 11, "the item nextIfReady did not take comes next")
+        var last: Int?
+        for _ in 0 ..< 200 where last == nil { last = ahead.nextIfReady(); if last == nil { Thread.sleep(forTimeInterval: 0.01) } }
+        #expect(last == 12)
+    }
+
     @Test func cancellingStopsTheProducer() throws {
         let made = Made()
         let ahead = ReadAhead(count: 1_000, depth: 2, label: "test") { i -> Int in
