@@ -42,6 +42,11 @@ struct RatedCommentReader {
     static let candidateXPath = "//*[starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-') "
         + "or starts-with(@id, 'div-comment-') or starts-with(@id, 'wpd-comm-')]"
 
+    /// The address of an element of the page: the page without its fragment, and the element's id.
+    static func permalink(page: String, id: String) -> String {
+        (page.split(separator: "#", maxSplits: 1).first.map(String.init) ?? page) + "#" + id
+    }
+
     /// The comment number an element's id names ("comment-12", "li-comment-12", "div-comment-12", "wpd-comm-12_0"),
     /// nil for other ids ("comment-form", "comment-inner-12", "comment-content-12").
     static func commentNumber(_ id: String) -> Substring? {
@@ -128,7 +133,7 @@ struct RatedCommentReader {
             guard collectsShown || stars != nil else { continue }
             let text = Self.text(own: own, comment: comment, leaving: stars.map { Self.widgetAndLabels($0.shownBy) } ?? [])
             let link = comment.element.attribute("id").flatMap { id in
-                pageLink.map { page in (page.split(separator: "#", maxSplits: 1).first.map(String.init) ?? page) + "#" + id }
+                pageLink.map { Self.permalink(page: $0, id: id) }
             }
             if collectsShown, let text { shown.append(Shown(text: text, link: link)) }
             // Stars without words are a review still (the words may be an emoticon picture).

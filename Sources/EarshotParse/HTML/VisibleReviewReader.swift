@@ -50,7 +50,7 @@ struct VisibleReviewReader {
             entry.bestRating = stars?.rating.best
             // A permalink only from an id that names this review (a number, a hash), not a position ("review-item-3").
             if let id = unit.element.attribute("id"), Self.isStableID(id), let page = pageLink {
-                entry.link = (page.split(separator: "#", maxSplits: 1).first.map(String.init) ?? page) + "#" + id
+                entry.link = RatedCommentReader.permalink(page: page, id: id)
             }
             entries.append(entry)
         }
