@@ -25,10 +25,15 @@ public struct ContractJSONWriter {
     /// Whether output has started (entries first); false while entries are held back.
     private var streaming = false
     private var entryCount = 0
+    /// Whether an entry's `published` is written in the offset its document named (`2020-07-16T18:03:36-07:00`)
+    /// rather than in UTC; a date that named no zone stays UTC.
+    private let writtenDates: Bool
 
-    public init(holdLimit: Int = ContractJSONWriter.defaultHoldLimit, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+    public init(holdLimit: Int = ContractJSONWriter.defaultHoldLimit, writtenDates: Bool = false,
+                sink: @escaping (UnsafeRawBufferPointer) -> Void) {
         self.sink = sink
         self.holdLimit = holdLimit
+        self.writtenDates = writtenDates
         buffer.reserveCapacity(Self.bufferSize + 4096)
     }
 
@@ -36,7 +41,7 @@ public struct ContractJSONWriter {
     public mutating func append(_ entry: ParsedEntry) {
         if entryCount > 0 { buffer.append(UInt8(ascii: ",")) }
         entryCount += 1
-        JSONBytes.entry(entry, into: &buffer)
+        JSONBytes.entry(entry, writtenDates: writtenDates, into: &buffer)
         if streaming {
             if buffer.count >= Self.bufferSize { flush() }
         } else if buffer.count > holdLimit {
@@ -95,12 +100,12 @@ enum JSONBytes {
     }
 
     /// One entry object.
-    static func entry(_ e: ParsedEntry, into out: inout [UInt8]) {
+    static func entry(_ e: ParsedEntry, writtenDates: Bool = false, into out: inout [UInt8]) {
         literal("{\"id\":", into: &out); optional(e.id, into: &out)
         literal(",\"title\":", into: &out); optional(e.title, into: &out)
         literal(",\"link\":", into: &out); optional(e.link, into: &out)
         literal(",\"author\":", into: &out); optional(e.author, into: &out)
-        literal(",\"published\":", into: &out); date(e.published, into: &out)
+        literal(",\"published\":", into: &out); date(e.published, offset: writtenDates ? e.publishedOffset : nil, into: &out)
         literal(",\"updated\":", into: &out); date(e.updated, into: &out)
         literal(",\"summary\":", into: &out); optional(e.summary, into: &out)
         literal(",\"content\":", into: &out); optional(e.content, into: &out)
@@ -124,10 +129,11 @@ enum JSONBytes {
         if let d { out.append(contentsOf: JSONText.number(d).utf8) } else { literal("null", into: &out) }
     }
 
-    /// `"YYYY-MM-DDTHH:MM:SSZ"` (UTC) or null, as ``ContractDate/format(_:)`` writes it.
-    static func date(_ d: Date?, into out: inout [UInt8]) {
+    /// `"YYYY-MM-DDTHH:MM:SSZ"` (UTC) or null, as ``ContractDate/format(_:)`` writes it; with an `offset` (seconds
+    /// east of UTC), the local time there and its offset, `"2020-07-16T18:03:36-07:00"`.
+    static func date(_ d: Date?, offset: Int? = nil, into out: inout [UInt8]) {
         guard let d else { literal("null", into: &out); return }
-        var t = time_t(d.timeIntervalSince1970.rounded(.down))
+        var t = time_t(d.timeIntervalSince1970.rounded(.down)) + time_t(offset ?? 0)
         var parts = tm()
         gmtime_r(&t, &parts)
         func digits(_ v: Int32, _ width: Int) {
@@ -149,7 +155,14 @@ enum JSONBytes {
         digits(parts.tm_mday, 2); out.append(UInt8(ascii: "T"))
         digits(parts.tm_hour, 2); out.append(UInt8(ascii: ":"))
         digits(parts.tm_min, 2); out.append(UInt8(ascii: ":"))
-        digits(parts.tm_sec, 2); literal("Z\"", into: &out)
+        digits(parts.tm_sec, 2)
+        if let offset {
+            out.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            digits(Int32(abs(offset) / 3600), 2); out.append(UInt8(ascii: ":")); digits(Int32(abs(offset) % 3600 / 60), 2)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            literal("Z\"", into: &out)
+        }
     }
 
     /// Whether any of the eight bytes in `word` is below 0x20, a quote or a backslash. Bit tricks on the

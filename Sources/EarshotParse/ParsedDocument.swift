@@ -42,6 +42,9 @@ public struct ParsedEntry: Sendable, Equatable {
     public var link: String?
     public var author: String?
     public var published: Date?
+    /// The offset east of UTC, in seconds, that ``published`` was written in ("-07:00"); nil when the document
+    /// named no zone. Shows a mention on its writer's day; ``published`` stays the instant.
+    public var publishedOffset: Int?
     public var updated: Date?
     public var summary: String?
     public var content: String?

@@ -319,6 +319,11 @@ enum Migrations {
             // (state, next_attempt_at) each chunk sorted every remaining due alert again.
             try db.execute(sql: "CREATE INDEX outbox_pending_in_order ON outbox(state, id)")
         }
+        migrator.registerMigration("v17: the offset a mention's date was written in") { db in
+            // Seconds east of UTC ("-07:00" is -25200), NULL when the source named no zone: a review written on
+            // 16 July in California is shown on 16 July, though its instant is 17 July in UTC.
+            try db.execute(sql: "ALTER TABLE mentions ADD COLUMN published_offset INTEGER")
+        }
         return migrator
     }
 }

@@ -83,6 +83,9 @@ public struct NewMention: Sendable {
     public var author: String?
     public var body: String
     public var publishedAt: Date
+    /// The offset east of UTC, in seconds, the source wrote the date in; nil when it named none. Only for
+    /// showing the mention on its writer's day (see ``WrittenTime``): windows and order use the instant.
+    public var publishedOffset: Int?
     public var fetchedAt: Date
     public var rating: Double?
     public var bestRating: Double?
@@ -95,11 +98,13 @@ public struct NewMention: Sendable {
     public var isHistory: Bool
     public init(sourceID: Int64, itemKey: String, fingerprint: String, url: String?, title: String?, author: String?,
                 body: String, publishedAt: Date, fetchedAt: Date, rating: Double?, bestRating: Double?, worstRating: Double?,
-                identityKeys: [String] = [], inReplyTo: String? = nil, inReplyToLink: String? = nil, isHistory: Bool = false) {
+                identityKeys: [String] = [], inReplyTo: String? = nil, inReplyToLink: String? = nil, isHistory: Bool = false,
+                publishedOffset: Int? = nil) {
         self.sourceID = sourceID; self.itemKey = itemKey; self.fingerprint = fingerprint; self.url = url
         self.title = title; self.author = author; self.body = body; self.publishedAt = publishedAt
         self.fetchedAt = fetchedAt; self.rating = rating; self.bestRating = bestRating; self.worstRating = worstRating
         self.identityKeys = identityKeys; self.inReplyTo = inReplyTo; self.inReplyToLink = inReplyToLink; self.isHistory = isHistory
+        self.publishedOffset = publishedOffset
     }
 }
 
@@ -143,6 +148,8 @@ public struct MentionRecord: Sendable {
     public var author: String?
     public var body: String
     public var publishedAt: Date
+    /// The offset the source wrote the date in (see ``NewMention/publishedOffset``).
+    public var publishedOffset: Int?
     public var fetchedAt: Date
     public var rating: Double?
     public var bestRating: Double?
@@ -163,6 +170,7 @@ public struct MentionRecord: Sendable {
         id = row["id"]; sourceID = row["source_id"]; sourceName = row["source_name"] ?? ""
         url = row["url"]; title = row["title"]; author = row["author"]; body = row["body"]
         publishedAt = Date(timeIntervalSince1970: row["published_at"])
+        publishedOffset = row["published_offset"]
         fetchedAt = Date(timeIntervalSince1970: row["fetched_at"])
         rating = row["rating"]; bestRating = row["best_rating"]; previousRating = row["previous_rating"]
         isBrand = row["is_brand"] ?? false

@@ -1,4 +1,5 @@
 import Foundation
+import EarshotDigest
 import GRDB
 
 /// What `earshot export` writes: mentions, cases or problems, one row each, columns in a fixed order.
@@ -24,7 +25,7 @@ extension StoreTransaction {
         switch table {
         case .mentions:
             return ["id", "published", "source", "author", "title", "text", "url", "label", "compound", "complaint",
-                    "aspects", "rating", "best_rating", "brand", "case_id", "case_state"]
+                    "aspects", "rating", "best_rating", "brand", "case_id", "case_state", "published_local"]
         case .cases:
             return ["id", "status", "severity", "title", "customer", "source", "aspect", "assignee", "rule", "opened",
                     "first_published", "acknowledged", "first_response", "escalated", "resolved", "followed_up",
@@ -45,7 +46,7 @@ extension StoreTransaction {
         case .mentions:
             sql = """
                 SELECT m.id, m.published_at, s.name, m.author, m.title, m.body, m.url, sc.label, sc.compound, sc.complaint,
-                       sc.aspects, m.rating, m.best_rating, m.is_brand, c.id, c.status
+                       sc.aspects, m.rating, m.best_rating, m.is_brand, c.id, c.status, m.published_offset
                 FROM mentions m
                 JOIN sources s ON s.id = m.source_id
                 LEFT JOIN scores sc ON sc.mention_id = m.id
@@ -84,6 +85,12 @@ extension StoreTransaction {
             values.removeAll(keepingCapacity: true)
             for (i, kind) in kinds.enumerated() {
                 let dbValue: DatabaseValue = r[i]
+                if kind == .writtenPublication {
+                    // The publication (column 1) on its writer's clock; in UTC when the source named no zone.
+                    guard case .time(let published) = values[1] else { values.append(.null); continue }
+                    values.append(.text(WrittenTime.iso(published, offset: Int.fromDatabaseValue(dbValue))))
+                    continue
+                }
                 if dbValue.isNull { values.append(.null); continue }
                 switch kind {
                 case .text: values.append(.text(String.fromDatabaseValue(dbValue) ?? ""))
@@ -92,18 +99,20 @@ extension StoreTransaction {
                 case .bool: values.append(.bool((Int64.fromDatabaseValue(dbValue) ?? 0) != 0))
                 case .time: values.append(.time(Date(timeIntervalSince1970: Double.fromDatabaseValue(dbValue) ?? 0)))
                 case .list: values.append(.list((String.fromDatabaseValue(dbValue) ?? "").split(separator: ",").map(String.init)))
+                case .writtenPublication: break
                 }
             }
             try row(values)
         }
     }
 
-    private enum Kind { case text, integer, number, bool, time, list }
+    /// `writtenPublication`: a mention's offset column, exported as its publication in that offset.
+    private enum Kind { case text, integer, number, bool, time, list, writtenPublication }
 
     private static func exportKinds(_ table: ExportTable) -> [Kind] {
         switch table {
         case .mentions:
-            return [.integer, .time, .text, .text, .text, .text, .text, .text, .number, .bool, .list, .number, .number, .bool, .integer, .text]
+            return [.integer, .time, .text, .text, .text, .text, .text, .text, .number, .bool, .list, .number, .number, .bool, .integer, .text, .writtenPublication]
         case .cases:
             return [.integer, .text, .text, .text, .text, .text, .text, .text, .text, .time, .time, .time, .time, .time, .time,
                     .time, .bool, .time, .integer, .integer, .integer, .text]

@@ -41,12 +41,12 @@ extension StoreTransaction {
         }
         try db.cachedStatement(sql: """
             INSERT INTO mentions (source_id, item_key, fingerprint, url, title, author, body, published_at, fetched_at,
-                                  rating, best_rating, worst_rating, identity, in_reply_to, reply_to_link, history)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  rating, best_rating, worst_rating, identity, in_reply_to, reply_to_link, history, published_offset)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [m.sourceID, m.itemKey, m.fingerprint, m.url, m.title, m.author, m.body,
                              m.publishedAt.timeIntervalSince1970, m.fetchedAt.timeIntervalSince1970,
                              m.rating, m.bestRating, m.worstRating, m.identityKeys.joined(separator: "\n"),
-                             m.inReplyTo, m.inReplyToLink, m.isHistory])
+                             m.inReplyTo, m.inReplyToLink, m.isHistory, m.publishedOffset])
         return .inserted(db.lastInsertedRowID)
     }
 

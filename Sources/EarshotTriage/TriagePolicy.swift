@@ -83,6 +83,8 @@ public struct TriageMention: Sendable {
     /// The entry id (Atom `thr:in-reply-to ref`) and link this mention answers, when it says.
     public var inReplyTo: String?
     public var inReplyToLink: String?
+    /// The offset east of UTC its date was written in (alerts show the writer's day); nil when not named.
+    public var publishedOffset: Int?
 
     public init(mentionID: Int64, sourceID: Int64, sourceName: String, author: String?, url: String?, title: String?,
                 body: String, publishedAt: Date, rating: Double?, bestRating: Double?, worstRating: Double?, score: Score,

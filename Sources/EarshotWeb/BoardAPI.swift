@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import NIOCore
+import EarshotDigest
 import EarshotStore
 import EarshotTriage
 
@@ -32,6 +33,7 @@ enum BoardAPI {
                     var x: [String: Any] = ["id": m.id, "source": m.sourceName, "sources": v.sources[m.id] ?? [m.sourceName],
                                             "author": m.author.map(redact) ?? NSNull(), "title": m.title.map(redact) ?? NSNull(),
                                             "text": redact(m.body), "link": m.url ?? NSNull(), "published_at": iso(m.publishedAt),
+                                            "published_local": WrittenTime.iso(m.publishedAt, offset: m.publishedOffset),
                                             "rating": m.rating ?? NSNull(), "by_brand": m.isBrand]
                     if let s = m.score {
                         x["label"] = s.label; x["compound"] = s.compound; x["complaint"] = s.isComplaint

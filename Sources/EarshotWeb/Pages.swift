@@ -30,6 +30,13 @@ enum Pages {
         return "<time datetime=\"\(s)\">\(s.prefix(16).replacingOccurrences(of: "T", with: " "))</time>"
     }
 
+    /// A mention's date on its writer's clock ("2020-07-16 18:03 -07:00"), as the source wrote it.
+    static func writtenTime(_ d: Date, offset: Int?) -> String {
+        let s = WrittenTime.iso(d, offset: offset)
+        let zone = s.hasSuffix("Z") ? " UTC" : " " + s.suffix(6)
+        return "<time datetime=\"\(s)\">\(s.prefix(16).replacingOccurrences(of: "T", with: " "))\(zone)</time>"
+    }
+
     /// "overdue 3 h 10 min", "due in 45 min", or the state when the clock has stopped.
     static func sla(_ c: CaseRecord, now: Date) -> (text: String, overdue: Bool) {
         guard c.status == "open", let due = c.ackDueAt else {
@@ -158,7 +165,7 @@ enum Pages {
             let also = (v.sources[m.id] ?? []).dropFirst()
             out += "<li class=\"\(m.isBrand ? "brand" : "customer")\"><p class=\"meta\">\(m.isBrand ? "<span class=\"tag\">the brand</span> " : "")"
                 + "\(h(m.author.map(redact) ?? "anonymous", limit: 80)) on \(link(m.url, m.sourceName))"
-                + (also.isEmpty ? "" : " (also on \(h(also.joined(separator: ", "))))") + " · \(time(m.publishedAt))"
+                + (also.isEmpty ? "" : " (also on \(h(also.joined(separator: ", "))))") + " · \(writtenTime(m.publishedAt, offset: m.publishedOffset))"
                 + (m.rating.map { " · rated \(number($0))/\(number(m.bestRating ?? 5))" } ?? "") + "</p>"
             if let t = m.title { out += "<p class=\"mtitle\">\(h(redact(t), limit: 300))</p>" }
             out += "<blockquote>\(h(redact(m.body), limit: 4000))</blockquote>"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import EarshotApp
+import EarshotDigest
 import EarshotStore
 import EarshotTriage
 
@@ -76,7 +77,7 @@ struct Cases: ParsableCommand {
                 print("\nMentions")
                 for m in mentions {
                     let seen = sources[m.id].map { $0.count > 1 ? " (also on " + $0.dropFirst().joined(separator: ", ") + ")" : "" } ?? ""
-                    print("  [\(m.id)] \(m.isBrand ? "THE BRAND: " : "")\(m.author ?? "anonymous") on \(m.sourceName)\(seen), \(isoFormatter.string(from: m.publishedAt))\(m.rating.map { ", rated \($0)/\(m.bestRating ?? 5)" } ?? "")\(m.previousRating.map { " (was \($0))" } ?? "")")
+                    print("  [\(m.id)] \(m.isBrand ? "THE BRAND: " : "")\(m.author ?? "anonymous") on \(m.sourceName)\(seen), \(WrittenTime.iso(m.publishedAt, offset: m.publishedOffset))\(m.rating.map { ", rated \($0)/\(m.bestRating ?? 5)" } ?? "")\(m.previousRating.map { " (was \($0))" } ?? "")")
                     if let t = m.title { print("      \(t)") }
                     print("      \(m.body.prefix(600))")
                     if let url = m.url { print("      \(url)") }
@@ -203,7 +204,8 @@ enum CaseJSON {
     }
     static func mention(_ m: MentionRecord) -> [String: Any] {
         ["id": m.id, "source": m.sourceName, "author": m.author ?? NSNull(), "title": m.title ?? NSNull(), "text": m.body,
-         "link": m.url ?? NSNull(), "published_at": iso(m.publishedAt), "fetched_at": iso(m.fetchedAt), "rating": m.rating ?? NSNull(),
+         "link": m.url ?? NSNull(), "published_at": iso(m.publishedAt),
+         "published_local": WrittenTime.iso(m.publishedAt, offset: m.publishedOffset), "fetched_at": iso(m.fetchedAt), "rating": m.rating ?? NSNull(),
          "previous_rating": m.previousRating ?? NSNull(), "label": m.score?.label ?? NSNull(), "compound": m.score?.compound ?? NSNull(),
          "complaint": m.score?.isComplaint ?? NSNull(), "aspects": m.score?.aspects ?? [], "reasons": m.score?.reasons ?? [],
          "by_brand": m.isBrand]

@@ -11,7 +11,8 @@ struct Export: ParsableCommand {
         discussion: """
             One row per item, columns in a fixed order (the CSV header names them); times in UTC (ISO 8601).
             mentions: id, published, source, author, title, text, url, label, compound, complaint, aspects,
-              rating, best_rating, brand, case_id, case_state (--since/--until on publication).
+              rating, best_rating, brand, case_id, case_state (--since/--until on publication), published_local
+              (the publication on its writer's clock, 2020-07-16T18:03:36-07:00; in UTC when the source named no zone).
             cases: the incident cases with their lifecycle times, satisfaction and mention count (on opening).
             problems: the recurring problems with their customers, cases and mentions (on opening).
             CSV is RFC 4180 (UTF-8, CRLF, a header row; aspects joined with ";"). The rows are read and

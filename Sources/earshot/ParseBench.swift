@@ -6,9 +6,9 @@ import EarshotParse
 /// parser rather than process start. The summary goes to stderr as one line.
 enum ParseBench {
     /// Parses `file` and writes its contract JSON (no line break) to `sink`, entry by entry.
-    static func parse(_ file: String, url: String?, charset: String?,
+    static func parse(_ file: String, url: String?, charset: String?, writtenDates: Bool = false,
                       sink: @escaping (UnsafeRawBufferPointer) -> Void) throws {
-        var writer = ContractJSONWriter(sink: sink)
+        var writer = ContractJSONWriter(writtenDates: writtenDates, sink: sink)
         let document = try DocumentParser.parseFile(atPath: file, url: url, charset: charset) { writer.append($0) }
         writer.finish(document)
     }

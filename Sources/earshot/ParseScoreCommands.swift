@@ -11,6 +11,9 @@ struct Parse: ParsableCommand {
     @Argument(help: ArgumentHelp("The file to parse.", valueName: "file")) var files: [String]
     @Option(help: "The document's URL, the base for relative links.") var url: String?
     @Option(help: "The charset the server declared.") var charset: String?
+    @Flag(name: .customLong("written-dates"),
+          help: "Print each entry's published date as the document wrote it, in its own offset (2020-07-16T18:03:36-07:00), not in UTC.")
+    var writtenDates = false
     /// Benchmarks: parse this many times, print once.
     @Option(name: .customLong("repeat"), help: .hidden) var repetitions = 1
     /// Benchmarks: parse every file given (`--repeat` times), print only a timing line to stderr.
@@ -32,7 +35,7 @@ struct Parse: ParsableCommand {
             do {
                 for _ in 1..<repetitions { try ParseBench.parse(file, url: url, charset: charset) { _ in } }
                 // Streamed: entries are written as they are read, through a 64 KB buffer (see ContractJSONWriter).
-                try ParseBench.parse(file, url: url, charset: charset) { fwrite($0.baseAddress, 1, $0.count, stdout) }
+                try ParseBench.parse(file, url: url, charset: charset, writtenDates: writtenDates) { fwrite($0.baseAddress, 1, $0.count, stdout) }
                 print()
             } catch let error as ParseError {
                 throw AppError.failed("\(error) (\(file))")

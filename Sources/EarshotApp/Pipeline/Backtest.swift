@@ -129,10 +129,11 @@ public enum Backtest {
                     var score = Score(compound: s.compound, pos: s.pos, neu: s.neu, neg: s.neg, isComplaint: s.isComplaint,
                                       aspects: s.aspects, reasons: s.reasons, decidedBy: s.decidedBy)
                     if let label = SentimentLabel(rawValue: s.label) { score.label = label }
-                    let tm = TriageMention(mentionID: m.id, sourceID: m.sourceID, sourceName: m.sourceName, author: m.author, url: m.url,
+                    var tm = TriageMention(mentionID: m.id, sourceID: m.sourceID, sourceName: m.sourceName, author: m.author, url: m.url,
                                            title: m.title, body: m.body, publishedAt: m.publishedAt, rating: m.rating,
                                            bestRating: m.bestRating, worstRating: m.worstRating, score: score, identity: identity,
                                            inReplyTo: m.inReplyTo, inReplyToLink: m.inReplyToLink)
+                    tm.publishedOffset = m.publishedOffset
                     try Pipeline.triageCustomer(tm, itemKey: m.itemKey, isNew: true, isHistory: m.wasHistory ?? (m.publishedAt < horizon),
                                                 triage: triage, in: tx, now: at, counts: &counts)
                 }

@@ -579,7 +579,7 @@ public final class Pipeline {
                                  title: keep(entry.title), author: keep(author), body: keep(body) ?? body, publishedAt: published, fetchedAt: now,
                                  rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating,
                                  identityKeys: identity.keys, inReplyTo: entry.inReplyToIdentity, inReplyToLink: entry.inReplyToLink,
-                                 isHistory: isHistory)
+                                 isHistory: isHistory, publishedOffset: entry.published == nil ? nil : entry.publishedOffset)
         let upsert = try tx.upsertMention(mention, known: known)
         // An owner's answer often comes days after the review: read it whether the review changed or not.
         if case .unchanged(let id) = upsert {
@@ -604,11 +604,12 @@ public final class Pipeline {
         try tx.saveScore(mentionID: upsert.mentionID, publishedAt: published, ScoreRecord(
             compound: score.compound, pos: score.pos, neu: score.neu, neg: score.neg, label: score.label.rawValue,
             isComplaint: score.isComplaint, aspects: score.aspects, reasons: score.reasons, decidedBy: score.decidedBy))
-        let triageMention = TriageMention(mentionID: upsert.mentionID, sourceID: source.id, sourceName: source.name,
+        var triageMention = TriageMention(mentionID: upsert.mentionID, sourceID: source.id, sourceName: source.name,
                                           author: author, url: entry.link, title: entry.title, body: body,
                                           publishedAt: published, rating: entry.rating, bestRating: entry.bestRating,
                                           worstRating: entry.worstRating, score: score, identity: identity,
                                           inReplyTo: entry.inReplyToIdentity, inReplyToLink: entry.inReplyToLink)
+        triageMention.publishedOffset = mention.publishedOffset
         switch upsert {
         case .inserted: counts.stored += 1
         case .updated(_, let previous):

@@ -2,9 +2,14 @@ import Foundation
 
 /// Parses the date forms found in feeds and review pages, the way feedparser does:
 /// RFC 822/1123 and their wild variants, W3CDTF/ISO 8601, asctime, and a few regional forms.
-/// Results are UTC instants; nil when the text is not a date.
+/// Results are UTC instants; nil when the text is not a date. ``parseWritten(_:)`` also keeps the offset the text
+/// was written in, so a date can be shown as its writer saw it.
 public enum DateParser {
-    public static func parse(_ s: String) -> Date? {
+    public static func parse(_ s: String) -> Date? { parseWritten(s)?.date }
+
+    /// The instant, and the offset east of UTC the text named ("-07:00", "PDT", "GMT"); the offset is nil when the
+    /// text named no zone (a bare day, or a time read as UTC) or one this reader does not know.
+    public static func parseWritten(_ s: String) -> WrittenDate? {
         // Printable ASCII at both ends (nearly every date) needs no trimming.
         let text: String
         if let first = s.utf8.first, let last = s.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
@@ -21,7 +26,7 @@ public enum DateParser {
 
     // MARK: - W3CDTF / ISO 8601
 
-    static func parseW3CDTF(_ text: String) -> Date? {
+    static func parseW3CDTF(_ text: String) -> WrittenDate? {
         // Every W3CDTF date starts with a digit of its year: RFC 822 dates ("Tue, ...") end here, without a copy.
         guard let first = text.utf8.first, first >= 48 && first <= 57 else { return nil }
         let b = Array(text.utf8)
@@ -34,7 +39,7 @@ public enum DateParser {
             return v
         }
         guard let year = digits(4) else { return nil }
-        var month = 1, day = 1, hour = 0, minute = 0, second = 0.0, offset = 0
+        var month = 1, day = 1, hour = 0, minute = 0, second = 0.0, offset = 0, zoned = false
         if i < b.count, b[i] == UInt8(ascii: "-") {
             i += 1
             guard let m = digits(2) else { return nil }
@@ -69,18 +74,21 @@ public enum DateParser {
                 let c = b[i]
                 if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
                     i += 1
+                    zoned = true
                 } else if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
                     i += 1
                     guard let oh = digits(2) else { return nil }
                     if i < b.count, b[i] == UInt8(ascii: ":") { i += 1 }
                     let om = digits(2) ?? 0
                     offset = (oh * 60 + om) * 60 * (c == UInt8(ascii: "-") ? -1 : 1)
+                    zoned = true
                 }
             }
         }
         while i < b.count, b[i] == 32 { i += 1 }
         guard i == b.count else { return nil }
         return makeDate(year: year, month: month, day: day, hour: hour, minute: minute, second: Int(second), offset: offset)
+            .map { WrittenDate(date: $0, offset: zoned ? offset : nil) }
     }
 
     // MARK: - RFC 822 and variants
@@ -90,7 +98,7 @@ public enum DateParser {
     static let zones: [String: Int] = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
                                        "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "a": -1, "n": 1, "m": -12, "y": 12]
 
-    static func parseRFC822(_ text: String) -> Date? {
+    static func parseRFC822(_ text: String) -> WrittenDate? {
         var parts = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
         guard !parts.isEmpty else { return nil }
         if parts[0].hasSuffix(".") { parts[0].removeLast() }
@@ -106,7 +114,7 @@ public enum DateParser {
         guard let day, let month, var y = Int(parts[2]) else { return nil }
         if parts[2].count == 2 { y += y < 90 ? 2000 : 1900 }
         year = y
-        var hour = 0, minute = 0, second = 0, offset = 0
+        var hour = 0, minute = 0, second = 0, offset = 0, zoned = false
         var rest = Array(parts.dropFirst(3))
         if let t = rest.first, t.utf8.contains(UInt8(ascii: ":")) {
             let hms = t.split(separator: ":").map { Int($0) }
@@ -115,12 +123,14 @@ public enum DateParser {
             if hms.count > 2 { guard let s = hms[2] else { return nil }; second = s }
             rest.removeFirst()
         }
-        if let z = rest.first { offset = zoneOffset(z) }
+        if let z = rest.first, let known = knownZoneOffset(z) { offset = known; zoned = true }
         return makeDate(year: year!, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
+            .map { WrittenDate(date: $0, offset: zoned ? offset : nil) }
     }
 
-    /// The offset east of UTC in seconds of a lowercased zone token ("gmt", "est", "+0530", "gmt+2").
-    static func zoneOffset(_ z: String) -> Int {
+    /// The offset east of UTC in seconds of a lowercased zone token ("gmt", "est", "+0530", "gmt+2"); nil for a
+    /// token it does not know (the date is then read as UTC).
+    static func knownZoneOffset(_ z: String) -> Int? {
         var zone = z
         if zone.hasPrefix("gmt") || zone.hasPrefix("utc") , zone.count > 3 { zone = String(zone.dropFirst(3)) }
         if let h = zones[zone] { return h * 3600 }
@@ -131,15 +141,15 @@ public enum DateParser {
                 return (h * 3600 + m * 60) * (f == "-" ? -1 : 1)
             }
         }
-        return 0
+        return nil
     }
 
     /// The form nearly every feed uses, "Tue, 10 Jun 2003 04:00:00 GMT" (any zone token), read straight from
     /// the bytes. It gives what ``parseRFC822(_:)`` gives for such text; nil for anything else, which the
     /// general reader then handles.
-    static func parseCommonRFC822(_ text: String) -> Date? {
+    static func parseCommonRFC822(_ text: String) -> WrittenDate? {
         var source = text
-        return source.withUTF8 { b -> Date? in
+        return source.withUTF8 { b -> WrittenDate? in
             var i = 0
             func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
             func expect(_ c: UInt8) -> Bool { guard i < b.count, b[i] == c else { return false }; i += 1; return true }
@@ -169,9 +179,9 @@ public enum DateParser {
             let rest = UnsafeBufferPointer(rebasing: b[i...])
             guard (1...5).contains(rest.count),
                   rest.allSatisfy({ $0 > 0x20 && $0 < 0x80 && $0 != UInt8(ascii: ",") }) else { return nil }
-            let offset = numericZoneOffset(rest) ?? zoneOffset(String(decoding: rest, as: UTF8.self).lowercased())
+            let offset = numericZoneOffset(rest) ?? knownZoneOffset(String(decoding: rest, as: UTF8.self).lowercased())
             return makeDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-                            offset: offset)
+                            offset: offset ?? 0).map { WrittenDate(date: $0, offset: offset) }
         }
     }
 
@@ -195,7 +205,7 @@ public enum DateParser {
         }
     }
 
-    /// A "+hhmm" or "-hhmm" zone (the commonest), what ``zoneOffset(_:)`` makes of it; nil for other tokens.
+    /// A "+hhmm" or "-hhmm" zone (the commonest), what ``knownZoneOffset(_:)`` makes of it; nil for other tokens.
     static func numericZoneOffset(_ z: UnsafeBufferPointer<UInt8>) -> Int? {
         guard z.count == 5, z[0] == UInt8(ascii: "+") || z[0] == UInt8(ascii: "-"),
               z[1...].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
@@ -220,4 +230,12 @@ public enum DateParser {
         let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
+}
+
+/// A date as a document wrote it: the UTC instant, and the offset east of UTC (in seconds) its text named.
+public struct WrittenDate: Sendable, Equatable {
+    public var date: Date
+    /// nil when the text named no zone: the writer's own day is then not known, and the instant is read as UTC.
+    public var offset: Int?
+    public init(date: Date, offset: Int?) { self.date = date; self.offset = offset }
 }

@@ -132,7 +132,7 @@ extension FeedBuilder {
         case .webmaster, .dcPublisher: pop("publisher")
         case .published, .issued, .pubdate, .dctermsIssued:
             let v = pop("published")
-            context.published = .some(v.flatMap(DateParser.parse))
+            context.published = .some(v.flatMap(DateParser.parseWritten))
         case .updated, .modified, .lastbuilddate, .dcDate, .dctermsModified:
             let v = pop("updated")
             context.updated = .some(v.flatMap(DateParser.parse))

@@ -12,7 +12,7 @@ final class FeedContext {
     /// The summary (`description`, `summary`...) and the contents, kept as read: only ever cleaned.
     var summary: FeedText?
     var contents: [(type: String, value: FeedText)] = []
-    var published: Date?? = nil
+    var published: WrittenDate?? = nil
     var updated: Date?? = nil
     var guidIsLink = false
     /// Depth at which each entry property was stored (a deeper duplicate does not override).

@@ -44,7 +44,8 @@ enum FeedMapping {
         }
         entry.inReplyTo = e.inReplyTo
         entry.inReplyToLink = e.inReplyToLink
-        entry.published = e.published ?? nil
+        entry.published = e.published??.date
+        entry.publishedOffset = e.published??.offset
         entry.updated = e.updated ?? nil
         entry.summary = clean(e.summary, isHTML: isHTML(e.detailTypes["summary"] ?? e.detailTypes["summary-from-content"]))
         if let c = e.contents.first { entry.content = clean(c.value, isHTML: isHTML(c.type)) }

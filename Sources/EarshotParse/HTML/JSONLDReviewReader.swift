@@ -124,7 +124,8 @@ struct JSONLDReviewReader {
         let author = name(review["author"]) != nil ? review["author"] : review["creator"]
         entry.author = name(author)
         (entry.authorEmail, entry.authorURI) = contact(author)
-        entry.published = date(review["datePublished"]) ?? date(review["dateCreated"])
+        let published = written(review["datePublished"]) ?? written(review["dateCreated"])
+        (entry.published, entry.publishedOffset) = (published?.date, published?.offset)
         entry.updated = date(review["dateModified"])
         let body = text(review["reviewBody"]) ?? text(review["text"])
         let description = text(review["description"])
@@ -278,8 +279,10 @@ struct JSONLDReviewReader {
         }
     }
 
-    private func date(_ value: Any?) -> Date? {
-        text(value).flatMap(DateParser.parse)
+    private func date(_ value: Any?) -> Date? { written(value)?.date }
+
+    private func written(_ value: Any?) -> WrittenDate? {
+        text(value).flatMap(DateParser.parseWritten)
     }
 
     private func link(_ value: Any?) -> String? {

@@ -81,7 +81,8 @@ struct MicrodataReviewReader {
             entry.authorEmail = person.first("email").flatMap(email)
             entry.authorURI = (person.first("url") ?? person.first("sameAs")).flatMap(link)
         }
-        entry.published = (review.first("datePublished") ?? review.first("dateCreated")).flatMap(date)
+        let published = (review.first("datePublished") ?? review.first("dateCreated")).flatMap(written)
+        (entry.published, entry.publishedOffset) = (published?.date, published?.offset)
         entry.updated = review.first("dateModified").flatMap(date)
         let body = review.first("reviewBody").flatMap(text) ?? review.first("text").flatMap(text)
         let description = review.first("description").flatMap(text)
@@ -201,9 +202,11 @@ struct MicrodataReviewReader {
         return text(node)
     }
 
-    private func date(_ node: HTMLNode) -> Date? {
+    private func date(_ node: HTMLNode) -> Date? { written(node)?.date }
+
+    private func written(_ node: HTMLNode) -> WrittenDate? {
         for candidate in [node.attribute("datetime"), node.attribute("content"), text(node)] {
-            if let candidate, let date = DateParser.parse(candidate) { return date }
+            if let candidate, let date = DateParser.parseWritten(candidate) { return date }
         }
         return nil
     }

@@ -140,7 +140,8 @@ struct RatedCommentReader {
             guard let (rating, _) = stars else { continue }
             var entry = ParsedEntry()
             entry.author = Self.author(in: own.elements)
-            entry.published = Self.date(in: own.elements)
+            let published = Self.dateShown(in: own.elements)?.date
+            (entry.published, entry.publishedOffset) = (published?.date, published?.offset)
             entry.content = text
             entry.rating = rating.value
             entry.bestRating = rating.best
@@ -243,24 +244,28 @@ struct RatedCommentReader {
 
     static let dateClasses: Set<String> = ["comment-meta", "commentmetadata", "comment-metadata", "post-meta", "meta"]
 
-    static func date(in own: [HTMLNode]) -> Date? { dateShown(in: own)?.date }
+    static func date(in own: [HTMLNode]) -> Date? { dateShown(in: own)?.date.date }
 
-    /// The date and the element that shows it.
-    static func dateShown(in own: [HTMLNode]) -> (date: Date, node: HTMLNode)? {
+    /// The date and the element that shows it. A visible date names no zone: its offset is nil.
+    static func dateShown(in own: [HTMLNode]) -> (date: WrittenDate, node: HTMLNode)? {
         for node in own where node.hasName("time") {
-            if let stamp = node.attribute("datetime").flatMap(DateParser.parse) { return (stamp, node) }
+            if let stamp = node.attribute("datetime").flatMap(DateParser.parseWritten) { return (stamp, node) }
         }
         let named = own.filter {
             $0.hasName("time") || hasClass($0, in: dateClasses) || $0.tokens("class").contains { $0.contains("date") || $0.contains("time") }
         }
         for node in named {
-            if let text = HTMLText.text(of: node), text.count <= 120, let date = VisibleDate.parse(text) { return (date, node) }
+            if let text = HTMLText.text(of: node), text.count <= 120, let date = VisibleDate.parse(text) {
+                return (WrittenDate(date: date, offset: nil), node)
+            }
         }
         // A short line of its own that reads as a date ("am <small>27. September 2019 - 19:52.</small>").
         let content = contentBlock(in: own)
         for node in own where node.hasName("small") || node.hasName("span") || node.hasName("a") || node.hasName("p") {
             if let content, isInside(node, content) { continue }
-            if let text = HTMLText.text(of: node), text.count <= 60, let date = VisibleDate.parse(text) { return (date, node) }
+            if let text = HTMLText.text(of: node), text.count <= 60, let date = VisibleDate.parse(text) {
+                return (WrittenDate(date: date, offset: nil), node)
+            }
         }
         return nil
     }

@@ -61,7 +61,7 @@ struct SelectorReviewReader {
                 guard let text = HTMLText.text(of: answer, maximumDepth: maximumDepth, excluding: [by, when].compactMap { $0 })
                 else { continue }
                 let published = when.flatMap { Self.dateText($0, maximumDepth: maximumDepth) }
-                    .flatMap { parseDate($0, formatter: formatter) }
+                    .flatMap { parseDate($0, formatter: formatter)?.date }
                 entry.responses.append(ParsedResponse(author: by.flatMap { Self.value(of: $0, maximumDepth: maximumDepth) },
                                                       text: text, published: published))
                 if by != nil { hits["response_author", default: 0] += 1 }
@@ -76,7 +76,7 @@ struct SelectorReviewReader {
                let value = firstValue(document, date, at: container, prefer: ["datetime", "content"], outside: answers) {
                 hits["date", default: 0] += 1
                 if let parsed = parseDate(value, formatter: formatter) {
-                    entry.published = parsed
+                    (entry.published, entry.publishedOffset) = (parsed.date, parsed.offset)
                 } else {
                     unparsedDates.append(value)
                 }
@@ -264,9 +264,10 @@ struct SelectorReviewReader {
         }
     }
 
-    private func parseDate(_ text: String, formatter: DateFormatter?) -> Date? {
-        if let formatter, let date = formatter.date(from: text) { return date }
-        return DateParser.parse(text)
+    /// A configured `date_format` names no zone (it is read as UTC); the general reader keeps the one written.
+    private func parseDate(_ text: String, formatter: DateFormatter?) -> WrittenDate? {
+        if let formatter, let date = formatter.date(from: text) { return WrittenDate(date: date, offset: nil) }
+        return DateParser.parseWritten(text)
     }
 
     static func makeFormatter(_ format: String) -> DateFormatter {

@@ -35,7 +35,7 @@ struct VisibleReviewReader {
             let stars = CommentStars.rating(in: own.elements) ?? Self.pictureRating(in: own.elements)
             let byline = Self.byline(in: elements)
             let author = RatedCommentReader.authorShown(in: elements) ?? byline.map { ($0.name, $0.node) } ?? Self.credit(in: own.elements)
-            let date = RatedCommentReader.dateShown(in: elements) ?? byline.flatMap { line in line.date.map { ($0, line.node) } }
+            let date = RatedCommentReader.dateShown(in: elements) ?? byline.flatMap { line in line.date.map { (WrittenDate(date: $0, offset: nil), line.node) } }
             let widget = stars.map { RatedCommentReader.widgetAndLabels($0.shownBy) } ?? []
             let leftOut = own.elements.filter { Self.isNoise($0) } + widget + [author?.node, date?.node].compactMap { $0 }
             // Words and stars or an author: a teaser list of articles (a title, an excerpt, a date) is no review.
@@ -44,7 +44,7 @@ struct VisibleReviewReader {
                   stars != nil || author != nil else { continue }
             var entry = ParsedEntry()
             entry.author = author.flatMap { Self.personName($0.name) }
-            entry.published = date?.date
+            (entry.published, entry.publishedOffset) = (date?.date.date, date?.date.offset)
             entry.content = text
             entry.rating = stars?.rating.value
             entry.bestRating = stars?.rating.best

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import Testing
+@testable import EarshotApp
+import EarshotDigest
+@testable import EarshotParse
+import EarshotServe
+import EarshotStore
+@testable import EarshotWeb
+
+/// A date keeps the offset its source wrote it in, so a mention is shown on its writer's day: a review written at
+/// 18:03 on 19 November in California is the instant 01:03 on 20 November UTC, and the page says the 19th.
+@Suite struct WrittenDateTests {
+    static let california = -7 * 3600
+
+    @Test func theParserKeepsTheOffsetTheTextNamed() throws {
+        func offset(_ text: String) -> Int?? { DateParser.parseWritten(text).map(\.offset) }
+        #expect(offset("2020-07-16T18:03:36-07:00") == .some(-25_200))
+        #expect(offset("2020-07-16T18:03:36+0530") == .some(19_800))
+        #expect(offset("2020-07-16T18:03:36Z") == .some(0))
+        #expect(offset("Thu, 16 Jul 2020 18:03:36 -0700") == .some(-25_200), "the byte reader's common form")
+        #expect(offset("Thu, 16 Jul 2020 18:03:36 PDT") == .some(-25_200))
+        #expect(offset("Thu, 16 Jul 2020 18:03:36 GMT") == .some(0))
+        #expect(offset("16 Jul 2020 18:03 EST") == .some(-18_000), "the general reader")
+        // No zone named: the instant is read as UTC and the writer's day is not known.
+        #expect(offset("2020-07-16") == .some(nil))
+        #expect(offset("2020-07-16T18:03:36") == .some(nil))
+        #expect(offset("Thu, 16 Jul 2020 18:03:36 XYZ") == .some(nil), "a zone this reader does not know")
+        #expect(offset("not a date") == nil)
+        // The instant is the same either way.
+        let written = try #require(DateParser.parseWritten("2020-07-16T18:03:36-07:00"))
+        #expect(written.date == DateParser.parse("2020-07-17T01:03:36Z"))
+        #expect(DateParser.parse("Thu, 16 Jul 2020 18:03:36 XYZ") == DateParser.parse("2020-07-16T18:03:36Z"))
+    }
+
+    @Test func writtenTimeShowsTheWritersClock() {
+        let instant = DateParser.parse("2020-07-17T01:03:36Z")!
+        #expect(WrittenTime.iso(instant, offset: Self.california) == "2020-07-16T18:03:36-07:00")
+        #expect(WrittenTime.iso(instant, offset: 19_800) == "2020-07-17T06:33:36+05:30")
+        #expect(WrittenTime.iso(instant, offset: -1_800) == "2020-07-17T00:33:36-00:30", "the sign of a zone under an hour")
+        #expect(WrittenTime.iso(instant, offset: 0) == "2020-07-17T01:03:36Z")
+        #expect(WrittenTime.iso(instant, offset: nil) == "2020-07-17T01:03:36Z")
+        #expect(WrittenTime.iso(instant, offset: 30 * 3600) == "2020-07-17T01:03:36Z", "no real zone: shown in UTC")
+        #expect(Pages.writtenTime(instant, offset: Self.california)
+                == "<time datetime=\"2020-07-16T18:03:36-07:00\">2020-07-16 18:03 -07:00</time>")
+        #expect(Pages.writtenTime(instant, offset: nil) == "<time datetime=\"2020-07-17T01:03:36Z\">2020-07-17 01:03 UTC</time>")
+    }
+
+    static func page(date: String) -> String {
+        """
+        <!DOCTYPE html><html lang="en"><head><title>Acme reviews</title>
+        <script type="application/ld+json">
+        {"@context": "https://schema.org", "@type": "Organization", "name": "Acme",
+         "review": [{"@type": "Review", "url": "https://reviews.example/acme/r/1",
+                     "author": {"@type": "Person", "name": "Dana Wells"}, "datePublished": "\(date)",
+                     "reviewBody": "Charged twice for November and nobody at Acme answers the phone. Terrible.",
+                     "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1}}]}
+        </script></head><body><h1>Acme</h1></body></html>
+        """
+    }
+
+    @Test func parseWrittenDatesPrintsTheOffsetAndTheContractStaysUTC() throws {
+        let document = try DocumentParser.parse(Data(Self.page(date: "2026-11-19T18:03:36-07:00").utf8), url: "https://reviews.example/acme")
+        #expect(document.entries.first?.publishedOffset == Self.california)
+        func json(written: Bool) -> String {
+            var bytes: [UInt8] = []
+            var writer = ContractJSONWriter(writtenDates: written) { bytes.append(contentsOf: $0) }
+            for entry in document.entries { writer.append(entry) }
+            writer.finish(document)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        #expect(json(written: false).contains("\"published\":\"2026-11-20T01:03:36Z\""))
+        #expect(json(written: false) == document.contractJSON(), "the contract's form is unchanged")
+        #expect(json(written: true).contains("\"published\":\"2026-11-19T18:03:36-07:00\""))
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func aStoredReviewIsShownOnItsWritersDay() throws {
+        let site = TestPaths.temporaryFolder("earshot-written-site")
+        try Self.page(date: "2026-11-19T18:03:36-07:00").write(to: site.appendingPathComponent("acme.html"), atomically: true, encoding: .utf8)
+        let server = try LoopbackHTTPServer.serving(directory: site)
+        defer { server.stop() }
+        let folder = TestPaths.temporaryFolder("earshot-written")
+        let config = try Config.parse("""
+            brand: Acme
+            sources:
+              - name: reviews
+                url: \(server.baseURL)/acme.html
+                kind: reviews
+                robots: false
+            channels:
+              - name: log
+                type: jsonl
+                path: alerts.jsonl
+            """, file: folder.appendingPathComponent("earshot.yaml").path)
+        let store = try Store(path: config.storePath)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let now = ISO8601DateFormatter().date(from: "2026-11-20T07:00:00Z")!
+        let pipeline = try Pipeline(config: config, store: store, lexicon: try LexiconLocator.load(explicit: TestPaths.lexicon.path),
+                                    clock: .fixed(now), logger: logger)
+        try pipeline.syncSources()
+        let summary = try pipeline.run(.due)
+        #expect(summary.mentionsStored == 1)
+        #expect(summary.casesOpened == 1)
+        try store.read { tx in
+            let mention = try #require(try tx.mentions(from: .distantPast, to: .distantFuture).first)
+            #expect(mention.publishedAt == ISO8601DateFormatter().date(from: "2026-11-20T01:03:36Z"), "the instant, in UTC")
+            #expect(mention.publishedOffset == Self.california)
+            var exported: [String: ExportValue] = [:]
+            try tx.export(.mentions, since: nil, until: nil) { row in
+                exported = Dictionary(uniqueKeysWithValues: zip(StoreTransaction.exportColumns(.mentions), row))
+            }
+            #expect(exported["published_local"] == .text("2026-11-19T18:03:36-07:00"))
+            #expect(exported["published"] == .time(mention.publishedAt))
+            let opened = try #require(try tx.alerts().first { $0.idempotencyKey.hasSuffix("-opened") })
+            let payload = try JSONSerialization.jsonObject(with: Data(opened.payload.utf8)) as? [String: Any]
+            let fields = payload?["fields"] as? [String: String]
+            #expect(fields?["published_local"] == "2026-11-19T18:03:36-07:00", "\(opened.payload.prefix(300))")
+            #expect(fields?["published"] == "2026-11-20T01:03:36Z")
+        }
+        // The command line shows the writer's day.
+        let shown = try runEarshot(["cases", "show", "1", "--store", config.storePath])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("2026-11-19T18:03:36-07:00"), "\(shown.stdout)")
+    }
+}
