@@ -39,9 +39,10 @@ public final class Store: @unchecked Sendable {
                 }
                 try db.execute(sql: "PRAGMA page_size = \(Store.pageSize)")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                // 8 MB of page cache per connection (SQLite's default is 2 MB): the writer reads the
-                // indexes it updates from its cache instead of a system call per page.
-                try db.execute(sql: "PRAGMA cache_size = -8000")
+                // 32 MB of page cache per connection (SQLite's default is 2 MB): the writer reads the
+                // indexes it updates from its cache instead of a system call per page. From 8 MB: +10 %
+                // mentions/s in bench-process at 1,000 and 10,000 feeds, peak 96 → 119 MB.
+                try db.execute(sql: "PRAGMA cache_size = -32000")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Migrations.makeMigrator().migrate(pool)
