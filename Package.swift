@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "EarshotScore", swiftSettings: v5),
         // The store fills the digest's value model (EarshotDigest has no dependencies of its own).
         .target(name: "EarshotStore", dependencies: ["EarshotDigest", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
-        .target(name: "EarshotTriage", dependencies: ["EarshotStore", "EarshotFetch", "EarshotScore",
+        .target(name: "EarshotTriage", dependencies: ["EarshotStore", "EarshotFetch", "EarshotScore", "EarshotDigest",
                                                       .product(name: "Logging", package: "swift-log"),
                                                       .product(name: "Crypto", package: "swift-crypto")], swiftSettings: v5),
         .target(name: "EarshotDigest", swiftSettings: v5),

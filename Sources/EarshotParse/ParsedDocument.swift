@@ -46,6 +46,8 @@ public struct ParsedEntry: Sendable, Equatable {
     /// named no zone. Shows a mention on its writer's day; ``published`` stays the instant.
     public var publishedOffset: Int?
     public var updated: Date?
+    /// The offset ``updated`` was written in (see ``publishedOffset``): a mention dated only by it is shown so.
+    public var updatedOffset: Int?
     public var summary: String?
     public var content: String?
     public var rating: Double?

@@ -419,8 +419,9 @@ public struct Triage: Sendable {
         fields["compound"] = String(format: "%.3f", m.score.compound)
         fields["reasons"] = m.score.reasons.joined(separator: "; ")
         fields["published"] = Self.iso.string(from: m.publishedAt)
-        // The writer's day, as the source wrote it ("2020-07-16T18:03:36-07:00" is 17 July in UTC).
-        if let offset = m.publishedOffset { fields["published_local"] = WrittenTime.iso(m.publishedAt, offset: offset) }
+        // The writer's clock, as the source wrote it ("2020-07-16T18:03:36-07:00" is 17 July in UTC); UTC when the
+        // source named no zone, as the board and the export show it.
+        fields["published_local"] = WrittenTime.iso(m.publishedAt, offset: m.publishedOffset)
         return Alert(key: key, event: event, subject: "\(verb): \(record.title)",
                      text: "\(verb): \(who) on \(m.sourceName) — “\(excerpt)”" + (m.url.map { " \($0)" } ?? ""),
                      fields: fields, thread: "case-\(record.id)")

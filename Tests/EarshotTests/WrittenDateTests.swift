@@ -27,6 +27,18 @@ import EarshotStore
         #expect(offset("2020-07-16T18:03:36") == .some(nil))
         #expect(offset("Thu, 16 Jul 2020 18:03:36 XYZ") == .some(nil), "a zone this reader does not know")
         #expect(offset("not a date") == nil)
+        #expect(offset("Thu, 16 Jul 2020 18:03:36 GMT+2") == .some(7_200))
+        #expect(offset("Thu, 16 Jul 2020 18:03:36 +0545") == .some(20_700), "Nepal")
+        #expect(offset("2020-07-16T18:03:36+05:45") == .some(20_700))
+        #expect(offset("2020-07-16T18:03:36-00:30") == .some(-1_800))
+        // RFC 822's military letters set the instant as ever but name no clock (their signs are unreliable).
+        #expect(offset("Thu, 16 Jul 2020 18:03:36 A") == .some(nil))
+        #expect(offset("16 Jul 2020 18:03:36 Y") == .some(nil))
+        #expect(DateParser.parse("Thu, 16 Jul 2020 18:03:36 A") == DateParser.parse("2020-07-16T19:03:36Z"))
+        // No real zone: no clock; a run of digits is no zone at all, and must not overflow.
+        #expect(offset("Thu, 16 Jul 2020 18:03:36 +9900") == .some(nil), "99 hours")
+        #expect(offset("Thu, 16 Jul 2020 18:03:36 +999999999999999999") == .some(nil))
+        #expect(DateParser.parse("16 Jul 2020 18:03:36 -999999999999999999") == DateParser.parse("2020-07-16T18:03:36Z"))
         // The instant is the same either way.
         let written = try #require(DateParser.parseWritten("2020-07-16T18:03:36-07:00"))
         #expect(written.date == DateParser.parse("2020-07-17T01:03:36Z"))
@@ -54,7 +66,11 @@ import EarshotStore
          "review": [{"@type": "Review", "url": "https://reviews.example/acme/r/1",
                      "author": {"@type": "Person", "name": "Dana Wells"}, "datePublished": "\(date)",
                      "reviewBody": "Charged twice for November and nobody at Acme answers the phone. Terrible.",
-                     "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1}}]}
+                     "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1}},
+                    {"@type": "Review", "url": "https://reviews.example/acme/r/2",
+                     "author": {"@type": "Person", "name": "Lee Park"}, "dateModified": "2026-11-18T20:00:00-05:00",
+                     "reviewBody": "Lovely staff at Acme, quick and friendly. Would recommend.",
+                     "reviewRating": {"@type": "Rating", "ratingValue": 5, "bestRating": 5, "worstRating": 1}}]}
         </script></head><body><h1>Acme</h1></body></html>
         """
     }
@@ -62,6 +78,8 @@ import EarshotStore
     @Test func parseWrittenDatesPrintsTheOffsetAndTheContractStaysUTC() throws {
         let document = try DocumentParser.parse(Data(Self.page(date: "2026-11-19T18:03:36-07:00").utf8), url: "https://reviews.example/acme")
         #expect(document.entries.first?.publishedOffset == Self.california)
+        #expect(document.entries.last?.publishedOffset == nil)
+        #expect(document.entries.last?.updatedOffset == -5 * 3600, "dateModified keeps its offset too")
         func json(written: Bool) -> String {
             var bytes: [UInt8] = []
             var writer = ContractJSONWriter(writtenDates: written) { bytes.append(contentsOf: $0) }
@@ -72,6 +90,33 @@ import EarshotStore
         #expect(json(written: false).contains("\"published\":\"2026-11-20T01:03:36Z\""))
         #expect(json(written: false) == document.contractJSON(), "the contract's form is unchanged")
         #expect(json(written: true).contains("\"published\":\"2026-11-19T18:03:36-07:00\""))
+    }
+
+    @Test func aFeedEntryDatedOnlyByUpdatedKeepsItsOffset() throws {
+        let atom = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+            <entry><id>urn:1</id><title>One</title><updated>2026-11-19T18:03:36-07:00</updated></entry>
+            <entry><id>urn:2</id><title>Two</title><published>2026-11-19T09:00:00+0100</published><updated>2026-11-19T18:03:36-07:00</updated></entry>
+            <entry><id>urn:3</id><title>Three</title><updated>Thu, 19 Nov 2026 18:03:36 GMT</updated></entry>
+            </feed>
+            """
+        let document = try DocumentParser.parse(Data(atom.utf8), url: "https://example.org/feed")
+        let entries = document.entries
+        #expect(entries.map(\.publishedOffset) == [nil, 3_600, nil])
+        #expect(entries.map(\.updatedOffset) == [Self.california, Self.california, 0])
+        var bytes: [UInt8] = []
+        var writer = ContractJSONWriter(writtenDates: true) { bytes.append(contentsOf: $0) }
+        for entry in entries { writer.append(entry) }
+        writer.finish(document)
+        let json = String(decoding: bytes, as: UTF8.self)
+        #expect(json.contains("\"published\":\"2026-11-19T09:00:00+01:00\""))
+        let zero = ParsedEntry(published: DateParser.parse("2026-11-19T18:03:36Z"))
+        var utc = zero
+        utc.publishedOffset = 0
+        var out: [UInt8] = []
+        JSONBytes.entry(utc, writtenDates: true, into: &out)
+        #expect(String(decoding: out, as: UTF8.self).contains("\"published\":\"2026-11-19T18:03:36Z\""), "zero is written Z")
     }
 
     @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
@@ -101,15 +146,19 @@ import EarshotStore
                                     clock: .fixed(now), logger: logger)
         try pipeline.syncSources()
         let summary = try pipeline.run(.due)
-        #expect(summary.mentionsStored == 1)
+        #expect(summary.mentionsStored == 2)
         #expect(summary.casesOpened == 1)
         try store.read { tx in
-            let mention = try #require(try tx.mentions(from: .distantPast, to: .distantFuture).first)
+            let stored = try tx.mentions(from: .distantPast, to: .distantFuture)
+            let mention = try #require(stored.first { $0.author == "Dana Wells" })
+            // Dated only by dateModified: that date's offset.
+            #expect(stored.first { $0.author == "Lee Park" }?.publishedOffset == -5 * 3600)
             #expect(mention.publishedAt == ISO8601DateFormatter().date(from: "2026-11-20T01:03:36Z"), "the instant, in UTC")
             #expect(mention.publishedOffset == Self.california)
             var exported: [String: ExportValue] = [:]
             try tx.export(.mentions, since: nil, until: nil) { row in
-                exported = Dictionary(uniqueKeysWithValues: zip(StoreTransaction.exportColumns(.mentions), row))
+                let values = Dictionary(uniqueKeysWithValues: zip(StoreTransaction.exportColumns(.mentions), row))
+                if values["author"] == .text("Dana Wells") { exported = values }
             }
             #expect(exported["published_local"] == .text("2026-11-19T18:03:36-07:00"))
             #expect(exported["published"] == .time(mention.publishedAt))

@@ -579,7 +579,8 @@ public final class Pipeline {
                                  title: keep(entry.title), author: keep(author), body: keep(body) ?? body, publishedAt: published, fetchedAt: now,
                                  rating: entry.rating, bestRating: entry.bestRating, worstRating: entry.worstRating,
                                  identityKeys: identity.keys, inReplyTo: entry.inReplyToIdentity, inReplyToLink: entry.inReplyToLink,
-                                 isHistory: isHistory, publishedOffset: entry.published == nil ? nil : entry.publishedOffset)
+                                 isHistory: isHistory,
+                                 publishedOffset: entry.published != nil ? entry.publishedOffset : entry.updated != nil ? entry.updatedOffset : nil)
         let upsert = try tx.upsertMention(mention, known: known)
         // An owner's answer often comes days after the review: read it whether the review changed or not.
         if case .unchanged(let id) = upsert {

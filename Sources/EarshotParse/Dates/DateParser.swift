@@ -10,6 +10,13 @@ public enum DateParser {
     /// The instant, and the offset east of UTC the text named ("-07:00", "PDT", "GMT"); the offset is nil when the
     /// text named no zone (a bare day, or a time read as UTC) or one this reader does not know.
     public static func parseWritten(_ s: String) -> WrittenDate? {
+        guard var written = readWritten(s) else { return nil }
+        // No real zone lies outside UTC-12...UTC+14: such an offset is a source's mistake, and no writer's clock.
+        if let offset = written.offset, !(-12 * 3600...14 * 3600).contains(offset) { written.offset = nil }
+        return written
+    }
+
+    static func readWritten(_ s: String) -> WrittenDate? {
         // Printable ASCII at both ends (nearly every date) needs no trimming.
         let text: String
         if let first = s.utf8.first, let last = s.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
@@ -123,7 +130,9 @@ public enum DateParser {
             if hms.count > 2 { guard let s = hms[2] else { return nil }; second = s }
             rest.removeFirst()
         }
-        if let z = rest.first, let known = knownZoneOffset(z) { offset = known; zoned = true }
+        // RFC 822's one-letter military zones have their signs reversed (RFC 1123, 5.2.14): they set the instant
+        // as before, but name no writer's clock.
+        if let z = rest.first, let known = knownZoneOffset(z) { offset = known; zoned = z.count > 1 || z == "z" }
         return makeDate(year: year!, month: month, day: day, hour: hour, minute: minute, second: second, offset: offset)
             .map { WrittenDate(date: $0, offset: zoned ? offset : nil) }
     }
@@ -136,7 +145,8 @@ public enum DateParser {
         if let h = zones[zone] { return h * 3600 }
         if let f = zone.first, f == "+" || f == "-" {
             let digits = zone.dropFirst().filter(\.isNumber)
-            if let v = Int(digits) {
+            // hh or hhmm: longer runs of digits are no zone (and would overflow).
+            if digits.count <= 4, let v = Int(digits) {
                 let (h, m) = digits.count <= 2 ? (v, 0) : (v / 100, v % 100)
                 return (h * 3600 + m * 60) * (f == "-" ? -1 : 1)
             }
@@ -179,9 +189,11 @@ public enum DateParser {
             let rest = UnsafeBufferPointer(rebasing: b[i...])
             guard (1...5).contains(rest.count),
                   rest.allSatisfy({ $0 > 0x20 && $0 < 0x80 && $0 != UInt8(ascii: ",") }) else { return nil }
-            let offset = numericZoneOffset(rest) ?? knownZoneOffset(String(decoding: rest, as: UTF8.self).lowercased())
+            let token = String(decoding: rest, as: UTF8.self).lowercased()
+            let offset = numericZoneOffset(rest) ?? knownZoneOffset(token)
+            let military = rest.count == 1 && token != "z"   // see parseRFC822
             return makeDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-                            offset: offset ?? 0).map { WrittenDate(date: $0, offset: offset) }
+                            offset: offset ?? 0).map { WrittenDate(date: $0, offset: military ? nil : offset) }
         }
     }
 

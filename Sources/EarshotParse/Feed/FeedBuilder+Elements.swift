@@ -135,7 +135,7 @@ extension FeedBuilder {
             context.published = .some(v.flatMap(DateParser.parseWritten))
         case .updated, .modified, .lastbuilddate, .dcDate, .dctermsModified:
             let v = pop("updated")
-            context.updated = .some(v.flatMap(DateParser.parse))
+            context.updated = .some(v.flatMap(DateParser.parseWritten))
         case .created, .dctermsCreated: pop("created")
         case .expirationdate: pop("expired")
         case .category, .keywords, .dcSubject, .mediaCategory, .itunesCategory: pop("category")

@@ -13,7 +13,7 @@ final class FeedContext {
     var summary: FeedText?
     var contents: [(type: String, value: FeedText)] = []
     var published: WrittenDate?? = nil
-    var updated: Date?? = nil
+    var updated: WrittenDate?? = nil
     var guidIsLink = false
     /// Depth at which each entry property was stored (a deeper duplicate does not override).
     var depthMap = FieldMap<Int>()

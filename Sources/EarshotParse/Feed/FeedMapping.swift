@@ -21,7 +21,7 @@ enum FeedMapping {
         doc.link = f.values["link"]
         doc.subtitle = text(f, "subtitle")
         doc.language = f.values["language"] ?? b.language
-        doc.updated = f.updated ?? nil
+        doc.updated = f.updated??.date
         doc.warnings = warnings
         b.finishEntries()
         doc.entries = b.finishedEntries
@@ -46,7 +46,8 @@ enum FeedMapping {
         entry.inReplyToLink = e.inReplyToLink
         entry.published = e.published??.date
         entry.publishedOffset = e.published??.offset
-        entry.updated = e.updated ?? nil
+        entry.updated = e.updated??.date
+        entry.updatedOffset = e.updated??.offset
         entry.summary = clean(e.summary, isHTML: isHTML(e.detailTypes["summary"] ?? e.detailTypes["summary-from-content"]))
         if let c = e.contents.first { entry.content = clean(c.value, isHTML: isHTML(c.type)) }
         return entry

@@ -126,7 +126,8 @@ struct JSONLDReviewReader {
         (entry.authorEmail, entry.authorURI) = contact(author)
         let published = written(review["datePublished"]) ?? written(review["dateCreated"])
         (entry.published, entry.publishedOffset) = (published?.date, published?.offset)
-        entry.updated = date(review["dateModified"])
+        let modified = written(review["dateModified"])
+        (entry.updated, entry.updatedOffset) = (modified?.date, modified?.offset)
         let body = text(review["reviewBody"]) ?? text(review["text"])
         let description = text(review["description"])
         entry.content = body ?? description

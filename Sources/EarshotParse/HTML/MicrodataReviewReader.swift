@@ -83,7 +83,8 @@ struct MicrodataReviewReader {
         }
         let published = (review.first("datePublished") ?? review.first("dateCreated")).flatMap(written)
         (entry.published, entry.publishedOffset) = (published?.date, published?.offset)
-        entry.updated = review.first("dateModified").flatMap(date)
+        let modified = review.first("dateModified").flatMap(written)
+        (entry.updated, entry.updatedOffset) = (modified?.date, modified?.offset)
         let body = review.first("reviewBody").flatMap(text) ?? review.first("text").flatMap(text)
         let description = review.first("description").flatMap(text)
         entry.content = body ?? description
