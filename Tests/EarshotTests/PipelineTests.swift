@@ -301,19 +301,13 @@ struct EditedReviewTests {
         """
     }
 
-    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
-    func aRaisedRatingIsRecordedOnTheMentionAndItsCase() throws {
-        let site = TestPaths.temporaryFolder("earshot-edit-site")
-        let file = site.appendingPathComponent("acme.html")
-        try Self.page(rating: 1, body: "Charged twice for November and nobody answers the phone.").write(to: file, atomically: true, encoding: .utf8)
-        let server = try LoopbackHTTPServer.serving(directory: site)
-        defer { server.stop() }
-        let folder = TestPaths.temporaryFolder("earshot-edit")
-        let config = try Config.parse("""
+    /// Acme with one review page as its only source and a JSON-lines alert channel, its store in `folder`.
+    static func reviewsConfig(url: String, folder: URL) throws -> Config {
+        try Config.parse("""
             brand: Acme
             sources:
               - name: reviews
-                url: \(server.baseURL)/acme.html
+                url: \(url)
                 kind: reviews
                 robots: false
             channels:
@@ -321,9 +315,24 @@ struct EditedReviewTests {
                 type: jsonl
                 path: alerts.jsonl
             """, file: folder.appendingPathComponent("earshot.yaml").path)
-        let store = try Store(path: config.storePath)
+    }
+
+    static var quietLogger: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
+        return logger
+    }
+
+    @Test(.enabled(if: TestPaths.hasLexicon, "the VADER lexicon is missing: run Scripts/bootstrap-lexicon"))
+    func aRaisedRatingIsRecordedOnTheMentionAndItsCase() throws {
+        let site = TestPaths.temporaryFolder("earshot-edit-site")
+        let file = site.appendingPathComponent("acme.html")
+        try Self.page(rating: 1, body: "Charged twice for November and nobody answers the phone.").write(to: file, atomically: true, encoding: .utf8)
+        let server = try LoopbackHTTPServer.serving(directory: site)
+        defer { server.stop() }
+        let config = try Self.reviewsConfig(url: "\(server.baseURL)/acme.html", folder: TestPaths.temporaryFolder("earshot-edit"))
+        let store = try Store(path: config.storePath)
+        let logger = Self.quietLogger
         let lexicon = try LexiconLocator.load(explicit: TestPaths.lexicon.path)
         let now = ISO8601DateFormatter().date(from: "2026-11-20T07:00:00Z")!
         let first = try Pipeline(config: config, store: store, lexicon: lexicon, clock: .fixed(now), logger: logger)

@@ -125,25 +125,11 @@ import EarshotStore
         try Self.page(date: "2026-11-19T18:03:36-07:00").write(to: site.appendingPathComponent("acme.html"), atomically: true, encoding: .utf8)
         let server = try LoopbackHTTPServer.serving(directory: site)
         defer { server.stop() }
-        let folder = TestPaths.temporaryFolder("earshot-written")
-        let config = try Config.parse("""
-            brand: Acme
-            sources:
-              - name: reviews
-                url: \(server.baseURL)/acme.html
-                kind: reviews
-                robots: false
-            channels:
-              - name: log
-                type: jsonl
-                path: alerts.jsonl
-            """, file: folder.appendingPathComponent("earshot.yaml").path)
+        let config = try EditedReviewTests.reviewsConfig(url: "\(server.baseURL)/acme.html", folder: TestPaths.temporaryFolder("earshot-written"))
         let store = try Store(path: config.storePath)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
         let now = ISO8601DateFormatter().date(from: "2026-11-20T07:00:00Z")!
         let pipeline = try Pipeline(config: config, store: store, lexicon: try LexiconLocator.load(explicit: TestPaths.lexicon.path),
-                                    clock: .fixed(now), logger: logger)
+                                    clock: .fixed(now), logger: EditedReviewTests.quietLogger)
         try pipeline.syncSources()
         let summary = try pipeline.run(.due)
         #expect(summary.mentionsStored == 2)
