@@ -93,9 +93,16 @@ public struct ParsedResponse: Sendable, Equatable {
     /// The answer, as plain text.
     public var text: String
     public var published: Date?
+    /// The offset ``published`` was written in (see ``ParsedEntry/publishedOffset``).
+    public var publishedOffset: Int?
 
-    public init(author: String? = nil, text: String, published: Date? = nil) {
-        self.author = author; self.text = text; self.published = published
+    public init(author: String? = nil, text: String, published: Date? = nil, publishedOffset: Int? = nil) {
+        self.author = author; self.text = text; self.published = published; self.publishedOffset = publishedOffset
+    }
+
+    /// An answer dated as written.
+    public init(author: String?, text: String, written: WrittenDate?) {
+        self.init(author: author, text: text, published: written?.date, publishedOffset: written?.offset)
     }
 }
 

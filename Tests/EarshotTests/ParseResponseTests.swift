@@ -50,7 +50,7 @@ import Testing
         #expect(doc.entries[0].responses == [ParsedResponse(
             author: "Harbour Lights Café",
             text: "Sorry, Maya: we were two staff short that morning. Your next coffee is on us.",
-            published: date("2024-03-03T08:00:00Z"))])
+            published: date("2024-03-03T08:00:00Z"), publishedOffset: 0)])
         // Another customer's comment is no answer; the business by @id reference is.
         #expect(doc.entries[1].responses == [ParsedResponse(author: "Harbour Lights Café", text: "Thank you, Dev!",
                                                             published: date("2024-03-05T00:00:00Z"))])
@@ -115,7 +115,7 @@ import Testing
         #expect(priya.content == "They broke a lamp and never called back.")
         #expect(priya.responses == [ParsedResponse(author: "Greenway Movers",
                                                    text: "Priya, we are sorry: our claims team will call you today.",
-                                                   published: date("2024-03-05T10:00:00Z"))])
+                                                   published: date("2024-03-05T10:00:00Z"), publishedOffset: 0)])
         #expect(doc.entries[1].author == "Carl")
         #expect(doc.entries[1].responses.isEmpty)
         // The answer comes first in this container: the review's own fields still come from outside it.

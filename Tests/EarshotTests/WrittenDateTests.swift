@@ -66,7 +66,9 @@ import EarshotStore
          "review": [{"@type": "Review", "url": "https://reviews.example/acme/r/1",
                      "author": {"@type": "Person", "name": "Dana Wells"}, "datePublished": "\(date)",
                      "reviewBody": "Charged twice for November and nobody at Acme answers the phone. Terrible.",
-                     "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1}},
+                     "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1},
+                     "comment": {"@type": "Comment", "author": {"@type": "Organization", "name": "Acme"},
+                                 "datePublished": "2026-11-19T21:30:00-07:00", "text": "Sorry Dana, we have refunded the second charge."}},
                     {"@type": "Review", "url": "https://reviews.example/acme/r/2",
                      "author": {"@type": "Person", "name": "Lee Park"}, "dateModified": "2026-11-18T20:00:00-05:00",
                      "reviewBody": "Lovely staff at Acme, quick and friendly. Would recommend.",
@@ -78,6 +80,7 @@ import EarshotStore
     @Test func parseWrittenDatesPrintsTheOffsetAndTheContractStaysUTC() throws {
         let document = try DocumentParser.parse(Data(Self.page(date: "2026-11-19T18:03:36-07:00").utf8), url: "https://reviews.example/acme")
         #expect(document.entries.first?.publishedOffset == Self.california)
+        #expect(document.entries.first?.responses.first?.publishedOffset == Self.california, "the owner's answer too")
         #expect(document.entries.last?.publishedOffset == nil)
         #expect(document.entries.last?.updatedOffset == -5 * 3600, "dateModified keeps its offset too")
         func json(written: Bool) -> String {
@@ -133,10 +136,12 @@ import EarshotStore
         try pipeline.syncSources()
         let summary = try pipeline.run(.due)
         #expect(summary.mentionsStored == 2)
+        #expect(summary.brandMentions == 1, "the owner's answer")
         #expect(summary.casesOpened == 1)
         try store.read { tx in
             let stored = try tx.mentions(from: .distantPast, to: .distantFuture)
             let mention = try #require(stored.first { $0.author == "Dana Wells" })
+            #expect(stored.first { $0.author == "Acme" }?.publishedOffset == Self.california, "the owner's answer")
             // Dated only by dateModified: that date's offset.
             #expect(stored.first { $0.author == "Lee Park" }?.publishedOffset == -5 * 3600)
             #expect(mention.publishedAt == ISO8601DateFormatter().date(from: "2026-11-20T01:03:36Z"), "the instant, in UTC")

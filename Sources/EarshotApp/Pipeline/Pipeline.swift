@@ -639,7 +639,8 @@ public final class Pipeline {
             let reply = try tx.upsertMention(NewMention(
                 sourceID: source.id, itemKey: entry.identity + "#response-" + fingerprint, fingerprint: fingerprint, url: entry.link,
                 title: nil, author: author, body: response.text, publishedAt: response.published ?? now, fetchedAt: now,
-                rating: nil, bestRating: nil, worstRating: nil))
+                rating: nil, bestRating: nil, worstRating: nil,
+                publishedOffset: response.published == nil ? nil : response.publishedOffset))
             guard case .inserted = reply else { continue }
             try tx.markBrand(mentionID: reply.mentionID, inReplyTo: entry.identity)
             counts.brand += 1

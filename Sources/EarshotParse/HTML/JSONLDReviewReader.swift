@@ -175,7 +175,7 @@ struct JSONLDReviewReader {
                           let body = text(object["text"]) ?? text(object["reviewBody"]) ?? text(object["description"])
                     else { continue }
                     found.append(ParsedResponse(author: name(object["author"]), text: body,
-                                                published: date(object["datePublished"]) ?? date(object["dateCreated"])))
+                                                written: written(object["datePublished"]) ?? written(object["dateCreated"])))
                 } else if key.lowercased() != "comment", let body = text(node) {
                     // `"reviewResponse": "Thank you..."`: the key alone says who speaks.
                     found.append(ParsedResponse(text: body))

@@ -128,9 +128,9 @@ struct MicrodataReviewReader {
                     let bodyNode = answer.first("text") ?? answer.first("reviewBody") ?? answer.first("description")
                     guard isResponse(answer, under: key.lowercased(), subject: subject), let body = bodyNode.flatMap(text)
                     else { continue }
-                    let published = (answer.first("datePublished") ?? answer.first("dateCreated")).flatMap(date)
+                    let published = (answer.first("datePublished") ?? answer.first("dateCreated")).flatMap(written)
                     found.append((node, ParsedResponse(author: answer.first("author").flatMap(authorName), text: body,
-                                                       published: published)))
+                                                       written: published)))
                 } else if key.lowercased() != "comment", let body = text(node) {
                     found.append((node, ParsedResponse(text: body)))   // the property's name says who speaks
                 }

@@ -155,7 +155,7 @@ struct RatedCommentReader {
             let widget = CommentStars.rating(in: own.elements).map { Self.widgetAndLabels($0.shownBy) } ?? []
             guard let text = Self.text(own: own, comment: comments[answer.comment], leaving: widget), !text.isEmpty else { continue }
             entries[entry].responses.append(ParsedResponse(author: Self.author(in: own.elements), text: text,
-                                                           published: Self.date(in: own.elements)))
+                                                           written: Self.dateShown(in: own.elements)?.date))
         }
     }
 
@@ -243,8 +243,6 @@ struct RatedCommentReader {
     }
 
     static let dateClasses: Set<String> = ["comment-meta", "commentmetadata", "comment-metadata", "post-meta", "meta"]
-
-    static func date(in own: [HTMLNode]) -> Date? { dateShown(in: own)?.date.date }
 
     /// The date and the element that shows it. A visible date names no zone: its offset is nil.
     static func dateShown(in own: [HTMLNode]) -> (date: WrittenDate, node: HTMLNode)? {

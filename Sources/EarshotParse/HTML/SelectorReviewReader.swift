@@ -61,9 +61,9 @@ struct SelectorReviewReader {
                 guard let text = HTMLText.text(of: answer, maximumDepth: maximumDepth, excluding: [by, when].compactMap { $0 })
                 else { continue }
                 let published = when.flatMap { Self.dateText($0, maximumDepth: maximumDepth) }
-                    .flatMap { parseDate($0, formatter: formatter)?.date }
+                    .flatMap { parseDate($0, formatter: formatter) }
                 entry.responses.append(ParsedResponse(author: by.flatMap { Self.value(of: $0, maximumDepth: maximumDepth) },
-                                                      text: text, published: published))
+                                                      text: text, written: published))
                 if by != nil { hits["response_author", default: 0] += 1 }
                 if when != nil { hits["response_date", default: 0] += 1 }
             }
