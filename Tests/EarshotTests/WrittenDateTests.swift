@@ -95,6 +95,22 @@ import EarshotStore
         #expect(json(written: true).contains("\"published\":\"2026-11-19T18:03:36-07:00\""))
     }
 
+    @Test func selectorsKeepAZoneTheirDateFormatNames() throws {
+        let page = """
+            <html><body>
+            <div class="r"><span class="who">Ann</span><time>2026-11-19T18:03:36-07:00</time><p>Acme lost my parcel twice.</p></div>
+            <div class="r"><span class="who">Bo</span><time>November 19, 2026</time><p>Acme was quick and kind.</p></div>
+            </body></html>
+            """
+        func offsets(_ format: String?) throws -> [Int?] {
+            let selectors = ReviewSelectors(review: "div.r", author: ".who", date: "time", dateFormat: format, body: "p")
+            return try DocumentParser.parse(Data(page.utf8), url: "https://example.org/r", options: ParseOptions(selectors: selectors))
+                .entries.map(\.publishedOffset)
+        }
+        #expect(try offsets("yyyy-MM-dd'T'HH:mm:ssZZZZZ") == [Self.california, nil], "the format's zone; the other date fails it")
+        #expect(try offsets("MMMM d, yyyy") == [Self.california, nil], "the general reader, then a day without a zone")
+    }
+
     @Test func aFeedEntryDatedOnlyByUpdatedKeepsItsOffset() throws {
         let atom = """
             <?xml version="1.0" encoding="utf-8"?>

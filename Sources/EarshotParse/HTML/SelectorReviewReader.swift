@@ -264,9 +264,13 @@ struct SelectorReviewReader {
         }
     }
 
-    /// A configured `date_format` names no zone (it is read as UTC); the general reader keeps the one written.
+    /// The general reader keeps the zone written; a configured `date_format` is read as UTC unless it names a
+    /// zone, and then the offset is the one the general reader finds for the same instant (none if it finds none).
     private func parseDate(_ text: String, formatter: DateFormatter?) -> WrittenDate? {
-        if let formatter, let date = formatter.date(from: text) { return WrittenDate(date: date, offset: nil) }
+        if let formatter, let date = formatter.date(from: text) {
+            let general = DateParser.parseWritten(text)
+            return WrittenDate(date: date, offset: general?.date == date ? general?.offset : nil)
+        }
         return DateParser.parseWritten(text)
     }
 
