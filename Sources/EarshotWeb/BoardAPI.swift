@@ -172,6 +172,7 @@ enum BoardAPI {
                 "id": {"type": "integer"}, "source": {"type": "string"}, "sources": {"type": "array", "items": {"type": "string"}},
                 "author": {"type": ["string", "null"]}, "title": {"type": ["string", "null"]}, "text": {"type": "string"},
                 "link": {"type": ["string", "null"]}, "published_at": {"type": "string", "format": "date-time"},
+                "published_local": {"type": "string", "format": "date-time", "description": "published_at on the writer's clock, as the source wrote it (UTC when it named no zone)"},
                 "rating": {"type": ["number", "null"]}, "by_brand": {"type": "boolean"}, "label": {"enum": ["positive", "neutral", "negative"]},
                 "compound": {"type": "number"}, "complaint": {"type": "boolean"}, "aspects": {"type": "array", "items": {"type": "string"}},
                 "reasons": {"type": "array", "items": {"type": "string"}}}},

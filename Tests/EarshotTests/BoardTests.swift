@@ -300,7 +300,16 @@ struct BoardTests {
         #expect(page.body.range(of: "<[^>]*\\son[a-z]+\\s*=", options: [.regularExpression, .caseInsensitive]) == nil, "no event handler attribute")
         let api = try b.get("/api/cases/1")
         #expect(api.header("Content-Type")?.hasPrefix("application/json") == true)
-        #expect(try JSONSerialization.jsonObject(with: Data(api.body.utf8)) is [String: Any])
+        let object = try JSONSerialization.jsonObject(with: Data(api.body.utf8)) as? [String: Any]
+        let mentions = object?["mentions"] as? [[String: Any]] ?? []
+        #expect(!mentions.isEmpty)
+        // Each mention's date on its writer's clock is the same instant as its UTC date.
+        let iso = ISO8601DateFormatter()
+        for m in mentions {
+            let utc = (m["published_at"] as? String).flatMap(iso.date(from:))
+            let local = (m["published_local"] as? String).flatMap(iso.date(from:))
+            #expect(utc != nil && utc == local, "\(m["published_at"] ?? "-") vs \(m["published_local"] ?? "-")")
+        }
     }
 
     /// The API's actions and its OpenAPI document: every GET path it lists answers, actions check the

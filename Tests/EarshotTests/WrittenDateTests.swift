@@ -1,11 +1,12 @@
 import Foundation
+import GRDB
 import Logging
 import Testing
 @testable import EarshotApp
 import EarshotDigest
 @testable import EarshotParse
 import EarshotServe
-import EarshotStore
+@testable import EarshotStore
 @testable import EarshotWeb
 
 /// A date keeps the offset its source wrote it in, so a mention is shown on its writer's day: a review written at
@@ -93,6 +94,40 @@ import EarshotStore
         #expect(json(written: false).contains("\"published\":\"2026-11-20T01:03:36Z\""))
         #expect(json(written: false) == document.contractJSON(), "the contract's form is unchanged")
         #expect(json(written: true).contains("\"published\":\"2026-11-19T18:03:36-07:00\""))
+    }
+
+    /// A store made before the offsets (v16) opens, migrates, and shows its mentions in UTC; a new one keeps its offset.
+    @Test func aStoreFromBeforeTheOffsetsIsUpgraded() throws {
+        let path = TestPaths.temporaryFolder("earshot-v16").appendingPathComponent("earshot.sqlite").path
+        do {
+            let old = try DatabaseQueue(path: path)
+            try Migrations.makeMigrator().migrate(old, upTo: "v16: pending alerts read in queue order a chunk at a time")
+            try old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO sources (name, url, kind, interval_s, created_at) VALUES ('reviews', 'https://example.org/r', 'reviews', 3600, 0);
+                    INSERT INTO mentions (source_id, item_key, fingerprint, body, published_at, fetched_at)
+                    VALUES (1, 'old', 'f-old', 'Acme lost my parcel.', 1795568616, 1795568616);
+                    """)
+            }
+            try old.close()
+        }
+        let store = try Store(path: path)
+        let instant = Date(timeIntervalSince1970: 1_795_568_616)
+        _ = try store.write { tx in
+            try tx.upsertMention(NewMention(sourceID: 1, itemKey: "new", fingerprint: "f-new", url: nil, title: nil, author: nil,
+                                            body: "Acme found it.", publishedAt: instant, fetchedAt: instant, rating: nil,
+                                            bestRating: nil, worstRating: nil, publishedOffset: Self.california))
+        }
+        try store.read { tx in
+            var shown: [String: ExportValue] = [:]
+            try tx.export(.mentions, since: nil, until: nil) { row in
+                if case .text(let body) = row[5], let local = row.last { shown[body] = local }
+            }
+            #expect(shown["Acme lost my parcel."] == .text(WrittenTime.iso(instant, offset: nil)), "stored before: UTC")
+            #expect(shown["Acme found it."] == .text(WrittenTime.iso(instant, offset: Self.california)))
+            #expect(try tx.mentions(from: .distantPast, to: .distantFuture).map(\.publishedOffset).sorted { ($0 ?? 0) < ($1 ?? 0) }
+                    == [Self.california, nil])
+        }
     }
 
     @Test func selectorsKeepAZoneTheirDateFormatNames() throws {
