@@ -133,8 +133,8 @@ enum JSONBytes {
     /// east of UTC), the local time there and its offset, `"2020-07-16T18:03:36-07:00"`.
     static func date(_ d: Date?, offset: Int? = nil, into out: inout [UInt8]) {
         guard let d else { literal("null", into: &out); return }
-        // Zero is written "Z", as WrittenTime writes it; parseWritten never gives an offset beyond UTC±14.
-        let offset = offset.flatMap { $0 == 0 || abs($0) > 14 * 3600 ? nil : $0 }
+        // Zero is written "Z", as WrittenTime writes it; no real zone, no clock (as parseWritten has it).
+        let offset = offset.flatMap { $0 == 0 || !WrittenDate.realOffsets.contains($0) ? nil : $0 }
         var t = time_t(d.timeIntervalSince1970.rounded(.down)) + time_t(offset ?? 0)
         var parts = tm()
         gmtime_r(&t, &parts)

@@ -12,7 +12,7 @@ public enum DateParser {
     public static func parseWritten(_ s: String) -> WrittenDate? {
         guard var written = readWritten(s) else { return nil }
         // No real zone lies outside UTC-12...UTC+14: such an offset is a source's mistake, and no writer's clock.
-        if let offset = written.offset, !(-12 * 3600...14 * 3600).contains(offset) { written.offset = nil }
+        if let offset = written.offset, !WrittenDate.realOffsets.contains(offset) { written.offset = nil }
         return written
     }
 
@@ -250,4 +250,7 @@ public struct WrittenDate: Sendable, Equatable {
     /// nil when the text named no zone: the writer's own day is then not known, and the instant is read as UTC.
     public var offset: Int?
     public init(date: Date, offset: Int?) { self.date = date; self.offset = offset }
+
+    /// The offsets of real zones, UTC-12 to UTC+14, in seconds east of UTC.
+    public static let realOffsets = -12 * 3600...14 * 3600
 }

@@ -280,8 +280,6 @@ struct JSONLDReviewReader {
         }
     }
 
-    private func date(_ value: Any?) -> Date? { written(value)?.date }
-
     private func written(_ value: Any?) -> WrittenDate? {
         text(value).flatMap(DateParser.parseWritten)
     }

@@ -203,8 +203,6 @@ struct MicrodataReviewReader {
         return text(node)
     }
 
-    private func date(_ node: HTMLNode) -> Date? { written(node)?.date }
-
     private func written(_ node: HTMLNode) -> WrittenDate? {
         for candidate in [node.attribute("datetime"), node.attribute("content"), text(node)] {
             if let candidate, let date = DateParser.parseWritten(candidate) { return date }
