@@ -12,11 +12,29 @@ public enum WrittenTime {
         var t = time_t(date.timeIntervalSince1970.rounded(.down)) + time_t(offset)
         var parts = tm()
         gmtime_r(&t, &parts)
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                          Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-        if offset == 0 { return text + "Z" }
-        text += String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3600, abs(offset) % 3600 / 60)
-        return text
+        // Written digit by digit (an alert and an exported row each write one: String(format:) cost more than the rest).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(25)
+        func digits(_ value: Int, _ width: Int) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")); digits(-value, width - 1); return }
+            var text = Array(String(value).utf8)
+            while text.count < width { text.insert(UInt8(ascii: "0"), at: 0) }
+            bytes += text
+        }
+        digits(Int(parts.tm_year) + 1900, 4); bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2); bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2); bytes.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2); bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2); bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        if offset == 0 {
+            bytes.append(UInt8(ascii: "Z"))
+        } else {
+            bytes.append(UInt8(ascii: offset < 0 ? "-" : "+"))
+            digits(abs(offset) / 3600, 2); bytes.append(UInt8(ascii: ":"))
+            digits(abs(offset) % 3600 / 60, 2)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Real zones lie between UTC-12 and UTC+14; anything else is a source's mistake, shown in UTC.

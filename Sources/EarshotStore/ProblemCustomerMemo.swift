@@ -27,17 +27,26 @@ final class ProblemCustomerMemo: @unchecked Sendable {
     }
     private let lock = NSLock()
     private var entries: [Int64: Entry] = [:]
+    /// The open problem of each aspect asked about (`.some(nil)`: none), so that a negative mention's aspects do
+    /// not each cost a query while no problem opens or closes. Dropped by anything that opens a problem or
+    /// changes a case's status or merge, and with the entries.
+    private var openProblems: [String: Int64?] = [:]
     /// SQLite's `data_version` when the entries were last known good: another connection's commit changes it.
     private var dataVersion: Int?
 
-    func clear() { lock.lock(); entries = [:]; lock.unlock() }
+    func clear() { lock.lock(); entries = [:]; openProblems = [:]; lock.unlock() }
 
     /// Called at the start of each write transaction: a commit by anyone else voids what is known.
     func check(_ db: Database) throws {
         let version = try Int.fetchOne(db, sql: "PRAGMA data_version")
         lock.lock(); defer { lock.unlock() }
-        if version != dataVersion { entries = [:]; dataVersion = version }
+        if version != dataVersion { entries = [:]; openProblems = [:]; dataVersion = version }
     }
+
+    /// The open problem known for the aspect: nil when not known, `.some(nil)` when known to be none.
+    func openProblem(_ aspect: String) -> Int64?? { lock.lock(); defer { lock.unlock() }; return openProblems[aspect] }
+    func setOpenProblem(_ aspect: String, _ id: Int64?) { lock.lock(); openProblems[aspect] = .some(id); lock.unlock() }
+    func dropOpenProblems() { lock.lock(); openProblems = [:]; lock.unlock() }
 
     func count(_ problem: Int64) -> Int? { lock.lock(); defer { lock.unlock() }; return entries[problem]?.count }
 

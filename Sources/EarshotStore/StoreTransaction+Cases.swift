@@ -53,6 +53,7 @@ extension StoreTransaction {
             """).execute(arguments: [c.kind, c.severity, c.title, c.customer, c.sourceID, c.url, c.aspect, c.rule, t,
                              c.firstPublishedAt.timeIntervalSince1970, c.ackDueAt?.timeIntervalSince1970, t])
         let id = db.lastInsertedRowID
+        if c.kind == "problem" { memo?.dropOpenProblems() }
         try appendEvent(caseID: id, kind: "opened", actor: actor, detail: c.title, at: now)
         return id
     }
@@ -176,8 +177,20 @@ extension StoreTransaction {
 
     /// The open problem case of an aspect.
     public func openProblem(aspect: String) throws -> CaseRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE kind = 'problem' AND aspect = ? AND status IN ('open', 'acknowledged') ORDER BY id LIMIT 1"),
-                         arguments: [aspect]).map(CaseRecord.init(row:))
+        // Known from an earlier call (the memo forgets it when a problem opens or a case's status changes), and read
+        // again by its id: the record is always as stored now, and one that is no longer the aspect's open problem
+        // is looked up anew.
+        if let known = memo?.openProblem(aspect) {
+            guard let id = known else { return nil }
+            if let record = try caseRecord(id: id), record.kind == "problem", record.aspect == aspect,
+               Self.openStatuses.contains(record.status) {
+                return record
+            }
+        }
+        let record = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE kind = 'problem' AND aspect = ? AND status IN ('open', 'acknowledged') ORDER BY id LIMIT 1"),
+                                      arguments: [aspect]).map(CaseRecord.init(row:))
+        memo?.setOpenProblem(aspect, record?.id)
+        return record
     }
 
     /// Links a mention to a case; false when it was already linked.
@@ -245,6 +258,7 @@ extension StoreTransaction {
         args += [id]
         try db.cachedStatement(sql: "UPDATE cases SET \(sets) WHERE id = ?").execute(arguments: args)
         if assignments.keys.contains("merged_into") { memo?.clear() }   // a merge: problems count anew
+        if assignments.keys.contains("status") { memo?.dropOpenProblems() }   // a problem may have closed or reopened
     }
 
     /// Open cases whose acknowledgement deadline has passed and that were not escalated yet.

@@ -13,6 +13,12 @@ extension StoreTransaction {
         return db.changesCount > 0
     }
 
+    /// Whether an alert with this key was ever queued on this channel (the pair `enqueueAlert` would ignore).
+    public func alertQueued(key: String, channel: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE idempotency_key = ? AND channel = ?)"),
+                          arguments: [key, channel]) ?? false
+    }
+
     /// Whether an alert with this key was ever queued (on any channel).
     public func alertQueued(key: String) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE idempotency_key = ?)"), arguments: [key]) ?? false

@@ -318,12 +318,17 @@ public struct Triage: Sendable {
                     try tx.appendEvent(caseID: problem.id, kind: "mention added", actor: policy.actor,
                                        detail: "incident #\(incident), mention \(m.mentionID)" + (quietly ? " (history)" : ""), at: now)
                     if quietly { continue }
+                    // One update per incident: a later mention of the same incident finds its key queued, and
+                    // the alert is not made at all (most of a big problem's joins are such).
+                    let key = "problem-\(problem.id)-incident-\(incident)"
+                    let channels = try policy.problemChannels.filter { try !tx.alertQueued(key: key, channel: $0) }
+                    guard !channels.isEmpty else { continue }
                     let customers = try tx.customerCount(ofProblem: problem.id)
-                    let a = Alert(key: "problem-\(problem.id)-incident-\(incident)", event: "problem update",
+                    let a = Alert(key: key, event: "problem update",
                                   subject: "Re: Recurring \(aspect) problem (case #\(problem.id))",
                                   text: "Another customer hit the \(aspect) problem (case #\(problem.id)): \(m.author ?? "someone") on \(m.sourceName). \(customers) customers so far.",
                                   fields: Self.fields(problem), thread: "case-\(problem.id)")
-                    outcome.alertsQueued += try queue(a, to: policy.problemChannels, tx, now)
+                    outcome.alertsQueued += try queue(a, to: channels, tx, now)
                 }
                 continue
             }
@@ -416,15 +421,25 @@ public struct Triage: Sendable {
         fields["source"] = m.sourceName
         fields["author"] = m.author ?? ""
         fields["link"] = m.url ?? ""
-        fields["compound"] = String(format: "%.3f", m.score.compound)
+        fields["compound"] = Self.threeDecimals(m.score.compound)
         fields["reasons"] = m.score.reasons.joined(separator: "; ")
-        fields["published"] = Self.iso.string(from: m.publishedAt)
+        fields["published"] = WrittenTime.iso(m.publishedAt, offset: nil)  // as `iso` writes it, without a formatter
         // The writer's clock, as the source wrote it ("2020-07-16T18:03:36-07:00" is 17 July in UTC); UTC when the
         // source named no zone, as the board and the export show it.
         fields["published_local"] = WrittenTime.iso(m.publishedAt, offset: m.publishedOffset)
         return Alert(key: key, event: event, subject: "\(verb): \(record.title)",
                      text: "\(verb): \(who) on \(m.sourceName) — “\(excerpt)”" + (m.url.map { " \($0)" } ?? ""),
                      fields: fields, thread: "case-\(record.id)")
+    }
+
+    /// `String(format: "%.3f", v)`, by the C library's formatter directly (the same digits, without Foundation's
+    /// format parsing: one per alert).
+    static func threeDecimals(_ v: Double) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 48) { buffer in
+            let n = withVaList([v]) { vsnprintf(buffer.baseAddress!, 48, "%.3f", $0) }
+            guard n > 0, n < 48 else { return String(format: "%.3f", v) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(n)).bindMemory(to: UInt8.self), as: UTF8.self)
+        }
     }
 
     static func fields(_ record: CaseRecord) -> [String: String] {
