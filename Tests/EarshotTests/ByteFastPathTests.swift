@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-import EarshotScore
+@testable import EarshotScore
+import EarshotDigest
+import EarshotParse
+@testable import EarshotApp
 @testable import EarshotTriage
 
 /// Hot paths that work on bytes where the text is ASCII (issue 22) must give exactly what the general
@@ -59,6 +62,56 @@ struct ByteFastPathTests {
             #expect(out == reference(text), "\(text.debugDescription)")
             let decoded = try JSONSerialization.jsonObject(with: Data(out), options: .fragmentsAllowed) as? String
             #expect(decoded == text)
+        }
+    }
+
+    /// The pipeline's copy fingerprint, word count and author spelling on bytes give what the `Character` versions
+    /// give, for every ASCII control and separator (VT, FF, the file separators, DEL) and with other text mixed in.
+    @Test func pipelineWordsAreTheSameOnBytes() {
+        let pieces = Self.asciiPieces + ["\u{0B}", "\u{0C}", "\u{1C}", "\u{1F}", "\u{7F}", "\u{0}", "ACME", "Acme's", "#acme", "½", "é", "\u{00A0}", "\u{2028}", "Ⅻ"]
+        for text in Self.randomTexts(pieces, count: 3_000, seed: 2212) + (0 ..< 128).map { String(UnicodeScalar(UInt8($0))) } {
+            let words = text.lowercased().split { !$0.isLetter && !$0.isNumber }
+            let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+            #expect(ASCIIWords.fingerprint(text) == (isASCII ? StableHash.hex(words.joined(separator: " ")) : nil), "\(text.debugDescription)")
+            #expect(Pipeline.fingerprint(text) == StableHash.hex(words.joined(separator: " ")), "\(text.debugDescription)")
+            let count = text.split(whereSeparator: \.isWhitespace).count
+            for minimum in [1, 5, 8] where isASCII {
+                #expect(ASCIIWords.hasWords(text, atLeast: minimum) == (count >= minimum), "\(text.debugDescription)")
+            }
+            #expect(Pipeline.canBeCopy(author: nil, body: text) == (count >= 8))
+            let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(Pipeline.collapsedAuthor(text) == (collapsed.isEmpty ? nil : collapsed), "\(text.debugDescription)")
+        }
+    }
+
+    /// An alert's UTC time and score, written without Foundation's formatters, read as they did.
+    @Test func alertTimesAndScoresAreWrittenAsTheFormattersWroteThem() {
+        var generator = TriageIssue15Tests.SplitMix64(state: 99)
+        let instants = [0, -1, 1.5, -86_400.25, 951_782_400, 1_795_037_640.999, 4_102_444_800, -2_208_988_800] +
+            (0 ..< 500).map { _ in Double.random(in: -2_000_000_000 ... 4_000_000_000, using: &generator) }
+        for t in instants {
+            let date = Date(timeIntervalSince1970: t)
+            #expect(WrittenTime.iso(date, offset: nil) == Triage.iso.string(from: date), "\(t)")
+        }
+        for offset in [3600, -25_200, 19_800, -34_200, 50_400, -43_200] {
+            let date = Date(timeIntervalSince1970: 1_595_034_216)
+            let shifted = Triage.iso.string(from: date.addingTimeInterval(Double(offset))).dropLast()
+            let zone = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3600, abs(offset) % 3600 / 60)
+            #expect(WrittenTime.iso(date, offset: offset) == shifted + zone)
+        }
+        let scores = [0, -0.0, 1, -1, 0.0005, -0.0005, 0.0015, 0.9995, -0.9995, 0.12345, 1e-9, -1e-9] +
+            (0 ..< 2_000).map { _ in Double.random(in: -1 ... 1, using: &generator) }
+        for v in scores { #expect(Triage.threeDecimals(v) == String(format: "%.3f", v), "\(v)") }
+    }
+
+    /// The query's and the cue catalogue's words on bytes are the scalar walk's words.
+    @Test func queryAndCueWordsAreTheSameOnBytes() {
+        let pieces = Self.asciiPieces + ["'s", "s", "ACME's", "@", "#", "##", "$", "$5", "''", "'tis", "don't", "Acme", "#acme's",
+                                         "\u{0B}", "\u{7F}", "\u{2019}", "\u{2018}", "é", "Ⅻ"]
+        for text in Self.randomTexts(pieces, count: 4_000, seed: 1122) + (0 ..< 128).map { String(UnicodeScalar(UInt8($0))) } {
+            let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+            #expect(QueryText.asciiWords(text) == (isASCII ? QueryText.scalarWords(text) : nil), "\(text.debugDescription)")
+            #expect(CueText.asciiWords(text) == (isASCII ? CueText.scalarWords(text) : nil), "\(text.debugDescription)")
         }
     }
 }

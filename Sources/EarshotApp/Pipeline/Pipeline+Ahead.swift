@@ -52,7 +52,7 @@ extension Pipeline {
 
     /// An author's name trimmed with inner whitespace collapsed to one space; nil when blank.
     static func collapsedAuthor(_ name: String) -> String? {
-        let collapsed = name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let collapsed = ASCIIWords.collapsed(name) ?? name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return collapsed.isEmpty ? nil : collapsed
     }
 

@@ -667,7 +667,8 @@ public final class Pipeline {
     /// twice) writing it alike is unlikely: five words with an author (the copy must have the
     /// same), eight without ("same here" or "acme is down" twice is two mentions).
     static func canBeCopy(author: String?, body: String) -> Bool {
-        body.split(whereSeparator: \.isWhitespace).count >= (author == nil ? 8 : 5)
+        let minimum = author == nil ? 8 : 5
+        return ASCIIWords.hasWords(body, atLeast: minimum) ?? (body.split(whereSeparator: \.isWhitespace).count >= minimum)
     }
 
     /// The score a brand post carries in triage (it is never stored: the brand is no customer).
@@ -715,6 +716,7 @@ public final class Pipeline {
 
     /// Groups syndicated copies: the same words in the same order, whatever the markup or case.
     static func fingerprint(_ text: String) -> String {
+        if let ascii = ASCIIWords.fingerprint(text) { return ascii }
         let words = text.lowercased().split { !$0.isLetter && !$0.isNumber }
         return StableHash.hex(words.joined(separator: " "))
     }

@@ -6,7 +6,9 @@ import Foundation
 /// apostrophes become ASCII ones so "can’t" matches "can't". Matching a phrase means matching
 /// consecutive words, so cues respect word boundaries ("bill" does not match "billion").
 enum CueText {
-    static func words(_ text: String) -> [String] {
+    static func words(_ text: String) -> [String] { asciiWords(text) ?? scalarWords(text) }
+
+    static func scalarWords(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         for scalar in text.lowercased().unicodeScalars {
@@ -21,6 +23,34 @@ enum CueText {
         }
         if !current.isEmpty { words.append(trimmed(current)) }
         return words.filter { !$0.isEmpty }
+    }
+
+    /// The same words for ASCII text, on bytes (ASCII lowercases byte by byte and has no curly quotes); nil for
+    /// other text.
+    static func asciiWords(_ text: String) -> [String]? {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
+            var words: [String] = []
+            var current: [UInt8] = []
+            func flush() {
+                var lo = 0, hi = current.count
+                while lo < hi, current[lo] == UInt8(ascii: "'") { lo += 1 }
+                while hi > lo, current[hi - 1] == UInt8(ascii: "'") { hi -= 1 }
+                if lo < hi { words.append(String(decoding: current[lo ..< hi], as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
+            }
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                let b = (0x41 ... 0x5A).contains(byte) ? byte + 0x20 : byte
+                if (0x61 ... 0x7A).contains(b) || (0x30 ... 0x39).contains(b) || b == UInt8(ascii: "'") || b == UInt8(ascii: "@")
+                    || b == UInt8(ascii: "#") || b == UInt8(ascii: "$") {
+                    current.append(b)
+                } else if !current.isEmpty {
+                    flush()
+                }
+            }
+            if !current.isEmpty { flush() }
+            return words
+        } ?? nil
     }
 
     private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
