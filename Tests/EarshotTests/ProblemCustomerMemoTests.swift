@@ -99,4 +99,48 @@ struct ProblemCustomerMemoTests {
         try check(problem, "erased elsewhere")
         #expect(try store.read { try $0.customerCount(ofProblem: problem) } >= 2)
     }
+
+    /// The open problem of an aspect, remembered between writes, is always the one a reader finds: through a
+    /// problem opening, closing, reopening, a second problem of the same aspect, a rolled-back transaction and
+    /// another connection's commit.
+    @Test func theRememberedOpenProblemIsAlwaysTheStoredOne() throws {
+        let t0 = self.t0
+        func check(_ aspect: String, _ note: String) throws {
+            let kept = try store.write { try $0.openProblem(aspect: aspect)?.id }
+            let full = try store.read { try $0.openProblem(aspect: aspect)?.id }
+            #expect(kept == full, "\(note): kept \(String(describing: kept)), stored \(String(describing: full))")
+        }
+        func problem(_ tx: StoreTransaction, _ aspect: String) throws -> Int64 {
+            try tx.openCase(NewCase(kind: "problem", severity: "high", title: "Recurring \(aspect) problem", customer: nil, sourceID: nil,
+                                    url: nil, aspect: aspect, rule: "recurring problem", firstPublishedAt: t0, ackDueAt: nil),
+                            actor: "test", now: t0)
+        }
+        try check("billing", "none yet")
+        let first = try store.write { try problem($0, "billing") }
+        try check("billing", "opened")
+        try check("delivery", "another aspect")
+        let second = try store.write { tx -> Int64 in
+            #expect(try tx.openProblem(aspect: "billing")?.id == first)
+            return try problem(tx, "billing")
+        }
+        try check("billing", "a second of the same aspect")
+        try store.write { try $0.updateCase(first, set: ["status": "resolved"]) }
+        try check("billing", "the first resolved")
+        #expect(try store.write { try $0.openProblem(aspect: "billing")?.id } == second)
+        try store.write { try $0.updateCase(first, set: ["status": "open"]) }
+        try check("billing", "the first reopened")
+        struct Abort: Error {}
+        _ = try? store.write { tx -> Void in
+            try tx.updateCase(first, set: ["status": "closed"])
+            _ = try tx.openProblem(aspect: "billing")
+            throw Abort()
+        }
+        try check("billing", "a rolled-back close")
+        let other = try Store(path: folder.appendingPathComponent("earshot.sqlite").path)
+        try other.write { try $0.updateCase(first, set: ["status": "closed"]); try $0.updateCase(second, set: ["status": "closed"]) }
+        try check("billing", "closed by another connection")
+        #expect(try store.write { try $0.openProblem(aspect: "billing") } == nil)
+        try store.write { _ = try problem($0, "delivery") }
+        try check("delivery", "opened after a known none")
+    }
 }
