@@ -27,10 +27,10 @@ final class ProblemCustomerMemo: @unchecked Sendable {
     }
     private let lock = NSLock()
     private var entries: [Int64: Entry] = [:]
-    /// The open problem of each aspect asked about (`.some(nil)`: none), so that a negative mention's aspects do
-    /// not each cost a query while no problem opens or closes. Dropped by anything that opens a problem or
-    /// changes a case's status or merge, and with the entries.
-    private var openProblems: [String: Int64?] = [:]
+    /// The open problem of each aspect asked about, as stored (`.some(nil)`: none), so that a negative mention's
+    /// aspects do not each cost a query while no problem opens or changes. Dropped by anything that opens a problem
+    /// or sets a case's columns, and with the entries; an event's time is kept in step.
+    private var openProblems: [String: CaseRecord?] = [:]
     /// SQLite's `data_version` when the entries were last known good: another connection's commit changes it.
     private var dataVersion: Int?
 
@@ -44,9 +44,18 @@ final class ProblemCustomerMemo: @unchecked Sendable {
     }
 
     /// The open problem known for the aspect: nil when not known, `.some(nil)` when known to be none.
-    func openProblem(_ aspect: String) -> Int64?? { lock.lock(); defer { lock.unlock() }; return openProblems[aspect] }
-    func setOpenProblem(_ aspect: String, _ id: Int64?) { lock.lock(); openProblems[aspect] = .some(id); lock.unlock() }
-    func dropOpenProblems() { lock.lock(); openProblems = [:]; lock.unlock() }
+    func openProblem(_ aspect: String) -> CaseRecord?? { lock.lock(); defer { lock.unlock() }; return openProblems[aspect] }
+    func setOpenProblem(_ aspect: String, _ record: CaseRecord?) { lock.lock(); openProblems[aspect] = .some(record); lock.unlock() }
+    func dropOpenProblems() { lock.lock(); if !openProblems.isEmpty { openProblems = [:] }; lock.unlock() }
+    /// A case's `updated_at` was set (an event was appended to it).
+    func caseUpdated(_ id: Int64, at: Date) {
+        lock.lock(); defer { lock.unlock() }
+        for (aspect, record) in openProblems where record?.id == id { openProblems[aspect] = .some(record.map { r in
+            var r = r
+            r.updatedAt = Date(timeIntervalSince1970: at.timeIntervalSince1970)   // as read back from the column
+            return r
+        }) }
+    }
 
     func count(_ problem: Int64) -> Int? { lock.lock(); defer { lock.unlock() }; return entries[problem]?.count }
 

@@ -26,6 +26,7 @@ extension StoreTransaction {
     /// What a merged case brings to its survivor: the earlier first mention, the earlier brand
     /// response, its problem link when the survivor has none.
     public func mergeCaseColumns(survivor: Int64, other: Int64) throws {
+        memo?.dropOpenProblems()
         try db.cachedStatement(sql: """
             UPDATE cases SET
                 first_published_at = min(first_published_at, (SELECT first_published_at FROM cases WHERE id = ?1)),

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import EarshotScore
-import EarshotDigest
+@testable import EarshotDigest
 import EarshotParse
 @testable import EarshotApp
 @testable import EarshotTriage
@@ -112,6 +112,19 @@ struct ByteFastPathTests {
             let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
             #expect(QueryText.asciiWords(text) == (isASCII ? QueryText.scalarWords(text) : nil), "\(text.debugDescription)")
             #expect(CueText.asciiWords(text) == (isASCII ? CueText.scalarWords(text) : nil), "\(text.debugDescription)")
+        }
+    }
+
+    /// The redactor's quick skips (inside a word; no "@", no address) hide exactly what trying every byte hides.
+    @Test func redactionIsTheSameWithTheQuickSkips() {
+        let pieces = ["ann@example.com", "a.b+c@mail.co.uk", "@acme", "x@y", " ", "-", "(", ")", "+", "+44 20 7946 0958", "020 7946 0958",
+                      "4111 1111 1111 1111", "4111111111111111", "GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432", "#12345",
+                      "https://user:pw@host.example/x", "://", ":", "2026-11-20", "12:30", "$5", "555-123-4567", "(555) 123-4567",
+                      "word", "W0rd", "é", ".", ",", "\n", "0044 20 7946 0958", "07700 900123", "\"", "{", "}"]
+        let redactor = Redactor(kinds: Set(Redactor.Kind.allCases))
+        for text in Self.randomTexts(pieces, count: 4_000, seed: 3131) {
+            #expect(redactor.redact(text) == redactor.redact(text, skippingWords: false), "\(text.debugDescription)")
+            #expect(Redactor.standard.redact(text) == Redactor.standard.redact(text, skippingWords: false), "\(text.debugDescription)")
         }
     }
 }

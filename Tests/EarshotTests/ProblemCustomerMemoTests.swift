@@ -106,8 +106,8 @@ struct ProblemCustomerMemoTests {
     @Test func theRememberedOpenProblemIsAlwaysTheStoredOne() throws {
         let t0 = self.t0
         func check(_ aspect: String, _ note: String) throws {
-            let kept = try store.write { try $0.openProblem(aspect: aspect)?.id }
-            let full = try store.read { try $0.openProblem(aspect: aspect)?.id }
+            let kept = try store.write { try $0.openProblem(aspect: aspect) }
+            let full = try store.read { try $0.openProblem(aspect: aspect) }
             #expect(kept == full, "\(note): kept \(String(describing: kept)), stored \(String(describing: full))")
         }
         func problem(_ tx: StoreTransaction, _ aspect: String) throws -> Int64 {
@@ -124,6 +124,10 @@ struct ProblemCustomerMemoTests {
             return try problem(tx, "billing")
         }
         try check("billing", "a second of the same aspect")
+        try store.write { try $0.appendEvent(caseID: first, kind: "mention added", actor: "test", detail: nil, at: t0.addingTimeInterval(61.37)) }
+        try check("billing", "an event appended")
+        try store.write { try $0.updateCase(first, set: ["severity": "urgent", "title": "Billing, again"]) }
+        try check("billing", "retitled")
         try store.write { try $0.updateCase(first, set: ["status": "resolved"]) }
         try check("billing", "the first resolved")
         #expect(try store.write { try $0.openProblem(aspect: "billing")?.id } == second)
