@@ -31,25 +31,35 @@ final class ProblemCustomerMemo: @unchecked Sendable {
     /// aspects do not each cost a query while no problem opens or changes. Dropped by anything that opens a problem
     /// or sets a case's columns, and with the entries; an event's time is kept in step.
     private var openProblems: [String: CaseRecord?] = [:]
+    /// Incidents known to be linked to a problem (`problem_id` set: only a replay sets it back, and it clears this).
+    private var linked: Set<Int64> = []
+    /// The `updated_at` each case was last given here: appending another event at the same time writes nothing.
+    private var updatedAt: [Int64: Double] = [:]
     /// SQLite's `data_version` when the entries were last known good: another connection's commit changes it.
     private var dataVersion: Int?
 
-    func clear() { lock.lock(); entries = [:]; openProblems = [:]; lock.unlock() }
+    func clear() { lock.lock(); forgetAll(); lock.unlock() }
+    private func forgetAll() { entries = [:]; openProblems = [:]; linked = []; updatedAt = [:] }
 
     /// Called at the start of each write transaction: a commit by anyone else voids what is known.
     func check(_ db: Database) throws {
         let version = try Int.fetchOne(db, sql: "PRAGMA data_version")
         lock.lock(); defer { lock.unlock() }
-        if version != dataVersion { entries = [:]; openProblems = [:]; dataVersion = version }
+        if version != dataVersion { forgetAll(); dataVersion = version }
     }
 
     /// The open problem known for the aspect: nil when not known, `.some(nil)` when known to be none.
     func openProblem(_ aspect: String) -> CaseRecord?? { lock.lock(); defer { lock.unlock() }; return openProblems[aspect] }
     func setOpenProblem(_ aspect: String, _ record: CaseRecord?) { lock.lock(); openProblems[aspect] = .some(record); lock.unlock() }
     func dropOpenProblems() { lock.lock(); if !openProblems.isEmpty { openProblems = [:] }; lock.unlock() }
+    func isLinked(_ incident: Int64) -> Bool { lock.lock(); defer { lock.unlock() }; return linked.contains(incident) }
+    func setLinked(_ incident: Int64) { lock.lock(); linked.insert(incident); lock.unlock() }
+    func wasUpdated(_ id: Int64, at: Double) -> Bool { lock.lock(); defer { lock.unlock() }; return updatedAt[id] == at }
+
     /// A case's `updated_at` was set (an event was appended to it).
     func caseUpdated(_ id: Int64, at: Date) {
         lock.lock(); defer { lock.unlock() }
+        updatedAt[id] = at.timeIntervalSince1970
         for (aspect, record) in openProblems where record?.id == id { openProblems[aspect] = .some(record.map { r in
             var r = r
             r.updatedAt = Date(timeIntervalSince1970: at.timeIntervalSince1970)   // as read back from the column

@@ -219,7 +219,11 @@ extension StoreTransaction {
     }
 
     public func linkIncident(_ incidentID: Int64, toProblem problemID: Int64) throws {
+        // Once linked, an incident stays linked (the statement would change nothing): most joins of a big problem
+        // come from incidents already in it.
+        if memo?.isLinked(incidentID) == true { return }
         try db.cachedStatement(sql: "UPDATE cases SET problem_id = ? WHERE id = ? AND problem_id IS NULL").execute(arguments: [problemID, incidentID])
+        memo?.setLinked(incidentID)
     }
 
     public func incidents(ofProblem problemID: Int64) throws -> [CaseRecord] {
@@ -230,6 +234,8 @@ extension StoreTransaction {
     public func appendEvent(caseID: Int64, kind: String, actor: String, detail: String?, at: Date) throws {
         try db.cachedStatement(sql: "INSERT INTO case_events (case_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)").execute(
                        arguments: [caseID, at.timeIntervalSince1970, actor, kind, detail])
+        // The same time again (several events of one case in one batch) changes nothing.
+        if memo?.wasUpdated(caseID, at: at.timeIntervalSince1970) == true { return }
         try db.cachedStatement(sql: "UPDATE cases SET updated_at = ? WHERE id = ?").execute(arguments: [at.timeIntervalSince1970, caseID])
         memo?.caseUpdated(caseID, at: at)
     }

@@ -147,4 +147,41 @@ struct ProblemCustomerMemoTests {
         try store.write { _ = try problem($0, "delivery") }
         try check("delivery", "opened after a known none")
     }
+
+    /// Links and update times the memo skips are the ones the table already holds, also after another connection
+    /// changed them and after a rolled-back transaction.
+    @Test func skippedLinksAndUpdateTimesAreTheStoredOnes() throws {
+        let t0 = self.t0
+        func stored(_ id: Int64) throws -> CaseRecord { try #require(try store.read { try $0.caseRecord(id: id) }) }
+        let (incident, first, second) = try store.write { tx -> (Int64, Int64, Int64) in
+            let incident = try self.incident(tx, customer: "Ann")
+            let first = try tx.openCase(NewCase(kind: "problem", severity: "high", title: "p1", customer: nil, sourceID: nil, url: nil,
+                                                aspect: "billing", rule: "r", firstPublishedAt: t0, ackDueAt: nil), actor: "test", now: t0)
+            let second = try tx.openCase(NewCase(kind: "problem", severity: "high", title: "p2", customer: nil, sourceID: nil, url: nil,
+                                                 aspect: "delivery", rule: "r", firstPublishedAt: t0, ackDueAt: nil), actor: "test", now: t0)
+            try tx.linkIncident(incident, toProblem: first)
+            return (incident, first, second)
+        }
+        try store.write { try $0.linkIncident(incident, toProblem: second) }
+        #expect(try stored(incident).problemID == first)
+        let t1 = t0.addingTimeInterval(90.125), t2 = t0.addingTimeInterval(3600.5)
+        try store.write { tx in
+            try tx.appendEvent(caseID: incident, kind: "note", actor: "test", detail: nil, at: t1)
+            try tx.appendEvent(caseID: incident, kind: "note", actor: "test", detail: nil, at: t1)
+        }
+        #expect(try stored(incident).updatedAt == t1)
+        #expect(try store.read { try $0.events(ofCase: incident) }.filter { $0.kind == "note" }.count == 2)
+        // Another connection sets the time back; the same time again must then be written.
+        let other = try Store(path: folder.appendingPathComponent("earshot.sqlite").path)
+        try other.write { try $0.appendEvent(caseID: incident, kind: "note", actor: "other", detail: nil, at: t2) }
+        try store.write { try $0.appendEvent(caseID: incident, kind: "note", actor: "test", detail: nil, at: t1) }
+        #expect(try stored(incident).updatedAt == t1)
+        struct Abort: Error {}
+        _ = try? store.write { tx -> Void in
+            try tx.appendEvent(caseID: incident, kind: "note", actor: "test", detail: nil, at: t2)
+            throw Abort()
+        }
+        try store.write { try $0.appendEvent(caseID: incident, kind: "note", actor: "test", detail: nil, at: t2) }
+        #expect(try stored(incident).updatedAt == t2)
+    }
 }
