@@ -52,6 +52,11 @@ final class ProblemCustomerMemo: @unchecked Sendable {
     func openProblem(_ aspect: String) -> CaseRecord?? { lock.lock(); defer { lock.unlock() }; return openProblems[aspect] }
     func setOpenProblem(_ aspect: String, _ record: CaseRecord?) { lock.lock(); openProblems[aspect] = .some(record); lock.unlock() }
     func dropOpenProblems() { lock.lock(); if !openProblems.isEmpty { openProblems = [:] }; lock.unlock() }
+    /// Whether the case is an open problem the memo holds.
+    func knowsProblem(_ id: Int64) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return openProblems.values.contains { $0?.id == id }
+    }
     func isLinked(_ incident: Int64) -> Bool { lock.lock(); defer { lock.unlock() }; return linked.contains(incident) }
     func setLinked(_ incident: Int64) { lock.lock(); linked.insert(incident); lock.unlock() }
     func wasUpdated(_ id: Int64, at: Double) -> Bool { lock.lock(); defer { lock.unlock() }; return updatedAt[id] == at }

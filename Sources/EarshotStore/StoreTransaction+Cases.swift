@@ -258,7 +258,8 @@ extension StoreTransaction {
         args += [id]
         try db.cachedStatement(sql: "UPDATE cases SET \(sets) WHERE id = ?").execute(arguments: args)
         if assignments.keys.contains("merged_into") { memo?.clear() }   // a merge: problems count anew
-        memo?.dropOpenProblems()   // a problem may have closed, reopened or changed
+        // A problem known open may have changed, or a case's status may make another the open one.
+        if keys.contains("status") || keys.contains("merged_into") || memo?.knowsProblem(id) == true { memo?.dropOpenProblems() }
     }
 
     /// Open cases whose acknowledgement deadline has passed and that were not escalated yet.

@@ -65,6 +65,17 @@ extension StoreTransaction {
         return db.changesCount > 0
     }
 
+    /// The same for many alerts, in one statement per few hundred (a delivery to a file marks thousands).
+    public func markAlertsSent(ids: [Int64], now: Date) throws {
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start ..< min(start + 500, ids.count)]
+            try db.cachedStatement(sql: """
+                UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL
+                WHERE id IN (SELECT value FROM json_each(?))
+                """).execute(arguments: [now.timeIntervalSince1970, "[" + chunk.map(String.init).joined(separator: ",") + "]"])
+        }
+    }
+
     public func markAlertSent(id: Int64, now: Date) throws {
         try db.cachedStatement(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").execute(
                        arguments: [now.timeIntervalSince1970, id])

@@ -97,7 +97,7 @@ public struct AlertDeliverer {
         mutating func markPending() throws {
             guard !markLater.isEmpty else { return }
             let ids = markLater, now = now
-            try store.write { tx in for id in ids { try tx.markAlertSent(id: id, now: now) } }
+            try store.write { tx in try tx.markAlertsSent(ids: ids, now: now) }
             markLater.removeAll(keepingCapacity: true)
         }
 
