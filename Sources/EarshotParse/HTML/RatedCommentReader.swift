@@ -129,22 +129,26 @@ struct RatedCommentReader {
             }
             let own = Self.ownElements(of: comment, comments: starts, maximumDepth: maximumDepth)
             let stars = CommentStars.rating(in: own.elements)
-            // An unrated comment's words are wanted only to lend schema.org reviews their typesetting.
-            guard collectsShown || stars != nil else { continue }
+            // A comment the page classes as a review (a shop's review list kept as comments, WooCommerce's
+            // `li.review`) is one, rated or not, unless it answers another; any other unrated comment is
+            // conversation, wanted only to lend schema.org reviews their typesetting.
+            let isReview = stars != nil || (comment.parent == nil && comment.element.tokens("class").contains("review"))
+            guard collectsShown || isReview else { continue }
             let text = Self.text(own: own, comment: comment, leaving: stars.map { Self.widgetAndLabels($0.shownBy) } ?? [])
             let link = comment.element.attribute("id").flatMap { id in
                 pageLink.map { Self.permalink(page: $0, id: id) }
             }
             if collectsShown, let text { shown.append(Shown(text: text, link: link)) }
-            // Stars without words are a review still (the words may be an emoticon picture).
-            guard let (rating, _) = stars else { continue }
+            // Stars without words are a review still (the words may be an emoticon picture); words without stars only
+            // in a comment classed as a review.
+            guard isReview, stars != nil || !(text ?? "").isEmpty else { continue }
             var entry = ParsedEntry()
             entry.author = Self.author(in: own.elements)
             let published = Self.dateShown(in: own.elements)?.date
             (entry.published, entry.publishedOffset) = (published?.date, published?.offset)
             entry.content = text
-            entry.rating = rating.value
-            entry.bestRating = rating.best
+            entry.rating = stars?.rating.value
+            entry.bestRating = stars?.rating.best
             entry.link = link
             entryOf[i] = entries.count
             entries.append(entry)
@@ -287,7 +291,9 @@ struct RatedCommentReader {
     /// The comment's words: its content block, else the comment less its author line, date and reply link;
     /// without the rating widget either way.
     static func text(own: Own, comment: Comment, leaving widget: [HTMLNode]) -> String? {
-        let shown = [authorShown(in: own.elements)?.node, dateShown(in: own.elements)?.node].compactMap { $0 }
+        let author = authorShown(in: own.elements)?.node, date = dateShown(in: own.elements)?.node
+        var shown = [author, date].compactMap { $0 }
+        if let author, let date, let line = bylineLine(author: author, date: date, within: comment.scope) { shown.append(line) }
         if let content = contentBlock(in: own.elements) {
             let links = own.elements.filter { hasClass($0, in: replyLinks) && isInside($0, content) }
             return HTMLText.text(of: content, excluding: own.replies + widget + links + shown.filter { isInside($0, content) })
@@ -297,6 +303,25 @@ struct RatedCommentReader {
             n == 0 && comment.scope.count > 1 ? nil : HTMLText.text(of: root, excluding: excluded)
         }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    /// The line that holds both the author and the date ("Margaret Olsen (verified owner) – March 3, 2024", "Jane on
+    /// Jun 14, 2023"): their nearest common element, when little else is in it (a badge, a dash, "on", "Posted by").
+    /// None of it is the reviewer's words.
+    static func bylineLine(author: HTMLNode, date: HTMLNode, within scope: [HTMLNode]) -> HTMLNode? {
+        var ancestors: [xmlNodePtr] = []
+        var up = author.parent
+        while let here = up, !scope.contains(where: { $0.pointer == here.pointer }) { ancestors.append(here.pointer); up = here.parent }
+        up = date.parent
+        while let here = up, !scope.contains(where: { $0.pointer == here.pointer }) {
+            if ancestors.contains(here.pointer) {
+                guard let whole = HTMLText.text(of: here) else { return nil }
+                let rest = HTMLText.text(of: here, excluding: [author, date]) ?? ""
+                return whole.count <= 160 && rest.count <= 40 ? here : nil
+            }
+            up = here.parent
+        }
+        return nil
     }
 
     // MARK: - Joined with schema.org reviews

@@ -30,17 +30,26 @@ struct VisibleReviewReader {
         let starts = Set(units.map(\.element.pointer))
         for unit in units {
             let own = RatedCommentReader.ownElements(of: unit, comments: starts, maximumDepth: maximumDepth)
-            let elements = own.elements.filter { !Self.isNoise($0) && !Self.isInsideNoise($0, within: unit) }
+            // The shop's answers are the review's responses, not its words.
+            let answers = own.elements.filter { block in
+                Self.isAnswer(block) && !own.elements.contains(where: { other in
+                    Self.isAnswer(other) && other.pointer != block.pointer && RatedCommentReader.isInside(block, other) })
+            }
+            let elements = own.elements.filter { element in
+                !Self.isNoise(element) && !Self.isInsideNoise(element, within: unit)
+                    && !answers.contains(where: { $0.pointer == element.pointer || RatedCommentReader.isInside(element, $0) })
+            }
             // Stars may sit in a table of the review's ratings by aspect (left out of its words).
             let stars = CommentStars.rating(in: own.elements) ?? Self.pictureRating(in: own.elements)
             let byline = Self.byline(in: elements)
             let author = RatedCommentReader.authorShown(in: elements) ?? byline.map { ($0.name, $0.node) } ?? Self.credit(in: own.elements)
             let date = RatedCommentReader.dateShown(in: elements) ?? byline.flatMap { line in line.date.map { (WrittenDate(date: $0, offset: nil), line.node) } }
             let widget = stars.map { RatedCommentReader.widgetAndLabels($0.shownBy) } ?? []
-            let leftOut = own.elements.filter { Self.isNoise($0) } + widget + [author?.node, date?.node].compactMap { $0 }
+            let leftOut = own.elements.filter { Self.isNoise($0) } + widget + [author?.node, date?.node].compactMap { $0 } + answers
             // Words and stars or an author: a teaser list of articles (a title, an excerpt, a date) is no review.
+            // A dozen letters at least, unless stars, an author and a date all say it is a review ("Gorgeous.").
             guard let text = Self.words(of: unit, own: elements, excluding: leftOut + own.replies),
-                  RatedCommentReader.letterKey(text).count >= 12,
+                  RatedCommentReader.letterKey(text).count >= (stars != nil && author != nil && date != nil ? 1 : 12),
                   stars != nil || author != nil else { continue }
             var entry = ParsedEntry()
             entry.author = author.flatMap { Self.personName($0.name) }
@@ -48,6 +57,7 @@ struct VisibleReviewReader {
             entry.content = text
             entry.rating = stars?.rating.value
             entry.bestRating = stars?.rating.best
+            entry.responses = answers.compactMap(Self.answer)
             // A permalink only from an id that names this review (a number, a hash), not a position ("review-item-3").
             if let id = unit.element.attribute("id"), Self.isStableID(id), let page = pageLink {
                 entry.link = RatedCommentReader.permalink(page: page, id: id)
@@ -60,7 +70,9 @@ struct VisibleReviewReader {
 
     /// A class or id that names one numbered review: `review-19545412`, `review601e57eb27d4377f840f0508`.
     static func isNumberedReview(_ name: String) -> Bool {
-        let lower = name.lowercased()
+        var lower = Substring(name.lowercased())
+        // A review app's own prefix: `spr-review-171903355` (Shopify Product Reviews).
+        if let prefix = vendorPrefix(of: lower, before: "review") { lower = lower.dropFirst(prefix.count) }
         guard lower.hasPrefix("review") else { return false }
         var rest = lower.dropFirst("review".count)
         if rest.first == "-" || rest.first == "_" { rest = rest.dropFirst() }
@@ -77,9 +89,35 @@ struct VisibleReviewReader {
         return false
     }
 
+    /// The namespace a review app puts before its names, with its separator: `spr-` of `spr-review`, `jdgm-` of
+    /// `jdgm-rev`, `glsr-` of `glsr-review`, `stamped-` of `stamped-review`; nil when `word` does not follow one.
+    /// Words that make the name something else (`write-review`, `no-review`, `all-reviews`) are no namespace.
+    static func vendorPrefix(of lower: Substring, before word: String) -> Substring? {
+        guard let range = lower.range(of: word), range.lowerBound > lower.startIndex else { return nil }
+        let prefix = lower[..<range.lowerBound]
+        let namespace = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "-_"))
+        guard prefix.last == "-" || prefix.last == "_", (2...10).contains(namespace.count),
+              namespace.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+              !["add", "write", "new", "no", "my", "your", "post", "leave", "submit", "read", "more", "all", "see", "load", "show",
+                "sort", "filter", "top", "latest", "recent", "featured", "total", "average", "avg", "summary", "form", "star", "stars",
+                "rating", "ratings", "pre", "next", "prev", "previous", "search", "empty", "media", "photo", "video", "widget",
+                "header", "footer", "nav", "js", "product"].contains(namespace) else { return nil }
+        return prefix
+    }
+
+    /// A review app's class for one review: `spr-review`, `jdgm-rev`, `glsr-review` (its namespace, then "review"
+    /// or its short "rev", and nothing after).
+    static func namesOneAppReview(_ lower: String) -> Bool {
+        for word in ["review", "rev"] where lower.hasSuffix(word) {
+            if let prefix = vendorPrefix(of: Substring(lower), before: word), prefix.count + word.count == lower.count { return true }
+        }
+        return false
+    }
+
     /// A class that names a single review (not a section of them, nor a part of one).
     static func namesOneReview(_ token: String) -> Bool {
         let lower = token.lowercased()
+        if namesOneAppReview(lower) { return true }
         guard let range = lower.range(of: "review"), !lower.contains("preview") else { return false }
         let rest = (lower[..<range.lowerBound] + lower[range.upperBound...]).filter { $0 != "-" && $0 != "_" }
         return ["", "cust", "customer", "user", "block", "item", "entry", "card", "box", "container", "wrapper", "row", "single",
@@ -186,10 +224,63 @@ struct VisibleReviewReader {
         for element in own where element.tokens("class").contains(where: {
             let lower = $0.lowercased()
             return lower == "credit" || lower.contains("byline") || lower.contains("reviewer") || lower.contains("nickname")
+                || namesAuthor(lower)
         }) {
-            if let text = HTMLText.text(of: element), text.count <= 80, let name = personName(text) { return (name, element) }
+            guard var text = HTMLText.text(of: element), text.count <= 80 else { continue }
+            // "theo.r on Sep 17, 2023", "Posted by Rick on 2nd Jul 2024": the name before the date.
+            for on in [" on ", " am ", " le ", " op ", " el ", " il "] {
+                if let range = text.range(of: on, options: .backwards), VisibleDate.parse(String(text[range.upperBound...])) != nil {
+                    text = String(text[..<range.lowerBound])
+                }
+            }
+            if let posted = text.range(of: "Posted by ", options: [.caseInsensitive, .anchored]) { text = String(text[posted.upperBound...]) }
+            if let name = personName(text) { return (name, element) }
         }
         return nil
+    }
+
+    /// A class whose last word names the author: `jdgm-rev__author`, `glsr-review-author`, `review-author-name`.
+    static func namesAuthor(_ lower: String) -> Bool {
+        let words = lower.split(whereSeparator: { $0 == "-" || $0 == "_" })
+        guard words.count >= 2 else { return false }
+        return words.last == "author" || (words.last == "name" && words.dropLast().last == "author")
+    }
+
+    /// A block that holds the shop's answer to the review: a class whose last word is `reply` or `response`
+    /// (`spr-review-reply`, `jdgm-rev__reply`, `glsr-review-response`), not a reply link or button.
+    static func isAnswer(_ element: HTMLNode) -> Bool {
+        guard !element.hasName("a"), !element.hasName("button"), !element.hasName("form") else { return false }
+        return element.tokens("class").contains { token in
+            let words = token.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" })
+            return words.count >= 2 && (words.last == "reply" || words.last == "response")
+        }
+    }
+
+    /// The shop's answer in a block: its words less the line that names who answers ("Saltmarsh Candle Co.",
+    /// "replied:", "Response from …"), and that name when one is shown.
+    static func answer(in block: HTMLNode) -> ParsedResponse? {
+        var named: [HTMLNode] = []
+        var name: String?
+        block.walkElements { element, _ in
+            let words = element.tokens("class").flatMap { $0.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }) }
+            if let last = words.last, ["shop", "replier", "author", "name", "title", "heading"].contains(last) || element.hasName("h3")
+                || element.hasName("h4") || element.hasName("h5") {
+                named.append(element)
+                if name == nil, let text = HTMLText.text(of: element), text.count <= 80 {
+                    let cleaned = personName(text.replacingOccurrences(of: "Response from ", with: "").replacingOccurrences(of: "replied:", with: ""))
+                    if let cleaned, !cleaned.isEmpty { name = cleaned }
+                }
+                return .skip
+            }
+            if element.tokens("class").contains(where: { $0.lowercased().contains("wrapper") }),
+               let text = HTMLText.text(of: element), text.count <= 80, text.hasSuffix(":") {
+                named.append(element)
+                return .skip
+            }
+            return .descend
+        }
+        guard let text = HTMLText.text(of: block, excluding: named), RatedCommentReader.letterKey(text).count >= 2 else { return nil }
+        return ParsedResponse(author: name, text: text, written: nil)
     }
 
     static func isInsideNoise(_ element: HTMLNode, within unit: RatedCommentReader.Comment) -> Bool {
@@ -220,7 +311,8 @@ struct VisibleReviewReader {
     static func isTextBlock(_ element: HTMLNode) -> Bool {
         element.tokens("class").contains { token in
             let lower = token.lowercased()
-            guard !["title", "author", "date", "meta", "header", "footer", "rating", "star", "name"].contains(where: { lower.contains($0) })
+            guard !["title", "author", "date", "meta", "header", "footer", "rating", "star", "name", "screen-reader", "sr-only", "hidden"]
+                .contains(where: { lower.contains($0) })
             else { return false }
             let words = ["body", "text", "content", "description", "message", "comment"]
             return words.contains(lower) || words.contains { word in
