@@ -24,7 +24,8 @@ public enum DocumentParser {
         return try FeedParser.parse(data, url: url, charset: charset, options: options)
     }
 
-    /// HTML when the first markup is a doctype html or an `<html>`/`<head>`/`<body>` tag; feeds otherwise.
+    /// HTML when the first markup is a doctype html or an `<html>`/`<head>`/`<body>` tag, or the document is a page's
+    /// fragment (``htmlOnlyElements``); feeds otherwise.
     static func looksLikeHTML(_ data: Data) -> Bool {
         let head = data.prefix(2048)
         guard let text = String(data: head, encoding: .utf8) ?? String(data: head, encoding: .isoLatin1) else { return false }
@@ -32,8 +33,17 @@ public enum DocumentParser {
         if lower.contains("<rss") || lower.contains("<feed") || lower.contains("<rdf:rdf") || lower.contains("<?xml") && !lower.contains("<html") {
             return false
         }
-        return lower.contains("<!doctype html") || lower.contains("<html") || lower.contains("<head") || lower.contains("<body")
+        if lower.contains("<!doctype html") || lower.contains("<html") || lower.contains("<head") || lower.contains("<body") { return true }
+        // A fragment of a page (the review list a product page loads, OpenCart's `<table>` per review): its first
+        // element is one only HTML has.
+        guard let open = lower.firstRange(of: "<") else { return false }
+        let name = lower[open.upperBound...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        return htmlOnlyElements.contains(String(name))
     }
+
+    /// Elements that open an HTML fragment and no feed.
+    static let htmlOnlyElements: Set<String> = ["div", "table", "ul", "ol", "dl", "section", "article", "main", "p", "span", "form",
+                                                "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "header", "footer", "aside", "nav"]
 }
 
 /// Per-source settings for the parse stage.

@@ -360,7 +360,16 @@ struct RatedCommentTests {
     /// Every real page (113 pages of 112 sites, truth written by reading them) is judged as GOLDEN.tsv
     /// says: a page that was right must stay right; one that changes (better or worse) updates the file.
     @Test func realPagesOfManySitesAreJudgedAsBefore() throws {
-        let folder = TestPaths.fixtures.appendingPathComponent("reviews-wild")
+        try judgedAsBefore(folder: "reviews-wild", pages: 113)
+    }
+
+    /// The pages written after eleven shop and review platforms' templates (17 pages) are judged as their GOLDEN.tsv says.
+    @Test func shopPlatformPagesAreJudgedAsBefore() throws {
+        try judgedAsBefore(folder: "reviews-platforms", pages: 17)
+    }
+
+    func judgedAsBefore(folder name: String, pages: Int) throws {
+        let folder = TestPaths.fixtures.appendingPathComponent(name)
         let script = TestPaths.repo.appendingPathComponent("Scripts/measure-reviews")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -375,7 +384,7 @@ struct RatedCommentTests {
             .map { $0.dropFirst("verdict\t".count) }.map(String.init)
         let golden = try String(contentsOf: folder.appendingPathComponent("GOLDEN.tsv"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
-        #expect(verdicts.count == 113)
-        #expect(verdicts == golden, "regenerate with: Scripts/measure-reviews --verdicts --describe none | grep ^verdict | cut -f2- > \(folder.path)/GOLDEN.tsv")
+        #expect(verdicts.count == pages)
+        #expect(verdicts == golden, "regenerate with: Scripts/measure-reviews --pages \(folder.path) --verdicts --describe none | grep ^verdict | cut -f2- > \(folder.path)/GOLDEN.tsv")
     }
 }

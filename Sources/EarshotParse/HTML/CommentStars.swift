@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 
 /// The stars a rating plugin draws in a blog comment, read the way a person reads them on the page.
@@ -20,12 +21,19 @@ enum CommentStars {
                 return (rating, outermostRatingElement(element, within: own))
             }
         }
+        // Star icons drawn loose beside the words, in no widget of their own (OpenCart's Font Awesome stacks in the
+        // review's cell): the stars their parent holds (the icons carry no words, so the first stands for them).
+        var tried = Set<xmlNodePtr>()
+        for element in own where state(of: element) != nil {
+            guard let parent = element.parent, tried.insert(parent.pointer).inserted else { continue }
+            if let counted = countedStars(in: parent), counted.value > 0 { return (counted, element) }
+        }
         return nil
     }
 
     static func isRatingElement(_ element: HTMLNode) -> Bool {
         element.hasAttribute("data-rating")
-            || element.tokens("class").contains { $0.contains("rating") || $0.contains("stars") || $0.contains("star-") || $0.hasSuffix("star") }
+            || element.tokens("class").contains { $0.contains("rating") || $0.contains("stars") || $0.contains("star-") || $0.contains("star_") || $0.hasSuffix("star") }
     }
 
     /// The rating element's outermost rating ancestor among the comment's elements (the whole widget, label included).
@@ -40,6 +48,12 @@ enum CommentStars {
     static func read(_ element: HTMLNode) -> ReviewRating? {
         if let value = element.attribute("data-rating").flatMap({ ReviewRating.number($0) }), value > 0 {
             return ReviewRating(value: value, best: element.attribute("data-max-rating").flatMap { ReviewRating.number($0) })
+        }
+        // The value a star widget carries for its script (PrestaShop's `data-grade`, Judge.me's `data-score`).
+        for attribute in ["data-grade", "data-score", "data-stars"] {
+            if let value = element.attribute(attribute).flatMap({ ReviewRating.number($0) }), value > 0, value <= 10 {
+                return ReviewRating(value: value)
+            }
         }
         for attribute in ["alt", "aria-label", "title"] {
             if let said = element.attribute(attribute), let rating = ReviewRating.parse(said), rating.value > 0 { return rating }
@@ -89,7 +103,10 @@ enum CommentStars {
     static func countedStars(in rating: HTMLNode) -> ReviewRating? {
         var full = 0.0, drawn = 0
         rating.walkElements { element, depth in
-            guard let star = state(of: element) else { return depth < 5 ? .descend : .skip }
+            // A bare `star` beside `star star_on` ones (PrestaShop 1.6's) is an empty one: its full siblings say so.
+            let bare = element.isElement && element.tokens("class") == ["star"] && !element.children.contains(where: \.isElement)
+                && (element.parent?.children.contains { state(of: $0) == .full } ?? false)
+            guard let star = state(of: element) ?? (bare ? .empty : nil) else { return depth < 5 ? .descend : .skip }
             drawn += 1
             switch star {
             case .full: full += 1
@@ -104,14 +121,24 @@ enum CommentStars {
 
     /// One drawn star's state, nil when the element is no single star (or does not say).
     static func state(of element: HTMLNode) -> Star? {
-        let classes = element.tokens("class")
-        guard classes.contains(where: { $0.contains("star") }) else { return nil }
-        if classes.contains(where: { $0.contains("empty") || $0.hasSuffix("-off") || $0.contains("outline") || $0.contains("unfilled")
+        let classes = element.tokens("class").map { $0.lowercased() }
+        // A Font Awesome stack: a solid star over the outline is full, the outline alone empty (OpenCart's).
+        if classes.contains("fa-stack") {
+            let layers = element.children.filter(\.isElement).flatMap { $0.tokens("class") }
+            if layers.contains("fa-star") { return .full }
+            if layers.contains("fa-star-o") { return .empty }
+        }
+        // A star icon: its class names a star, or a rating and its state (BigCommerce's `icon--ratingFull`, Shopware's
+        // `point-rating point-full`).
+        let named = classes.joined(separator: " ")
+        guard named.contains("star") || (named.contains("rating") && ["full", "empty", "blank", "half"].contains(where: named.contains))
+        else { return nil }
+        if classes.contains(where: { $0.contains("empty") || $0.contains("blank") || $0.hasSuffix("-off") || $0.hasSuffix("_off") || $0.contains("outline") || $0.contains("unfilled")
             || $0.hasSuffix("star-o") || $0 == "far" || $0 == "fa-regular" }) {
             return .empty
         }
         if classes.contains(where: { $0.contains("half") }) { return .half }
-        if classes.contains(where: { $0.contains("full") || $0.contains("fill") || $0.contains("active") || $0.hasSuffix("-on")
+        if classes.contains(where: { $0.contains("full") || $0.contains("fill") || $0.contains("active") || $0.hasSuffix("-on") || $0.hasSuffix("_on")
             || ["fas", "fa-solid", "gold", "selected", "checked", "on", "rated"].contains($0) }) {
             return .full
         }

@@ -16,6 +16,8 @@ struct JSONLDReviewReader {
     let identifierBase: URL?
     private(set) var entries: [ParsedEntry] = []
     private(set) var aggregateRating: AggregateRating?
+    /// How the page writes slashed days (``VisibleDate/slashOrder(in:)``).
+    var slashOrder: VisibleDate.SlashOrder?
     private(set) var warnings: [String] = []
     /// How many blocks were found (parsed or not): the "looked for" part of the empty-page warning.
     private(set) var blockCount = 0
@@ -281,7 +283,9 @@ struct JSONLDReviewReader {
     }
 
     private func written(_ value: Any?) -> WrittenDate? {
-        text(value).flatMap(DateParser.parseWritten)
+        guard let text = text(value) else { return nil }
+        // A date in the page's display format ("18th Jul 2024"): the day, no zone.
+        return DateParser.parseWritten(text) ?? VisibleDate.parse(text, order: slashOrder).map { WrittenDate(date: $0, offset: nil) }
     }
 
     private func link(_ value: Any?) -> String? {

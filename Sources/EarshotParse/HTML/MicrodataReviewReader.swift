@@ -24,6 +24,8 @@ struct MicrodataReviewReader {
     let syntax: Syntax
     private(set) var entries: [ParsedEntry] = []
     private(set) var aggregateRating: AggregateRating?
+    /// How the page writes slashed days (``VisibleDate/slashOrder(in:)``).
+    var slashOrder: VisibleDate.SlashOrder?
 
     init(base: URL?, maximumDepth: Int, syntax: Syntax = .microdata) {
         self.base = base
@@ -93,12 +95,17 @@ struct MicrodataReviewReader {
             let rating: ReviewRating?
             if isItem(ratingNode) {
                 let ratingItem = item(ratingNode)
-                rating = ratingItem.first("ratingValue").flatMap(numberOrRating).map { found in
+                rating = ratingItem.first("ratingValue").flatMap { value in numberOrRating(value).map { found in
                     var rating = found
                     rating.best = ratingItem.first("bestRating").flatMap(number) ?? found.best
                     rating.worst = ratingItem.first("worstRating").flatMap(number)
+                    // Stars given as a percentage ("80%" of 100, Magento's): the stars shown, out of five.
+                    if (rating.best ?? 100) == 100, (0...100).contains(rating.value),
+                       [value.attribute("content"), text(value)].contains(where: { $0?.contains("%") == true }) {
+                        rating = ReviewRating(value: (rating.value / 20 * 2).rounded() / 2, best: 5, worst: nil)
+                    }
                     return rating
-                }
+                } }
             } else {
                 rating = numberOrRating(ratingNode)
             }
@@ -204,8 +211,13 @@ struct MicrodataReviewReader {
     }
 
     private func written(_ node: HTMLNode) -> WrittenDate? {
-        for candidate in [node.attribute("datetime"), node.attribute("content"), text(node)] {
-            if let candidate, let date = DateParser.parseWritten(candidate) { return date }
+        let candidates = [node.attribute("datetime"), node.attribute("content"), text(node)].compactMap { $0 }
+        for candidate in candidates {
+            if let date = DateParser.parseWritten(candidate) { return date }
+        }
+        // A date in the page's display format ("6/2/24", "18th Jul 2024", "March 14, 2024 10:21"): the day, no zone.
+        for candidate in candidates {
+            if let day = VisibleDate.parse(candidate, order: slashOrder) { return WrittenDate(date: day, offset: nil) }
         }
         return nil
     }

@@ -27,6 +27,8 @@ struct RatedCommentReader {
     private(set) var shown: [Shown] = []
     /// Collects ``shown`` as well (for a page whose reviews come from its schema.org data).
     var collectsShown = false
+    /// How the page writes slashed days (``VisibleDate/slashOrder(in:)``).
+    var slashOrder: VisibleDate.SlashOrder?
 
     /// A visitor's comment as the page shows it: its words and its permalink (the page's address and the
     /// comment's element id).
@@ -134,7 +136,7 @@ struct RatedCommentReader {
             // conversation, wanted only to lend schema.org reviews their typesetting.
             let isReview = stars != nil || (comment.parent == nil && comment.element.tokens("class").contains("review"))
             guard collectsShown || isReview else { continue }
-            let text = Self.text(own: own, comment: comment, leaving: stars.map { Self.widgetAndLabels($0.shownBy) } ?? [])
+            let text = Self.text(own: own, comment: comment, leaving: stars.map { Self.widgetAndLabels($0.shownBy) } ?? [], order: slashOrder)
             let link = comment.element.attribute("id").flatMap { id in
                 pageLink.map { Self.permalink(page: $0, id: id) }
             }
@@ -144,7 +146,7 @@ struct RatedCommentReader {
             guard isReview, stars != nil || !(text ?? "").isEmpty else { continue }
             var entry = ParsedEntry()
             entry.author = Self.author(in: own.elements)
-            let published = Self.dateShown(in: own.elements)?.date
+            let published = Self.dateShown(in: own.elements, order: slashOrder)?.date
             (entry.published, entry.publishedOffset) = (published?.date, published?.offset)
             entry.content = text
             entry.rating = stars?.rating.value
@@ -157,9 +159,9 @@ struct RatedCommentReader {
             guard let entry = entryOf[answer.to] else { continue }
             let own = Self.ownElements(of: comments[answer.comment], comments: starts, maximumDepth: maximumDepth)
             let widget = CommentStars.rating(in: own.elements).map { Self.widgetAndLabels($0.shownBy) } ?? []
-            guard let text = Self.text(own: own, comment: comments[answer.comment], leaving: widget), !text.isEmpty else { continue }
+            guard let text = Self.text(own: own, comment: comments[answer.comment], leaving: widget, order: slashOrder), !text.isEmpty else { continue }
             entries[entry].responses.append(ParsedResponse(author: Self.author(in: own.elements), text: text,
-                                                           written: Self.dateShown(in: own.elements)?.date))
+                                                           written: Self.dateShown(in: own.elements, order: slashOrder)?.date))
         }
     }
 
@@ -227,7 +229,15 @@ struct RatedCommentReader {
                 && !$0.tokens("class").contains { $0.contains("subject") || $0.contains("title") } } },
         ]
         for candidate in candidates {
-            guard let node = candidate(), var name = HTMLText.text(of: node) else { continue }
+            guard var node = candidate(), var name = HTMLText.text(of: node) else { continue }
+            // An author block that holds more than the name ("Grade ★★★★★ Julie M 02/21/2017"): the name in bold.
+            if !(node.hasName("strong") || node.hasName("b")),
+               name.count > 40 || VisibleDate.parse(name) != nil || name.split(separator: " ").contains(where: { VisibleDate.slashed($0) != nil }),
+               let bold = own.first(where: { ($0.hasName("strong") || $0.hasName("b")) && isInside($0, node) }),
+               let boldName = HTMLText.text(of: bold) {
+                node = bold
+                name = boldName
+            }
             for says in [" says:", " says", " said:", " sagt:", " dit :", " dit:"] where name.lowercased().hasSuffix(says) {
                 name = String(name.dropLast(says.count))
             }
@@ -249,23 +259,26 @@ struct RatedCommentReader {
     static let dateClasses: Set<String> = ["comment-meta", "commentmetadata", "comment-metadata", "post-meta", "meta"]
 
     /// The date and the element that shows it. A visible date names no zone: its offset is nil.
-    static func dateShown(in own: [HTMLNode]) -> (date: WrittenDate, node: HTMLNode)? {
+    static func dateShown(in own: [HTMLNode], order: VisibleDate.SlashOrder? = nil) -> (date: WrittenDate, node: HTMLNode)? {
         for node in own where node.hasName("time") {
             if let stamp = node.attribute("datetime").flatMap(DateParser.parseWritten) { return (stamp, node) }
+            // A datetime in the page's own format ("6/2/24", Magento's).
+            if let day = node.attribute("datetime").flatMap({ VisibleDate.parse($0, order: order) }) { return (WrittenDate(date: day, offset: nil), node) }
         }
         let named = own.filter {
             $0.hasName("time") || hasClass($0, in: dateClasses) || $0.tokens("class").contains { $0.contains("date") || $0.contains("time") }
         }
         for node in named {
-            if let text = HTMLText.text(of: node), text.count <= 120, let date = VisibleDate.parse(text) {
+            if let text = HTMLText.text(of: node), text.count <= 120, let date = VisibleDate.parse(text, order: order) {
                 return (WrittenDate(date: date, offset: nil), node)
             }
         }
         // A short line of its own that reads as a date ("am <small>27. September 2019 - 19:52.</small>").
         let content = contentBlock(in: own)
-        for node in own where node.hasName("small") || node.hasName("span") || node.hasName("a") || node.hasName("p") {
+        for node in own where node.hasName("small") || node.hasName("span") || node.hasName("a") || node.hasName("p") || node.hasName("em")
+            || node.hasName("td") {
             if let content, isInside(node, content) { continue }
-            if let text = HTMLText.text(of: node), text.count <= 60, let date = VisibleDate.parse(text) {
+            if let text = HTMLText.text(of: node), text.count <= 60, let date = VisibleDate.parse(text, order: order) {
                 return (WrittenDate(date: date, offset: nil), node)
             }
         }
@@ -290,8 +303,8 @@ struct RatedCommentReader {
 
     /// The comment's words: its content block, else the comment less its author line, date and reply link;
     /// without the rating widget either way.
-    static func text(own: Own, comment: Comment, leaving widget: [HTMLNode]) -> String? {
-        let author = authorShown(in: own.elements)?.node, date = dateShown(in: own.elements)?.node
+    static func text(own: Own, comment: Comment, leaving widget: [HTMLNode], order: VisibleDate.SlashOrder? = nil) -> String? {
+        let author = authorShown(in: own.elements)?.node, date = dateShown(in: own.elements, order: order)?.node
         var shown = [author, date].compactMap { $0 }
         if let author, let date, let line = bylineLine(author: author, date: date, within: comment.scope) { shown.append(line) }
         if let content = contentBlock(in: own.elements) {
@@ -315,7 +328,14 @@ struct RatedCommentReader {
         up = date.parent
         while let here = up, !scope.contains(where: { $0.pointer == here.pointer }) {
             if ancestors.contains(here.pointer) {
-                guard let whole = HTMLText.text(of: here) else { return nil }
+                // One line: inline elements only (a block inside is more than the byline: the comment's body).
+                var blocks = false
+                here.walkElements { element, _ in
+                    if ["p", "div", "ul", "ol", "li", "blockquote", "table", "section", "article", "dl", "header", "footer"]
+                        .contains(where: element.hasName) { blocks = true; return .skip }
+                    return .descend
+                }
+                guard !blocks, let whole = HTMLText.text(of: here) else { return nil }
                 let rest = HTMLText.text(of: here, excluding: [author, date]) ?? ""
                 return whole.count <= 160 && rest.count <= 40 ? here : nil
             }

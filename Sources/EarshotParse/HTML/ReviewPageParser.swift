@@ -45,7 +45,10 @@ public enum ReviewPageParser {
             result.warnings.append("page nests elements deeper than \(depth) levels; ignored what lies deeper")
         }
 
+        // "6/2/24" is 2 June or 6 February as the page writes its days.
+        let slashOrder = VisibleDate.slashOrder(in: document)
         var jsonLD = JSONLDReviewReader(base: base, identifierBase: result.link.flatMap { URL(string: $0) })
+        jsonLD.slashOrder = slashOrder
         jsonLD.read(document)
         result.warnings += jsonLD.warnings
         var entries = jsonLD.entries
@@ -53,12 +56,14 @@ public enum ReviewPageParser {
 
         if entries.isEmpty || aggregate == nil {
             var microdata = MicrodataReviewReader(base: base, maximumDepth: depth)
+            microdata.slashOrder = slashOrder
             microdata.read(document)
             if entries.isEmpty { entries = microdata.entries }
             if aggregate == nil { aggregate = microdata.aggregateRating }
         }
         if entries.isEmpty || aggregate == nil {
             var rdfa = MicrodataReviewReader(base: base, maximumDepth: depth, syntax: .rdfaLite)
+            rdfa.slashOrder = slashOrder
             rdfa.read(document)
             // A page may mark some reviews one way and some the other (or the same ones twice: the
             // identities below keep one of each).
@@ -78,12 +83,14 @@ public enum ReviewPageParser {
         if options.selectors == nil {
             var comments = RatedCommentReader(base: base, pageLink: result.link ?? url, maximumDepth: depth)
             comments.collectsShown = !entries.isEmpty
+            comments.slashOrder = slashOrder
             comments.read(document)
             if entries.isEmpty {
                 entries = comments.entries
                 if entries.isEmpty {
                     // No markup, no rated comments: a list the site shows as its reviews.
                     var visible = VisibleReviewReader(base: base, pageLink: result.link ?? url, maximumDepth: depth)
+                    visible.slashOrder = slashOrder
                     visible.read(document)
                     entries = visible.entries
                 }

@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 
 /// A date as a page shows it to people: "October 20, 2019 at 9:14 pm", "20 October 2019", "3rd March 2021",
@@ -5,7 +6,8 @@ import Foundation
 ///
 /// Month names in English, German, French, Dutch, Danish, Norwegian, Swedish, Spanish, Italian and Portuguese
 /// (and English abbreviations); numeric dates day first with dots (the European way), ISO, or with slashes when
-/// a number above 12 says which is the day ("06/11/2014" reads both ways). A day needs its year: "03/04 at 5:28 pm", "6 days ago" are no date. The time,
+/// a number above 12 says which is the day, or the page's order does (``slashOrder(in:)``: "06/11/2014" reads both
+/// ways, and is no date without it). A day needs its year: "03/04 at 5:28 pm", "6 days ago" are no date. The time,
 /// when given, is taken as UTC (the page does not say its zone); without one, the day at 00:00 UTC.
 enum VisibleDate {
     static let months: [String: Int] = {
@@ -30,13 +32,52 @@ enum VisibleDate {
         return m
     }()
 
-    static func parse(_ text: String) -> Date? {
+    /// How a page writes a day with slashes: "6/2/24" is 2 June on a US shop, 6 February elsewhere.
+    enum SlashOrder: Sendable { case monthFirst, dayFirst }
+
+    /// The order the page's own slashed dates show (one whose first number is above 12 is day first, one whose
+    /// second is, month first), else the page's language: US English (and bare "en", the default of the shop
+    /// platforms that print "6/2/24") month first, any other language day first. Nil when the page's dates
+    /// disagree, or it has none and names no language: its ambiguous dates stay unread.
+    static func slashOrder(in document: HTMLDocument) -> SlashOrder? {
+        var dayFirst = 0, monthFirst = 0
+        func count(_ text: String) {
+            for token in text.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == "(" || $0 == ")" }) {
+                guard let (a, b, _) = slashed(token) else { continue }
+                if a > 12, a <= 31, (1...12).contains(b) { dayFirst += 1 }
+                if b > 12, b <= 31, (1...12).contains(a) { monthFirst += 1 }
+            }
+        }
+        if case .nodes(let nodes)? = document.evaluate("//text()[contains(., '/')]") {
+            for node in nodes.prefix(5_000) where node.pointer.pointee.type == XML_TEXT_NODE { count(node.content) }
+        }
+        for element in document.elements("//*[contains(@datetime, '/') or contains(@content, '/')]").prefix(1_000) {
+            for name in ["datetime", "content"] { if let value = element.attribute(name) { count(value) } }
+        }
+        if dayFirst > 0 || monthFirst > 0 {
+            return dayFirst == 0 ? .monthFirst : monthFirst == 0 ? .dayFirst : nil
+        }
+        guard let lang = document.root?.attribute("lang")?.lowercased().replacingOccurrences(of: "_", with: "-"), !lang.isEmpty else { return nil }
+        return lang == "en" || lang.hasPrefix("en-us") ? .monthFirst : .dayFirst
+    }
+
+    /// "6/2/24", "09/04/2016": three numbers with slashes (day and month of one or two digits, a year of two or four).
+    static func slashed<S: StringProtocol>(_ word: S) -> (Int, Int, Int)? {
+        let parts = word.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 2 || parts[2].count == 4,
+              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let a = Int(parts[0]), let b = Int(parts[1]), var year = Int(parts[2]) else { return nil }
+        if parts[2].count == 2 { year += year < 70 ? 2000 : 1900 }
+        return (a, b, year)
+    }
+
+    static func parse(_ text: String, order: SlashOrder? = nil) -> Date? {
         let words = text.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," })
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".()[]")) }
         var month: Int?, day: Int?, year: Int?, hour = 0, minute = 0
         for (i, word) in words.enumerated() {
             if month == nil, let m = months[word] { month = m; continue }
-            if day == nil, let numeric = numericDate(word) {
+            if day == nil, let numeric = numericDate(word, order: order) {
                 (year, month, day) = numeric
                 continue
             }
@@ -63,14 +104,18 @@ enum VisibleDate {
     }
 
     /// "17.10.2022" (day first), "2022-10-17", or "10/20/2019", "20/10/2019", "28-02-2015" and "02-28-2015" and "20/10/2019" where one number is above 12 (which
-    /// tells the day); "06/11/2014" reads two ways and is no date.
-    static func numericDate(_ word: String) -> (Int, Int, Int)? {
-        let slashed = word.split(separator: "/", omittingEmptySubsequences: false)
-        if slashed.count == 3, slashed[2].count == 4, slashed.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-           let a = Int(slashed[0]), let b = Int(slashed[1]), let year = Int(slashed[2]), year >= 1000, year <= 2999 {
+    /// tells the day); "06/11/2014" reads two ways: the page's `order`, else no date.
+    static func numericDate(_ word: String, order: SlashOrder? = nil) -> (Int, Int, Int)? {
+        if let (a, b, year) = slashed(word), year >= 1000, year <= 2999 {
             if a > 12, a <= 31, (1...12).contains(b) { return (year, b, a) }
             if b > 12, b <= 31, (1...12).contains(a) { return (year, a, b) }
-            return nil
+            // Both could be the month: the page's order says which ("6/2/24" on a US shop), else no date.
+            guard (1...12).contains(a), (1...12).contains(b) else { return nil }
+            switch order {
+            case .monthFirst?: return (year, a, b)
+            case .dayFirst?: return (year, b, a)
+            case nil: return a == b ? (year, a, a) : nil
+            }
         }
         for (separator, dayFirst) in [(Character("."), true), (Character("-"), false)] {
             let parts = word.split(separator: separator, omittingEmptySubsequences: false)

@@ -19,13 +19,15 @@ struct VisibleReviewReader {
     let pageLink: String?
     let maximumDepth: Int
     private(set) var entries: [ParsedEntry] = []
+    /// How the page writes slashed days (``VisibleDate/slashOrder(in:)``).
+    var slashOrder: VisibleDate.SlashOrder?
 
     init(base: URL?, pageLink: String?, maximumDepth: Int) {
         self.base = base; self.pageLink = pageLink; self.maximumDepth = maximumDepth
     }
 
     mutating func read(_ document: HTMLDocument) {
-        let units = Self.units(in: document)
+        let units = Self.units(in: document, order: slashOrder)
         guard !units.isEmpty else { return }
         let starts = Set(units.map(\.element.pointer))
         for unit in units {
@@ -43,7 +45,8 @@ struct VisibleReviewReader {
             let stars = CommentStars.rating(in: own.elements) ?? Self.pictureRating(in: own.elements)
             let byline = Self.byline(in: elements)
             let author = RatedCommentReader.authorShown(in: elements) ?? byline.map { ($0.name, $0.node) } ?? Self.credit(in: own.elements)
-            let date = RatedCommentReader.dateShown(in: elements) ?? byline.flatMap { line in line.date.map { (WrittenDate(date: $0, offset: nil), line.node) } }
+                ?? Self.boldName(in: elements)
+            let date = RatedCommentReader.dateShown(in: elements, order: slashOrder) ?? byline.flatMap { line in line.date.map { (WrittenDate(date: $0, offset: nil), line.node) } }
             let widget = stars.map { RatedCommentReader.widgetAndLabels($0.shownBy) } ?? []
             let leftOut = own.elements.filter { Self.isNoise($0) } + widget + [author?.node, date?.node].compactMap { $0 } + answers
             // Words and stars or an author: a teaser list of articles (a title, an excerpt, a date) is no review.
@@ -119,9 +122,15 @@ struct VisibleReviewReader {
         let lower = token.lowercased()
         if namesOneAppReview(lower) { return true }
         guard let range = lower.range(of: "review"), !lower.contains("preview") else { return false }
-        let rest = (lower[..<range.lowerBound] + lower[range.upperBound...]).filter { $0 != "-" && $0 != "_" }
-        return ["", "cust", "customer", "user", "block", "item", "entry", "card", "box", "container", "wrapper", "row", "single",
-                "custitem", "useritem"].contains(String(rest))
+        // Whose review before the word (`customer-review`, `product-detail-review-item`, Shopware's), what kind of
+        // box after it (`review-item`, `review-block`); a part of one review (`review-item-date`) or a section of
+        // them (`reviews`) is neither.
+        let before = lower[..<range.lowerBound].filter { $0 != "-" && $0 != "_" }
+        let after = lower[range.upperBound...].filter { $0 != "-" && $0 != "_" }
+        return ["", "cust", "customer", "user", "product", "productdetail", "detail", "shop", "store", "buyer", "client", "guest"]
+            .contains(String(before))
+            && ["", "block", "item", "entry", "card", "box", "container", "wrapper", "row", "single", "custitem", "useritem"]
+            .contains(String(after))
     }
 
     /// A class or id that names a section of reviews.
@@ -131,7 +140,7 @@ struct VisibleReviewReader {
                 "user-reviews", "reviews-container", "review-container", "reviewscontainer"].contains(lower)
     }
 
-    static func units(in document: HTMLDocument) -> [RatedCommentReader.Comment] {
+    static func units(in document: HTMLDocument, order: VisibleDate.SlashOrder? = nil) -> [RatedCommentReader.Comment] {
         var found: [HTMLNode] = []
         var seen = Set<xmlNodePtr>()
         func add(_ element: HTMLNode) { if seen.insert(element.pointer).inserted { found.append(element) } }
@@ -141,8 +150,16 @@ struct VisibleReviewReader {
             if element.tokens("class").contains(where: isNumberedReview) { add(element); continue }
             guard element.tokens("class").contains(where: namesOneReview), let parent = element.parent else { continue }
             let signature = element.attribute("class") ?? ""
-            let alike = parent.children.filter { $0.isElement && $0.name == element.name && $0.attribute("class") == signature }
-            if alike.count >= 2 { add(element) }
+            func isAlike(_ node: HTMLNode) -> Bool { node.isElement && node.name == element.name && node.attribute("class") == signature }
+            let alike = parent.children.filter(isAlike)
+            if alike.count >= 2 { add(element); continue }
+            // One review to a wrapper, the wrappers side by side (Shopware's list): alike as cousins.
+            guard alike.count == 1, let grandparent = parent.parent else { continue }
+            let wrapper = parent.attribute("class")
+            let cousins = grandparent.children.filter { uncle in
+                uncle.isElement && uncle.name == parent.name && uncle.attribute("class") == wrapper && uncle.children.contains(where: isAlike)
+            }
+            if cousins.count >= 2 { add(element) }
         }
         for section in document.elements("//*[@id or @class]") where
             (section.attribute("id").map(namesReviewSection) ?? false) || section.tokens("class").contains(where: namesReviewSection) {
@@ -157,6 +174,12 @@ struct VisibleReviewReader {
                 }
                 return depth < 4 ? .descend : .skip
             }
+        }
+        // Named nothing we know: a run of alike siblings each of which shows stars and a date is a review list
+        // whatever its classes (PrestaShop's `comment row`, `product-comment-list-item`). A product grid's cards show
+        // stars but no date.
+        if found.isEmpty {
+            for element in starredAndDated(in: document, order: order) { add(element) }
         }
         // Outermost only, in document order, none inside a comment list (the rated-comment reader's) and none in
         // the page's navigation, sidebars, header or footer (teasers of other pages' reviews).
@@ -183,6 +206,42 @@ struct VisibleReviewReader {
         }
     }
 
+    /// Items of a list of alike siblings (one tag, one class, two or more) that each show stars and a visible date:
+    /// the nearest such item above each star widget of the page.
+    static func starredAndDated(in document: HTMLDocument, order: VisibleDate.SlashOrder?) -> [HTMLNode] {
+        var groups: [xmlNodePtr: [HTMLNode]] = [:]   // by parent
+        var parents: [xmlNodePtr] = []
+        var seen = Set<xmlNodePtr>()
+        for widget in document.elements("//*[@class or @data-rating]") where CommentStars.isRatingElement(widget) {
+            var up: HTMLNode? = widget
+            for _ in 0 ..< 8 {
+                guard let here = up, let parent = here.parent, parent.isElement else { break }
+                let signature = here.attribute("class") ?? ""
+                let alike = parent.children.filter { $0.isElement && $0.name == here.name && ($0.attribute("class") ?? "") == signature }
+                // (not the stars themselves, which repeat too: an item has words)
+                if !signature.isEmpty, alike.count >= 2, RatedCommentReader.letterKey(HTMLText.text(of: here) ?? "").count >= 12 {
+                    if seen.insert(here.pointer).inserted {
+                        if groups[parent.pointer] == nil { parents.append(parent.pointer) }
+                        groups[parent.pointer, default: []].append(here)
+                    }
+                    break
+                }
+                up = parent
+            }
+        }
+        var items: [HTMLNode] = []
+        for parent in parents {
+            let members = groups[parent] ?? []
+            let reviews = members.filter { item in
+                var own: [HTMLNode] = []
+                item.walkElements { element, depth in own.append(element); return depth < 12 ? .descend : .skip }
+                return CommentStars.rating(in: own) != nil && RatedCommentReader.dateShown(in: own, order: order) != nil
+            }
+            if reviews.count >= 2 { items += reviews }
+        }
+        return items
+    }
+
     // MARK: - Fields
 
     /// Parts of a review that are not its words, stars, author or date: its title line, the reviewer's
@@ -195,7 +254,9 @@ struct VisibleReviewReader {
         return element.tokens("class").contains { token in
             let lower = token.lowercased()
             return lower == "title" || lower == "caption" || lower.hasSuffix("-title") || lower.hasSuffix("_title") || lower == "headline"
-                || lower.contains("helpful") || lower.contains("report") || lower.contains("flag") || lower.contains("vote")
+                || lower.hasPrefix("title-") || lower.hasPrefix("title_")
+                || lower.contains("helpful") || lower.contains("useful") || lower.contains("report") || lower.contains("flag") || lower.contains("vote")
+                || lower.contains("button")
                 || lower.contains("footer") || lower.contains("author-data") || lower.contains("reviewer-data")
                 || lower.contains("pros") || lower.contains("cons") || lower == "reply" || lower.contains("reply-")
                 || lower.hasPrefix("ratings-") || lower.hasSuffix("-ratings")
@@ -235,6 +296,19 @@ struct VisibleReviewReader {
             }
             if let posted = text.range(of: "Posted by ", options: [.caseInsensitive, .anchored]) { text = String(text[posted.upperBound...]) }
             if let name = personName(text) { return (name, element) }
+        }
+        return nil
+    }
+
+    /// A name set in bold outside the review's paragraphs (OpenCart's `<td><strong>Bev</strong></td>`): short, with a
+    /// letter, no date, not a title.
+    static func boldName(in own: [HTMLNode]) -> (name: String, node: HTMLNode)? {
+        for element in own where element.hasName("strong") || element.hasName("b") {
+            var up = element.parent, inParagraph = false
+            while let here = up, !inParagraph { inParagraph = here.hasName("p") || isTextBlock(here); up = here.parent }
+            guard !inParagraph, let text = HTMLText.text(of: element), text.count <= 40, text.contains(where: \.isLetter),
+                  VisibleDate.parse(text) == nil, let name = personName(text) else { continue }
+            return (name, element)
         }
         return nil
     }
@@ -343,8 +417,16 @@ struct VisibleReviewReader {
     /// The name in an author line: "by Donald, CA" → "Donald", "kristiea from CHICAGO, IL" → "kristiea".
     static func personName(_ shown: String) -> String? {
         var name = shown.trimmingCharacters(in: .whitespacesAndNewlines)
-        for by in ["by ", "By ", "von ", "par ", "door ", "wg ", "od ", "di ", "por "] where name.hasPrefix(by) {
+        for by in ["by ", "von ", "par ", "door ", "wg ", "od ", "di ", "por "] where name.lowercased().hasPrefix(by) {
             name = String(name.dropFirst(by.count))
+        }
+        // A label before the "by": "Review by Caleb R.", "Posted by Rick", "Avis par Camille".
+        for by in [" by ", " von ", " par ", " door ", " por "] {
+            if let range = name.range(of: by, options: .caseInsensitive), name[..<range.lowerBound].count <= 16,
+               name[..<range.lowerBound].allSatisfy({ $0.isLetter || $0 == " " }) {
+                name = String(name[range.upperBound...])
+                break
+            }
         }
         for from in [" from ", " aus ", " de "] {
             if let range = name.range(of: from) { name = String(name[..<range.lowerBound]) }

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import EarshotParse
+
+/// Issue 21: review lists as the common shop platforms print them (the pages in Fixtures/reviews-platforms are
+/// judged whole by RatedCommentTests; these pin the rules they rest on).
+@Suite
+struct ShopPlatformReviewTests {
+    func parse(_ html: String) throws -> ParsedDocument {
+        try DocumentParser.parse(Data(html.utf8), url: "https://shop.example/p/1")
+    }
+
+    func day(_ date: Date?) -> String? {
+        date.map { String(ISO8601DateFormatter().string(from: $0).prefix(10)) }
+    }
+
+    /// "6/2/24" is 2 June on a US page, 6 February on a British one; a page's own unambiguous dates decide first.
+    @Test func slashedDaysReadInThePagesOrder() throws {
+        func page(lang: String, dates: [String]) -> String {
+            "<html lang=\"\(lang)\"><body><ol class=\"review-items\">" + dates.enumerated().map { i, d in
+                "<li class=\"review-item\"><span class=\"rating\" data-rating=\"4\"></span><p class=\"review-author\">Review by Ann \(i)</p>"
+                    + "<time datetime=\"\(d)\">\(d)</time><div class=\"review-content\">Solid pack, carried it up the hill twice.</div></li>"
+            }.joined() + "</ol></body></html>"
+        }
+        #expect(try parse(page(lang: "en-US", dates: ["6/2/24", "6/3/24"])).entries.map { day($0.published) } == ["2024-06-02", "2024-06-03"])
+        #expect(try parse(page(lang: "en-GB", dates: ["6/2/24", "6/3/24"])).entries.map { day($0.published) } == ["2024-02-06", "2024-03-06"])
+        // The page's own 21/02/2017 says day first, whatever the language.
+        #expect(try parse(page(lang: "en-US", dates: ["09/04/2016", "21/02/2017"])).entries.map { day($0.published) } == ["2016-04-09", "2017-02-21"])
+        // Disagreeing dates and no language: the ambiguous one stays unread.
+        #expect(try parse(page(lang: "", dates: ["09/04/2016", "02/21/2017", "21/02/2017"])).entries.map { day($0.published) }
+                == [nil, "2017-02-21", "2017-02-21"])
+        #expect(VisibleDate.parse("6/2/24") == nil)
+        #expect(VisibleDate.parse("06/06/2024") != nil)
+    }
+
+    /// A review list a product page loads (no <html>, its first element a table) is a page, not a broken feed.
+    @Test func aPageFragmentIsReadAsAPage() throws {
+        let fragment = """
+            <table class="table"><tr><td><strong>Bev</strong></td><td class="text-right">19/04/2024</td></tr>
+            <tr><td colspan="2"><p>Good torch, nice warm light setting and a strong magnet.</p>
+            <span class="fa fa-stack"><i class="fa fa-star fa-stack-2x"></i><i class="fa fa-star-o fa-stack-2x"></i></span>
+            <span class="fa fa-stack"><i class="fa fa-star fa-stack-2x"></i><i class="fa fa-star-o fa-stack-2x"></i></span>
+            <span class="fa fa-stack"><i class="fa fa-star-o fa-stack-2x"></i></span></td></tr></table>
+            <table class="table"><tr><td><strong>Sam</strong></td><td class="text-right">28/02/2024</td></tr>
+            <tr><td colspan="2"><p>Does exactly what it says on the box, and then some.</p>
+            <span class="fa fa-stack"><i class="fa fa-star fa-stack-2x"></i><i class="fa fa-star-o fa-stack-2x"></i></span>
+            <span class="fa fa-stack"><i class="fa fa-star fa-stack-2x"></i><i class="fa fa-star-o fa-stack-2x"></i></span>
+            <span class="fa fa-stack"><i class="fa fa-star fa-stack-2x"></i><i class="fa fa-star-o fa-stack-2x"></i></span></td></tr></table>
+            """
+        #expect(DocumentParser.looksLikeHTML(Data(fragment.utf8)))
+        #expect(!DocumentParser.looksLikeHTML(Data("<rss version=\"2.0\"><channel><title>x</title></channel></rss>".utf8)))
+        #expect(!DocumentParser.looksLikeHTML(Data("<channel><item><title>x</title></item></channel>".utf8)))
+        let entries = try parse(fragment).entries
+        #expect(entries.map(\.author) == ["Bev", "Sam"])
+        #expect(entries.map(\.rating) == [2, 3])
+        #expect(entries.map { day($0.published) } == ["2024-04-19", "2024-02-28"])
+        #expect(entries.map(\.content) == ["Good torch, nice warm light setting and a strong magnet.", "Does exactly what it says on the box, and then some."])
+    }
+
+    /// Stars given as a percentage in microdata (Magento's "80%" of 100) are the stars shown, out of five; a score
+    /// out of 100 without the sign stays as it is.
+    @Test func percentStarsAreStarsOutOfFive() throws {
+        func page(_ value: String) -> String {
+            """
+            <html><body><div itemscope itemtype="http://schema.org/Review"><span itemprop="author">Ann</span>
+            <div itemprop="reviewRating" itemscope itemtype="http://schema.org/Rating"><meta itemprop="bestRating" content="100">
+            <span itemprop="ratingValue">\(value)</span></div><div itemprop="description">Took it up the mountain and back.</div></div></body></html>
+            """
+        }
+        let stars = try #require(try parse(page("80%")).entries.first)
+        #expect(stars.rating == 4 && stars.bestRating == 5)
+        let score = try #require(try parse(page("92")).entries.first)
+        #expect(score.rating == 92 && score.bestRating == 100)
+    }
+
+    /// A review app's namespaced classes name one review; its shop answer is the review's response, not its words;
+    /// "NAME on DATE" is the name.
+    @Test func reviewAppListsWithAnswers() throws {
+        let review = { (id: Int, name: String, answer: String) in
+            """
+            <div class='spr-review' id='spr-review-\(id)'><div class='spr-review-header'>
+            <span class='spr-starratings' aria-label='4 of 5 stars' role='img'></span><h3 class='spr-review-header-title'>Nice</h3>
+            <span class='spr-review-header-byline'><strong>\(name)</strong> on <strong>Jun 14, 2023</strong></span></div>
+            <div class='spr-review-content'><p class='spr-review-content-body'>Lovely smell when you stand next to it.</p></div>
+            \(answer.isEmpty ? "" : "<div class='spr-review-reply'><p class='spr-review-reply-body'>\(answer)</p><p class='spr-review-reply-shop'>Saltmarsh</p></div>")
+            <div class='spr-review-footer'><a class='spr-review-reportreview'>Report as Inappropriate</a></div></div>
+            """
+        }
+        let entries = try parse("<html><body><div class='spr-reviews'>" + review(1, "Luis", "Thanks Luis, try a longer burn.") + review(2, "Meredith K.", "")
+                                + "</div></body></html>").entries
+        #expect(entries.map(\.author) == ["Luis", "Meredith K."])
+        #expect(entries.map(\.content) == ["Lovely smell when you stand next to it.", "Lovely smell when you stand next to it."])
+        #expect(entries[0].responses.map(\.text) == ["Thanks Luis, try a longer burn."])
+        #expect(entries[0].responses.map(\.author) == ["Saltmarsh"])
+        #expect(entries[1].responses.isEmpty)
+        #expect(entries.map(\.rating) == [4, 4])
+    }
+}
