@@ -105,7 +105,7 @@ public struct AlertDeliverer {
         /// mid-delivery, the next one knows these alerts may already have arrived); returns those claimed.
         func claim(_ due: [OutboxRecord]) throws -> [OutboxRecord] {
             let claimedAt = Date()
-            let claimed = try store.write { tx in Set(try due.filter { try tx.claimAlert($0, at: claimedAt) }.map(\.id)) }
+            let claimed = try store.write { tx in try tx.claimAlerts(due, at: claimedAt) }
             return due.filter { claimed.contains($0.id) }
         }
 
