@@ -368,6 +368,11 @@ struct RatedCommentTests {
         try judgedAsBefore(folder: "reviews-platforms", pages: 17)
     }
 
+    /// The blind held-out pages of ten more platforms (measured once, 3 of 10 right) are judged as their GOLDEN.tsv says.
+    @Test func heldOutShopPlatformPagesAreJudgedAsBefore() throws {
+        try judgedAsBefore(folder: "reviews-platforms-heldout", pages: 10)
+    }
+
     func judgedAsBefore(folder name: String, pages: Int) throws {
         let folder = TestPaths.fixtures.appendingPathComponent(name)
         let script = TestPaths.repo.appendingPathComponent("Scripts/measure-reviews")
