@@ -212,14 +212,28 @@ struct VisibleReviewReader {
         var groups: [xmlNodePtr: [HTMLNode]] = [:]   // by parent
         var parents: [xmlNodePtr] = []
         var seen = Set<xmlNodePtr>()
-        for widget in document.elements("//*[@class or @data-rating]") where CommentStars.isRatingElement(widget) {
+        // Each parent's children counted by tag and class once (a grid of thousands of starred cards stays linear).
+        var alikeCounts: [xmlNodePtr: [String: Int]] = [:]
+        func signature(_ node: HTMLNode) -> String { node.name + "\u{0}" + (node.attribute("class") ?? "") }
+        func alike(_ here: HTMLNode, in parent: HTMLNode) -> Int {
+            if alikeCounts[parent.pointer] == nil {
+                var counts: [String: Int] = [:]
+                for child in parent.children where child.isElement { counts[signature(child), default: 0] += 1 }
+                alikeCounts[parent.pointer] = counts
+            }
+            return alikeCounts[parent.pointer]?[signature(here)] ?? 0
+        }
+        var visited = Set<xmlNodePtr>()
+        for widget in document.elements("//*[@class or @data-rating]") where CommentStars.isRatingElement(widget)
+            && !(widget.parent.map(CommentStars.isRatingElement) ?? false) {
             var up: HTMLNode? = widget
             for _ in 0 ..< 8 {
                 guard let here = up, let parent = here.parent, parent.isElement else { break }
-                let signature = here.attribute("class") ?? ""
-                let alike = parent.children.filter { $0.isElement && $0.name == here.name && ($0.attribute("class") ?? "") == signature }
+                // An ancestor met from another widget was judged then.
+                guard visited.insert(here.pointer).inserted else { break }
                 // (not the stars themselves, which repeat too: an item has words)
-                if !signature.isEmpty, alike.count >= 2, RatedCommentReader.letterKey(HTMLText.text(of: here) ?? "").count >= 12 {
+                if here.attribute("class")?.isEmpty == false, alike(here, in: parent) >= 2,
+                   RatedCommentReader.letterKey(HTMLText.text(of: here) ?? "").count >= 12 {
                     if seen.insert(here.pointer).inserted {
                         if groups[parent.pointer] == nil { parents.append(parent.pointer) }
                         groups[parent.pointer, default: []].append(here)
