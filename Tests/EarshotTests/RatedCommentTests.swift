@@ -368,6 +368,11 @@ struct RatedCommentTests {
         try judgedAsBefore(folder: "reviews-platforms", pages: 17)
     }
 
+    /// The second development set of platform pages (9 pages) is judged as its GOLDEN.tsv says.
+    @Test func secondShopPlatformPagesAreJudgedAsBefore() throws {
+        try judgedAsBefore(folder: "reviews-platforms-dev2", pages: 9)
+    }
+
     /// The blind held-out pages of ten more platforms (measured once, 3 of 10 right) are judged as their GOLDEN.tsv says.
     @Test func heldOutShopPlatformPagesAreJudgedAsBefore() throws {
         try judgedAsBefore(folder: "reviews-platforms-heldout", pages: 10)

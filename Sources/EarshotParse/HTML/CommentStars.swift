@@ -34,6 +34,15 @@ enum CommentStars {
     static func isRatingElement(_ element: HTMLNode) -> Bool {
         element.hasAttribute("data-rating")
             || element.tokens("class").contains { $0.contains("rating") || $0.contains("stars") || $0.contains("star-") || $0.contains("star_") || $0.hasSuffix("star") }
+            || isLabelledStars(element)
+    }
+
+    /// A picture of stars that says its rating to screen readers, whatever its class (`role="img"
+    /// aria-label="4 star rating"`, a site whose classes are hashes).
+    static func isLabelledStars(_ element: HTMLNode) -> Bool {
+        guard element.attribute("role") == "img", let label = element.attribute("aria-label")?.lowercased(),
+              label.contains("star") || label.contains("rated") || label.contains("rating") else { return false }
+        return ReviewRating.parse(label) != nil
     }
 
     /// The rating element's outermost rating ancestor among the comment's elements (the whole widget, label included).

@@ -224,7 +224,8 @@ struct RatedCommentReader {
                 own.first { ($0.hasName("strong") || $0.hasName("b")) && isInside($0, meta) } } },
             { own.first { link in
                 guard link.hasName("a"), let href = link.attribute("href") else { return false }
-                return ["/user/", "/users/", "/profile", "/member"].contains { href.contains($0) } && HTMLText.text(of: link) != nil } },
+                return ["/user/", "/users/", "/profile", "/member", "/user_details", "userid=", "/people/"].contains { href.contains($0) }
+                    && HTMLText.text(of: link) != nil } },
             { own.first { ($0.hasName("h4") || $0.hasName("h5") || $0.hasName("h6") || $0.hasName("cite"))
                 && !$0.tokens("class").contains { $0.contains("subject") || $0.contains("title") } } },
         ]

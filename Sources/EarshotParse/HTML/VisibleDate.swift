@@ -128,7 +128,13 @@ enum VisibleDate {
                 if a > 12, a <= 31, (1...12).contains(b) { return (c, b, a) }
                 if b > 12, b <= 31, (1...12).contains(a) { return (c, a, b) }
                 if a == b, (1...12).contains(a) { return (c, a, a) }
-                return nil
+                // Both could be the month: the page's order, as with slashes ("12-03-2024" on a Dutch page).
+                guard (1...12).contains(a), (1...12).contains(b) else { return nil }
+                switch order {
+                case .monthFirst?: return (c, a, b)
+                case .dayFirst?: return (c, b, a)
+                case nil: return nil
+                }
             }
             let (year, month, day) = dayFirst ? (c, b, a) : (a, b, c)
             guard year >= 1000, year <= 2999, (1...12).contains(month), (1...31).contains(day),

@@ -127,9 +127,9 @@ struct VisibleReviewReader {
         // them (`reviews`) is neither.
         let before = lower[..<range.lowerBound].filter { $0 != "-" && $0 != "_" }
         let after = lower[range.upperBound...].filter { $0 != "-" && $0 != "_" }
-        return ["", "cust", "customer", "user", "product", "productdetail", "detail", "shop", "store", "buyer", "client", "guest"]
-            .contains(String(before))
-            && ["", "block", "item", "entry", "card", "box", "container", "wrapper", "row", "single", "custitem", "useritem"]
+        let whose = ["", "cust", "customer", "user", "product", "productdetail", "detail", "shop", "store", "buyer", "client", "guest"]
+            .contains(String(before)) || vendorPrefix(of: Substring(lower), before: "review") != nil   // `es-review-container`
+        return whose && ["", "block", "item", "entry", "card", "box", "container", "wrapper", "row", "single", "custitem", "useritem"]
             .contains(String(after))
     }
 
@@ -153,13 +153,29 @@ struct VisibleReviewReader {
             func isAlike(_ node: HTMLNode) -> Bool { node.isElement && node.name == element.name && node.attribute("class") == signature }
             let alike = parent.children.filter(isAlike)
             if alike.count >= 2 { add(element); continue }
-            // One review to a wrapper, the wrappers side by side (Shopware's list): alike as cousins.
-            guard alike.count == 1, let grandparent = parent.parent else { continue }
-            let wrapper = parent.attribute("class")
-            let cousins = grandparent.children.filter { uncle in
-                uncle.isElement && uncle.name == parent.name && uncle.attribute("class") == wrapper && uncle.children.contains(where: isAlike)
+            // One review to a wrapper (or to wrappers two or three deep, a carousel's), the wrappers side by side
+            // (Shopware's list): alike as cousins.
+            guard alike.count == 1 else { continue }
+            var wrapper = parent
+            for _ in 0 ..< 3 {
+                guard let above = wrapper.parent, above.isElement else { break }
+                let signature = wrapper.attribute("class")
+                let cousins = above.children.filter { uncle in
+                    uncle.isElement && uncle.name == wrapper.name && uncle.attribute("class") == signature
+                        && containsAlike(uncle, depth: 4)
+                }
+                if cousins.count >= 2 { add(element); break }
+                guard above.children.filter(\.isElement).count == 1 else { break }
+                wrapper = above
             }
-            if cousins.count >= 2 { add(element) }
+            func containsAlike(_ node: HTMLNode, depth: Int) -> Bool {
+                var found = false
+                node.walkElements { child, level in
+                    if isAlike(child) { found = true; return .stop }
+                    return level < depth ? .descend : .skip
+                }
+                return found
+            }
         }
         for section in document.elements("//*[@id or @class]") where
             (section.attribute("id").map(namesReviewSection) ?? false) || section.tokens("class").contains(where: namesReviewSection) {
@@ -206,6 +222,11 @@ struct VisibleReviewReader {
         }
     }
 
+    static let readMore: Set<String> = ["read more", "see more", "show more", "more", "read less", "mehr lesen", "weiterlesen",
+                                        "lire la suite", "voir plus", "lees meer", "leer más", "ver más", "leggi tutto"]
+
+    static let zebraClasses: Set<String> = ["odd", "even", "alt", "normal", "highlight", "first", "last", "row-odd", "row-even"]
+
     /// Items of a list of alike siblings (one tag, one class, two or more) that each show stars and a visible date:
     /// the nearest such item above each star widget of the page.
     static func starredAndDated(in document: HTMLDocument, order: VisibleDate.SlashOrder?) -> [HTMLNode] {
@@ -214,7 +235,10 @@ struct VisibleReviewReader {
         var seen = Set<xmlNodePtr>()
         // Each parent's children counted by tag and class once (a grid of thousands of starred cards stays linear).
         var alikeCounts: [xmlNodePtr: [String: Int]] = [:]
-        func signature(_ node: HTMLNode) -> String { node.name + "\u{0}" + (node.attribute("class") ?? "") }
+        // Zebra classes (`normal`/`highlight`, `odd`/`even`) do not make two items unalike.
+        func signature(_ node: HTMLNode) -> String {
+            node.name + "\u{0}" + node.tokens("class").filter { !zebraClasses.contains($0.lowercased()) }.joined(separator: " ")
+        }
         func alike(_ here: HTMLNode, in parent: HTMLNode) -> Int {
             if alikeCounts[parent.pointer] == nil {
                 var counts: [String: Int] = [:]
@@ -224,7 +248,7 @@ struct VisibleReviewReader {
             return alikeCounts[parent.pointer]?[signature(here)] ?? 0
         }
         var visited = Set<xmlNodePtr>()
-        for widget in document.elements("//*[@class or @data-rating]") where CommentStars.isRatingElement(widget)
+        for widget in document.elements("//*[@class or @data-rating or @role='img']") where CommentStars.isRatingElement(widget)
             && !(widget.parent.map(CommentStars.isRatingElement) ?? false) {
             var up: HTMLNode? = widget
             for _ in 0 ..< 8 {
@@ -263,6 +287,11 @@ struct VisibleReviewReader {
     static func isNoise(_ element: HTMLNode) -> Bool {
         if element.hasName("h1") || element.hasName("h2") || element.hasName("h3") || element.hasName("h4") || element.hasName("h5")
             || element.hasName("button") || element.hasName("form") || element.hasName("script") || element.hasName("style") {
+            return true
+        }
+        // A control that opens the rest of the words ("Read more"), whatever its class.
+        if element.hasName("a") || element.attribute("role") == "button",
+           let text = HTMLText.text(of: element), text.count <= 20, readMore.contains(text.lowercased()) {
             return true
         }
         return element.tokens("class").contains { token in
@@ -317,9 +346,11 @@ struct VisibleReviewReader {
     /// A name set in bold outside the review's paragraphs (OpenCart's `<td><strong>Bev</strong></td>`): short, with a
     /// letter, no date, not a title.
     static func boldName(in own: [HTMLNode]) -> (name: String, node: HTMLNode)? {
-        for element in own where element.hasName("strong") || element.hasName("b") {
-            var up = element.parent, inParagraph = false
-            while let here = up, !inParagraph { inParagraph = here.hasName("p") || isTextBlock(here); up = here.parent }
+        for element in own where element.hasName("strong") || element.hasName("b")
+            || element.tokens("class").contains(where: { $0 == "bold" || $0 == "strong" }) {
+            // (within the review: its paragraphs lie a few levels down at most)
+            var up = element.parent, inParagraph = false, levels = 0
+            while let here = up, !inParagraph, levels < 3 { inParagraph = here.hasName("p") || isTextBlock(here); up = here.parent; levels += 1 }
             guard !inParagraph, let text = HTMLText.text(of: element), text.count <= 40, text.contains(where: \.isLetter),
                   VisibleDate.parse(text) == nil, let name = personName(text) else { continue }
             return (name, element)
@@ -338,11 +369,19 @@ struct VisibleReviewReader {
     /// (`spr-review-reply`, `jdgm-rev__reply`, `glsr-review-response`), not a reply link or button.
     static func isAnswer(_ element: HTMLNode) -> Bool {
         guard !element.hasName("a"), !element.hasName("button"), !element.hasName("form") else { return false }
-        return element.tokens("class").contains { token in
+        if element.tokens("class").contains(where: { token in
             let words = token.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" })
             return words.count >= 2 && (words.last == "reply" || words.last == "response")
-        }
+        }) { return true }
+        // A block that says it is the owner's ("Comment from Dana K. of …", "Response from the owner"), whatever its class.
+        guard element.hasName("div") || element.hasName("section") || element.hasName("blockquote") || element.hasName("aside"),
+              element.children.filter(\.isElement).count >= 2, let text = HTMLText.text(of: element) else { return false }
+        let lower = text.prefix(40).lowercased()
+        return answerOpenings.contains { lower.hasPrefix($0) }
     }
+
+    static let answerOpenings = ["comment from ", "response from ", "reply from ", "réponse de ", "antwort von ", "reactie van ",
+                                 "owner response", "business owner", "respuesta de "]
 
     /// The shop's answer in a block: its words less the line that names who answers ("Saltmarsh Candle Co.",
     /// "replied:", "Response from …"), and that name when one is shown.
@@ -383,10 +422,17 @@ struct VisibleReviewReader {
     /// The review's words: its text block (a class that names the body, text or content), else its paragraphs,
     /// else a `dt` review's `dd` or the element itself; without what `excluding` names.
     static func words(of unit: RatedCommentReader.Comment, own: [HTMLNode], excluding: [HTMLNode]) -> String? {
-        if let block = own.first(where: isTextBlock), let text = HTMLText.text(of: block, excluding: excluding) {
+        // A block named as the review's words (`review-text`, `reviewText`, `review-body`) before any other text block.
+        let named = own.first { element in
+            element.tokens("class").contains { token in
+                let lower = token.lowercased()
+                return lower.contains("review") && ["text", "body", "content"].contains(where: lower.hasSuffix) && !lower.contains("title")
+            } && isTextBlock(element)
+        }
+        if let block = named ?? own.first(where: isTextBlock), let text = HTMLText.text(of: block, excluding: excluding) {
             return text
         }
-        let paragraphs = own.filter { p in p.hasName("p") && !excluding.contains(where: { $0.pointer == p.pointer }) }
+        let paragraphs = own.filter { p in (p.hasName("p") || p.hasName("blockquote")) && !excluding.contains(where: { $0.pointer == p.pointer }) }
             .compactMap { HTMLText.text(of: $0, excluding: excluding) }
         if !paragraphs.isEmpty { return paragraphs.joined(separator: " ") }
         let roots = unit.scope.count > 1 ? Array(unit.scope.dropFirst()) : unit.scope
@@ -399,7 +445,8 @@ struct VisibleReviewReader {
     static func isTextBlock(_ element: HTMLNode) -> Bool {
         element.tokens("class").contains { token in
             let lower = token.lowercased()
-            guard !["title", "author", "date", "meta", "header", "footer", "rating", "star", "name", "screen-reader", "sr-only", "hidden"]
+            guard !["title", "author", "date", "meta", "header", "footer", "rating", "star", "name", "screen-reader", "sr-only", "hidden",
+                    "profile", "avatar"]
                 .contains(where: { lower.contains($0) })
             else { return false }
             let words = ["body", "text", "content", "description", "message", "comment"]
