@@ -140,7 +140,7 @@ enum CommentStars {
         // A star icon: its class names a star, or a rating and its state (BigCommerce's `icon--ratingFull`, Shopware's
         // `point-rating point-full`).
         let named = classes.joined(separator: " ")
-        guard named.contains("star") || (named.contains("rating") && ["full", "empty", "blank", "half"].contains(where: named.contains))
+        guard named.contains("star") || (named.contains("rating") && ["full", "fill", "empty", "blank", "half"].contains(where: named.contains))
         else { return nil }
         if classes.contains(where: { $0.contains("empty") || $0.contains("blank") || $0.hasSuffix("-off") || $0.hasSuffix("_off") || $0.contains("outline") || $0.contains("unfilled")
             || $0.hasSuffix("star-o") || $0 == "far" || $0 == "fa-regular" }) {

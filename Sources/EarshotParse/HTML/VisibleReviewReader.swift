@@ -48,11 +48,23 @@ struct VisibleReviewReader {
                 ?? Self.boldName(in: elements)
             let date = RatedCommentReader.dateShown(in: elements, order: slashOrder) ?? byline.flatMap { line in line.date.map { (WrittenDate(date: $0, offset: nil), line.node) } }
             let widget = stars.map { RatedCommentReader.widgetAndLabels($0.shownBy) } ?? []
-            let leftOut = own.elements.filter { Self.isNoise($0) } + widget + [author?.node, date?.node].compactMap { $0 } + answers
+            let leftOut = own.elements.filter { Self.isNoise($0) || Self.isDateLine($0) } + widget + [author?.node, date?.node].compactMap { $0 } + answers
             // Words and stars or an author: a teaser list of articles (a title, an excerpt, a date) is no review.
             // A dozen letters at least, unless stars, an author and a date all say it is a review ("Gorgeous.").
-            guard let text = Self.words(of: unit, own: elements, excluding: leftOut + own.replies),
-                  RatedCommentReader.letterKey(text).count >= (stars != nil && author != nil && date != nil ? 1 : 12),
+            // Stars and a name without words are a review still (a rating left without a comment), in a unit the page
+            // names as one review.
+            let words = Self.words(of: unit, own: elements, excluding: leftOut + own.replies)
+            let text = words.flatMap { RatedCommentReader.letterKey($0).isEmpty ? nil : $0 }
+            if text == nil, stars != nil, author != nil, unit.element.tokens("class").contains(where: Self.namesOneReview) {
+                var entry = ParsedEntry()
+                entry.author = author.flatMap { Self.personName($0.name) }
+                (entry.published, entry.publishedOffset) = (date?.date.date, date?.date.offset)
+                entry.rating = stars?.rating.value
+                entry.bestRating = stars?.rating.best
+                entries.append(entry)
+                continue
+            }
+            guard let text, RatedCommentReader.letterKey(text).count >= (stars != nil && author != nil && date != nil ? 1 : 12),
                   stars != nil || author != nil else { continue }
             var entry = ParsedEntry()
             entry.author = author.flatMap { Self.personName($0.name) }
@@ -222,6 +234,14 @@ struct VisibleReviewReader {
         }
     }
 
+    /// A date the page shows in words it cannot be read from ("2 weeks ago"): a short element whose class names a date
+    /// or time. No part of the review's words.
+    static func isDateLine(_ element: HTMLNode) -> Bool {
+        element.tokens("class").contains { token in
+            token.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).contains { $0 == "date" || $0 == "time" || $0 == "timestamp" || $0 == "ago" }
+        } && (HTMLText.text(of: element)?.count ?? 0) <= 40
+    }
+
     static let readMore: Set<String> = ["read more", "see more", "show more", "more", "read less", "mehr lesen", "weiterlesen",
                                         "lire la suite", "voir plus", "lees meer", "leer más", "ver más", "leggi tutto"]
 
@@ -289,11 +309,11 @@ struct VisibleReviewReader {
             || element.hasName("button") || element.hasName("form") || element.hasName("script") || element.hasName("style") {
             return true
         }
-        // A control that opens the rest of the words ("Read more"), whatever its class.
-        if element.hasName("a") || element.attribute("role") == "button",
-           let text = HTMLText.text(of: element), text.count <= 20, readMore.contains(text.lowercased()) {
+        // A control that opens the rest of the words ("Read more"), whatever its element and class.
+        if !element.hasName("p"), let text = HTMLText.text(of: element), text.count <= 20, readMore.contains(text.lowercased()) {
             return true
         }
+
         return element.tokens("class").contains { token in
             let lower = token.lowercased()
             return lower == "title" || lower == "caption" || lower.hasSuffix("-title") || lower.hasSuffix("_title") || lower == "headline"
@@ -426,8 +446,10 @@ struct VisibleReviewReader {
         let named = own.first { element in
             element.tokens("class").contains { token in
                 let lower = token.lowercased()
-                return lower.contains("review") && ["text", "body", "content"].contains(where: lower.hasSuffix) && !lower.contains("title")
-            } && isTextBlock(element)
+                return lower.contains("review") && ["text", "body", "content"].contains(where: lower.contains)
+                    && !["title", "author", "date", "meta", "rating", "star", "name", "profile", "avatar", "header", "footer", "hidden"]
+                        .contains(where: lower.contains)
+            }
         }
         if let block = named ?? own.first(where: isTextBlock), let text = HTMLText.text(of: block, excluding: excluding) {
             return text
