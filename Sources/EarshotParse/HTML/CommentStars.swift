@@ -34,7 +34,22 @@ enum CommentStars {
     static func isRatingElement(_ element: HTMLNode) -> Bool {
         element.hasAttribute("data-rating")
             || element.tokens("class").contains { $0.contains("rating") || $0.contains("stars") || $0.contains("star-") || $0.contains("star_") || $0.hasSuffix("star") }
-            || isLabelledStars(element)
+            || isLabelledStars(element) || scoreValue(element) != nil
+    }
+
+    /// A review's score shown as its number in an element whose class says so (`score score-9`, Kiyoh's ten-point
+    /// marks): the number, when the class and the text agree.
+    static func scoreValue(_ element: HTMLNode) -> Double? {
+        let tokens = element.tokens("class").map { $0.lowercased() }
+        guard tokens.contains(where: { $0.hasSuffix("score") }) else { return nil }
+        for token in tokens {
+            guard let range = token.range(of: "score-", options: .backwards) else { continue }
+            let tail = token[range.upperBound...]
+            guard !tail.isEmpty, tail.count <= 2, tail.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Double(tail),
+                  value > 0, value <= 10, HTMLText.text(of: element).flatMap({ Double($0) }) == value else { continue }
+            return value
+        }
+        return nil
     }
 
     /// A picture of stars that says its rating to screen readers, whatever its class (`role="img"
@@ -67,7 +82,7 @@ enum CommentStars {
         for attribute in ["alt", "aria-label", "title"] {
             if let said = element.attribute(attribute), let rating = ReviewRating.parse(said), rating.value > 0 { return rating }
         }
-        if let value = classValue(element) ?? classWord(element) { return ReviewRating(value: value) }
+        if let value = classValue(element) ?? classWord(element) ?? scoreValue(element) { return ReviewRating(value: value) }
         // Star glyphs as text ("★★★★☆", Tasty Recipes' one span per star).
         if let text = HTMLText.text(of: element), text.count <= 20, text.allSatisfy({ "★☆⭐ ".contains($0) }),
            let rating = ReviewRating.parse(text), rating.value > 0 {

@@ -382,7 +382,10 @@ struct VisibleReviewReader {
     static func namesAuthor(_ lower: String) -> Bool {
         let words = lower.split(whereSeparator: { $0 == "-" || $0 == "_" })
         guard words.count >= 2 else { return false }
-        return words.last == "author" || (words.last == "name" && words.dropLast().last == "author")
+        if words.last == "author" || (words.last == "name" && words.dropLast().last == "author") { return true }
+        // `kiyoh-name`, `customer-name`: a name that is no product's, shop's or file's.
+        return words.count == 2 && words.last == "name" && !["product", "item", "shop", "store", "company", "brand", "file", "user",
+                                                              "site", "page", "category", "variant", "option", "field", "input"].contains(String(words[0]))
     }
 
     /// A block that holds the shop's answer to the review: a class whose last word is `reply` or `response`
@@ -451,7 +454,10 @@ struct VisibleReviewReader {
                         .contains(where: lower.contains)
             }
         }
-        if let block = named ?? own.first(where: isTextBlock), let text = HTMLText.text(of: block, excluding: excluding) {
+        // A text block that holds another (`kiyoh-item-body` around `kiyoh-text` and a recommendation line): the inner one.
+        let blocks = own.filter(isTextBlock)
+        let innermost = blocks.first { outer in !blocks.contains { $0.pointer != outer.pointer && RatedCommentReader.isInside($0, outer) } }
+        if let block = named ?? innermost, let text = HTMLText.text(of: block, excluding: excluding) {
             return text
         }
         let paragraphs = own.filter { p in (p.hasName("p") || p.hasName("blockquote")) && !excluding.contains(where: { $0.pointer == p.pointer }) }
