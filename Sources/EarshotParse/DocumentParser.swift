@@ -35,14 +35,17 @@ public enum DocumentParser {
         }
         if lower.contains("<!doctype html") || lower.contains("<html") || lower.contains("<head") || lower.contains("<body") { return true }
         // A fragment of a page (the review list a product page loads, OpenCart's `<table>` per review): its first
-        // element is one only HTML has.
-        guard let open = lower.firstRange(of: "<") else { return false }
-        let name = lower[open.upperBound...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        // element, after any comments, is one only HTML has. JSON (a body that starts with { or [) is none.
+        var rest = Substring(lower).drop { $0.isWhitespace }
+        if rest.first == "{" || rest.first == "[" { return false }
+        while rest.hasPrefix("<!--"), let end = rest.firstRange(of: "-->") { rest = rest[end.upperBound...].drop { $0.isWhitespace } }
+        guard rest.first == "<" else { return false }
+        let name = rest.dropFirst().prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
         return htmlOnlyElements.contains(String(name))
     }
 
     /// Elements that open an HTML fragment and no feed.
-    static let htmlOnlyElements: Set<String> = ["div", "table", "ul", "ol", "dl", "section", "article", "main", "p", "span", "form",
+    static let htmlOnlyElements: Set<String> = ["div", "table", "ul", "ol", "dl", "li", "tr", "dd", "dt", "section", "article", "main", "p", "span", "form",
                                                 "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "header", "footer", "aside", "nav"]
 }
 

@@ -58,12 +58,18 @@ final class ProblemCustomerMemo: @unchecked Sendable {
         return openProblems.values.contains { $0?.id == id }
     }
     func isLinked(_ incident: Int64) -> Bool { lock.lock(); defer { lock.unlock() }; return linked.contains(incident) }
-    func setLinked(_ incident: Int64) { lock.lock(); linked.insert(incident); lock.unlock() }
+    func setLinked(_ incident: Int64) {
+        lock.lock(); defer { lock.unlock() }
+        if linked.count >= Self.cap { linked = [] }   // a long-lived process keeps no more than this: forgetting costs a statement
+        linked.insert(incident)
+    }
+    static let cap = 200_000
     func wasUpdated(_ id: Int64, at: Double) -> Bool { lock.lock(); defer { lock.unlock() }; return updatedAt[id] == at }
 
     /// A case's `updated_at` was set (an event was appended to it).
     func caseUpdated(_ id: Int64, at: Date) {
         lock.lock(); defer { lock.unlock() }
+        if updatedAt.count >= Self.cap { updatedAt = [:] }
         updatedAt[id] = at.timeIntervalSince1970
         for (aspect, record) in openProblems where record?.id == id { openProblems[aspect] = .some(record.map { r in
             var r = r

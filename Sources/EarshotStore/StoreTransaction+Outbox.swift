@@ -77,16 +77,20 @@ extension StoreTransaction {
     }
 
     /// Claims many alerts (``claimAlert(_:at:)`` for each, the same rows changed): those never claimed in one statement per
-    /// few hundred, the rest one by one; returns the ids claimed.
+    /// few hundred (two statements each), the rest one by one; returns the ids claimed.
     public func claimAlerts(_ alerts: [OutboxRecord], at: Date) throws -> Set<Int64> {
         var claimed = Set<Int64>()
         let fresh = alerts.filter { $0.claimedAt == nil }
         for start in stride(from: 0, to: fresh.count, by: 500) {
             let chunk = fresh[start ..< min(start + 500, fresh.count)]
+            // The ids, then the update with the same condition, in this transaction (RETURNING needs SQLite 3.35).
+            let list = "[" + chunk.map { String($0.id) }.joined(separator: ",") + "]"
             let ids = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending' AND claimed_at IS NULL
+                """), arguments: [list])
+            try db.cachedStatement(sql: """
                 UPDATE outbox SET claimed_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending' AND claimed_at IS NULL
-                RETURNING id
-                """), arguments: [at.timeIntervalSince1970, "[" + chunk.map { String($0.id) }.joined(separator: ",") + "]"])
+                """).execute(arguments: [at.timeIntervalSince1970, list])
             claimed.formUnion(ids)
         }
         for alert in alerts where alert.claimedAt != nil {

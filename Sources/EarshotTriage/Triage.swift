@@ -423,7 +423,7 @@ public struct Triage: Sendable {
         fields["link"] = m.url ?? ""
         fields["compound"] = Self.threeDecimals(m.score.compound)
         fields["reasons"] = m.score.reasons.joined(separator: "; ")
-        fields["published"] = WrittenTime.iso(m.publishedAt, offset: nil)  // as `iso` writes it, without a formatter
+        fields["published"] = Self.isoUTC(m.publishedAt)
         // The writer's clock, as the source wrote it ("2020-07-16T18:03:36-07:00" is 17 July in UTC); UTC when the
         // source named no zone, as the board and the export show it.
         fields["published_local"] = WrittenTime.iso(m.publishedAt, offset: m.publishedOffset)
@@ -434,6 +434,12 @@ public struct Triage: Sendable {
 
     /// `String(format: "%.3f", v)`, by the C library's formatter directly (the same digits, without Foundation's
     /// format parsing: one per alert).
+    /// `iso.string(from:)` without the formatter (which rounds to the millisecond, then drops the fraction), for
+    /// dates after 1582 (the formatter's calendar is Julian before).
+    static func isoUTC(_ date: Date) -> String {
+        WrittenTime.iso(Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000), offset: nil)
+    }
+
     static func threeDecimals(_ v: Double) -> String {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 48) { buffer in
             let n = withVaList([v]) { vsnprintf(buffer.baseAddress!, 48, "%.3f", $0) }

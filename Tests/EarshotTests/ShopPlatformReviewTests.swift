@@ -29,6 +29,8 @@ struct ShopPlatformReviewTests {
         // Disagreeing dates and no language: the ambiguous one stays unread.
         #expect(try parse(page(lang: "", dates: ["09/04/2016", "02/21/2017", "21/02/2017"])).entries.map { day($0.published) }
                 == [nil, "2017-02-21", "2017-02-21"])
+        // Bare "en" names no country: "6/2/24" stays unread rather than maybe wrong.
+        #expect(try parse(page(lang: "en", dates: ["6/2/24", "6/3/24"])).entries.map { day($0.published) } == [nil, nil])
         #expect(VisibleDate.parse("6/2/24") == nil)
         #expect(VisibleDate.parse("06/06/2024") != nil)
     }
@@ -50,6 +52,8 @@ struct ShopPlatformReviewTests {
         #expect(DocumentParser.looksLikeHTML(Data(fragment.utf8)))
         #expect(!DocumentParser.looksLikeHTML(Data("<rss version=\"2.0\"><channel><title>x</title></channel></rss>".utf8)))
         #expect(!DocumentParser.looksLikeHTML(Data("<channel><item><title>x</title></item></channel>".utf8)))
+        #expect(DocumentParser.looksLikeHTML(Data("\n<!-- Block productcomments -->\n<div id=\"product_comments_block_tab\"></div>".utf8)))
+        #expect(!DocumentParser.looksLikeHTML(Data("{\"content_html\": \"<p>Hello</p>\"}".utf8)))
         let entries = try parse(fragment).entries
         #expect(entries.map(\.author) == ["Bev", "Sam"])
         #expect(entries.map(\.rating) == [2, 3])
@@ -94,5 +98,21 @@ struct ShopPlatformReviewTests {
         #expect(entries[0].responses.map(\.author) == ["Saltmarsh"])
         #expect(entries[1].responses.isEmpty)
         #expect(entries.map(\.rating) == [4, 4])
+    }
+
+    /// Cards that show stars and a date but link their heading to another page (a recipe archive, a blog's post list) are
+    /// teasers, not reviews; nor is a starred, dated item without anyone's name.
+    @Test func starredDatedTeasersAreNoReviews() throws {
+        let star = "<span class=\"star full\"></span>"
+        let cards = (1...4).map { i in
+            "<article class=\"recipe-card\"><h3><a href=\"/recipes/\(i)\">Cookies \(i)</a></h3><div class=\"rating\">\(String(repeating: star, count: 5))</div>"
+                + "<p>Soft chewy cookies with brown butter and sea salt.</p><span class=\"entry-date\">March \(i), 2024</span></article>"
+        }.joined()
+        #expect(try parse("<html lang=\"en-US\"><body><main>\(cards)</main></body></html>").entries.isEmpty)
+        let nameless = (1...3).map { i in
+            "<div class=\"item\"><div class=\"rating\">\(String(repeating: star, count: 4))</div><p>Fixture list entry number \(i) of the season.</p>"
+                + "<span class=\"date\">March \(i), 2024</span></div>"
+        }.joined()
+        #expect(try parse("<html lang=\"en-US\"><body>\(nameless)</body></html>").entries.isEmpty)
     }
 }

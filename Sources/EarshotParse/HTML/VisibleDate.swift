@@ -36,9 +36,9 @@ enum VisibleDate {
     enum SlashOrder: Sendable { case monthFirst, dayFirst }
 
     /// The order the page's own slashed dates show (one whose first number is above 12 is day first, one whose
-    /// second is, month first), else the page's language: US English (and bare "en", the default of the shop
-    /// platforms that print "6/2/24") month first, any other language day first. Nil when the page's dates
-    /// disagree, or it has none and names no language: its ambiguous dates stay unread.
+    /// second is, month first), else the page's language: US English month first, any other language (with a country
+    /// for English) day first. Nil when the page's dates
+    /// disagree, or it has none and names no language (or only "en"): its ambiguous dates stay unread.
     static func slashOrder(in document: HTMLDocument) -> SlashOrder? {
         var dayFirst = 0, monthFirst = 0
         func count(_ text: String) {
@@ -58,7 +58,9 @@ enum VisibleDate {
             return dayFirst == 0 ? .monthFirst : monthFirst == 0 ? .dayFirst : nil
         }
         guard let lang = document.root?.attribute("lang")?.lowercased().replacingOccurrences(of: "_", with: "-"), !lang.isEmpty else { return nil }
-        return lang == "en" || lang.hasPrefix("en-us") ? .monthFirst : .dayFirst
+        // Bare "en" says no country (a British shop on a platform that writes "en" prints 6/2/24 as 6 February).
+        if lang == "en" { return nil }
+        return lang.hasPrefix("en-us") ? .monthFirst : .dayFirst
     }
 
     /// "6/2/24", "09/04/2016": three numbers with slashes (day and month of one or two digits, a year of two or four).

@@ -33,9 +33,9 @@ struct VisibleReviewReader {
         for unit in units {
             let own = RatedCommentReader.ownElements(of: unit, comments: starts, maximumDepth: maximumDepth)
             // The shop's answers are the review's responses, not its words.
-            let answers = own.elements.filter { block in
-                Self.isAnswer(block) && !own.elements.contains(where: { other in
-                    Self.isAnswer(other) && other.pointer != block.pointer && RatedCommentReader.isInside(block, other) })
+            let answerBlocks = own.elements.filter(Self.isAnswer)
+            let answers = answerBlocks.filter { block in
+                !answerBlocks.contains(where: { other in other.pointer != block.pointer && RatedCommentReader.isInside(block, other) })
             }
             let elements = own.elements.filter { element in
                 !Self.isNoise(element) && !Self.isInsideNoise(element, within: unit)
@@ -44,8 +44,10 @@ struct VisibleReviewReader {
             // Stars may sit in a table of the review's ratings by aspect (left out of its words).
             let stars = CommentStars.rating(in: own.elements) ?? Self.pictureRating(in: own.elements)
             let byline = Self.byline(in: elements)
-            let author = RatedCommentReader.authorShown(in: elements) ?? byline.map { ($0.name, $0.node) } ?? Self.credit(in: own.elements)
-                ?? Self.boldName(in: elements)
+            let shownAuthor = RatedCommentReader.authorShown(in: elements) ?? byline.map { ($0.name, $0.node) } ?? Self.credit(in: own.elements)
+            let bold = shownAuthor == nil ? Self.boldName(in: elements) : nil
+            let author = shownAuthor ?? bold
+            let boldOnly = shownAuthor == nil && bold != nil
             let date = RatedCommentReader.dateShown(in: elements, order: slashOrder) ?? byline.flatMap { line in line.date.map { (WrittenDate(date: $0, offset: nil), line.node) } }
             let widget = stars.map { RatedCommentReader.widgetAndLabels($0.shownBy) } ?? []
             let leftOut = own.elements.filter { Self.isNoise($0) || Self.isDateLine($0) } + widget + [author?.node, date?.node].compactMap { $0 } + answers
@@ -55,17 +57,23 @@ struct VisibleReviewReader {
             // names as one review.
             let words = Self.words(of: unit, own: elements, excluding: leftOut + own.replies)
             let text = words.flatMap { RatedCommentReader.letterKey($0).isEmpty ? nil : $0 }
+            let permalink = unit.element.attribute("id").flatMap { id in
+                Self.isStableID(id) ? pageLink.map { RatedCommentReader.permalink(page: $0, id: id) } : nil
+            }
             if text == nil, stars != nil, author != nil, unit.element.tokens("class").contains(where: Self.namesOneReview) {
                 var entry = ParsedEntry()
                 entry.author = author.flatMap { Self.personName($0.name) }
                 (entry.published, entry.publishedOffset) = (date?.date.date, date?.date.offset)
                 entry.rating = stars?.rating.value
                 entry.bestRating = stars?.rating.best
+                entry.link = permalink
                 entries.append(entry)
                 continue
             }
+            // A name only in bold is no proof of a review by itself: stars or a date must say so too.
+            let named = author != nil && (!boldOnly || date != nil)
             guard let text, RatedCommentReader.letterKey(text).count >= (stars != nil && author != nil && date != nil ? 1 : 12),
-                  stars != nil || author != nil else { continue }
+                  stars != nil || named else { continue }
             var entry = ParsedEntry()
             entry.author = author.flatMap { Self.personName($0.name) }
             (entry.published, entry.publishedOffset) = (date?.date.date, date?.date.offset)
@@ -74,9 +82,7 @@ struct VisibleReviewReader {
             entry.bestRating = stars?.rating.best
             entry.responses = answers.compactMap(Self.answer)
             // A permalink only from an id that names this review (a number, a hash), not a position ("review-item-3").
-            if let id = unit.element.attribute("id"), Self.isStableID(id), let page = pageLink {
-                entry.link = RatedCommentReader.permalink(page: page, id: id)
-            }
+            entry.link = permalink
             entries.append(entry)
         }
     }
@@ -157,26 +163,41 @@ struct VisibleReviewReader {
         var seen = Set<xmlNodePtr>()
         func add(_ element: HTMLNode) { if seen.insert(element.pointer).inserted { found.append(element) } }
 
+        var childCounts: [xmlNodePtr: [String: Int]] = [:]
+        var cousinCounts: [String: Int] = [:]
         for element in document.elements("//*[@id or @class]") {
             if let id = element.attribute("id"), isNumberedReview(id) { add(element); continue }
             if element.tokens("class").contains(where: isNumberedReview) { add(element); continue }
             guard element.tokens("class").contains(where: namesOneReview), let parent = element.parent else { continue }
             let signature = element.attribute("class") ?? ""
             func isAlike(_ node: HTMLNode) -> Bool { node.isElement && node.name == element.name && node.attribute("class") == signature }
-            let alike = parent.children.filter(isAlike)
-            if alike.count >= 2 { add(element); continue }
+            // Each parent's children counted by tag and class once (thousands of alike siblings stay linear).
+            if childCounts[parent.pointer] == nil {
+                var counts: [String: Int] = [:]
+                for child in parent.children where child.isElement { counts[child.name + "\u{0}" + (child.attribute("class") ?? ""), default: 0] += 1 }
+                childCounts[parent.pointer] = counts
+            }
+            let alikeCount = childCounts[parent.pointer]?[element.name + "\u{0}" + signature] ?? 0
+            if alikeCount >= 2 { add(element); continue }
             // One review to a wrapper (or to wrappers two or three deep, a carousel's), the wrappers side by side
             // (Shopware's list): alike as cousins.
-            guard alike.count == 1 else { continue }
+            guard alikeCount == 1 else { continue }
             var wrapper = parent
             for _ in 0 ..< 3 {
                 guard let above = wrapper.parent, above.isElement else { break }
-                let signature = wrapper.attribute("class")
-                let cousins = above.children.filter { uncle in
-                    uncle.isElement && uncle.name == wrapper.name && uncle.attribute("class") == signature
-                        && containsAlike(uncle, depth: 4)
+                let wrapperClass = wrapper.attribute("class")
+                // Judged once per wrapper row and kind of review element.
+                let key = "\(UInt(bitPattern: above.pointer))\u{0}\(wrapper.name)\u{0}\(wrapperClass ?? "")\u{0}\(element.name)\u{0}\(signature)"
+                let cousins: Int
+                if let known = cousinCounts[key] {
+                    cousins = known
+                } else {
+                    cousins = above.children.filter { uncle in
+                        uncle.isElement && uncle.name == wrapper.name && uncle.attribute("class") == wrapperClass && containsAlike(uncle, depth: 4)
+                    }.count
+                    cousinCounts[key] = cousins
                 }
-                if cousins.count >= 2 { add(element); break }
+                if cousins >= 2 { add(element); break }
                 guard above.children.filter(\.isElement).count == 1 else { break }
                 wrapper = above
             }
@@ -267,14 +288,15 @@ struct VisibleReviewReader {
             }
             return alikeCounts[parent.pointer]?[signature(here)] ?? 0
         }
-        var visited = Set<xmlNodePtr>()
+        var climbed: [xmlNodePtr: Int] = [:]   // each ancestor met, and how many steps the climb still had there
         for widget in document.elements("//*[@class or @data-rating or @role='img']") where CommentStars.isRatingElement(widget)
             && !(widget.parent.map(CommentStars.isRatingElement) ?? false) {
             var up: HTMLNode? = widget
-            for _ in 0 ..< 8 {
+            for step in 0 ..< 8 {
                 guard let here = up, let parent = here.parent, parent.isElement else { break }
-                // An ancestor met from another widget was judged then.
-                guard visited.insert(here.pointer).inserted else { break }
+                // An ancestor met from another widget with as many steps left was judged then, and above it too.
+                if let before = climbed[here.pointer], before >= 8 - step { break }
+                climbed[here.pointer] = 8 - step
                 // (not the stars themselves, which repeat too: an item has words)
                 if here.attribute("class")?.isEmpty == false, alike(here, in: parent) >= 2,
                    RatedCommentReader.letterKey(HTMLText.text(of: here) ?? "").count >= 12 {
@@ -293,7 +315,13 @@ struct VisibleReviewReader {
             let reviews = members.filter { item in
                 var own: [HTMLNode] = []
                 item.walkElements { element, depth in own.append(element); return depth < 12 ? .descend : .skip }
-                return CommentStars.rating(in: own) != nil && RatedCommentReader.dateShown(in: own, order: order) != nil
+                // Stars, a date and a name; not a teaser whose heading links to another page (a recipe or post card).
+                let teaser = own.contains { heading in
+                    (heading.hasName("h1") || heading.hasName("h2") || heading.hasName("h3") || heading.hasName("h4"))
+                        && own.contains { $0.hasName("a") && RatedCommentReader.isInside($0, heading) && !($0.attribute("href") ?? "#").hasPrefix("#") }
+                }
+                return !teaser && CommentStars.rating(in: own) != nil && RatedCommentReader.dateShown(in: own, order: order) != nil
+                    && (RatedCommentReader.authorShown(in: own) != nil || credit(in: own) != nil || boldName(in: own) != nil)
             }
             if reviews.count >= 2 { items += reviews }
         }
