@@ -90,7 +90,9 @@ enum CommentStars {
         }
         // A scale stated beside the drawn stars ("4 von 5", "4 out of 5"), the widget's only words: it says the
         // scale, which counting drawn stars cannot when the empty ones are not marked.
-        if let text = HTMLText.text(of: element), text.count <= 24, text.contains(where: \.isLetter),
+        // ("4/5" alone says it as plainly.)
+        if let text = HTMLText.text(of: element), text.count <= 24,
+           text.contains(where: \.isLetter) || text.allSatisfy({ $0.isNumber || $0 == "/" || $0 == "." || $0 == "," || $0 == " " }) && text.contains("/"),
            let rating = ReviewRating.parse(text), rating.value > 0, let best = rating.best, (3...10).contains(best), rating.value <= best {
             return rating
         }

@@ -269,7 +269,14 @@ struct RatedCommentReader {
         let named = own.filter {
             $0.hasName("time") || hasClass($0, in: dateClasses) || $0.tokens("class").contains { $0.contains("date") || $0.contains("time") }
         }
-        for node in named {
+        // The day of the order, purchase, visit or stay is not the day the review was written: those last.
+        func isOtherDay(_ node: HTMLNode) -> Bool {
+            node.tokens("class").contains { token in
+                let lower = token.lowercased()
+                return ["order", "purchase", "experience", "visit", "stay", "bought"].contains(where: lower.contains)
+            }
+        }
+        for node in named where !isOtherDay(node) {
             if let text = HTMLText.text(of: node), text.count <= 120, let date = VisibleDate.parse(text, order: order) {
                 return (WrittenDate(date: date, offset: nil), node)
             }
@@ -279,7 +286,13 @@ struct RatedCommentReader {
         for node in own where node.hasName("small") || node.hasName("span") || node.hasName("a") || node.hasName("p") || node.hasName("em")
             || node.hasName("td") {
             if let content, isInside(node, content) { continue }
+            if isOtherDay(node) || node.children.contains(where: { $0.isElement && isOtherDay($0) }) { continue }
             if let text = HTMLText.text(of: node), text.count <= 60, let date = VisibleDate.parse(text, order: order) {
+                return (WrittenDate(date: date, offset: nil), node)
+            }
+        }
+        for node in named where isOtherDay(node) {
+            if let text = HTMLText.text(of: node), text.count <= 120, let date = VisibleDate.parse(text, order: order) {
                 return (WrittenDate(date: date, offset: nil), node)
             }
         }

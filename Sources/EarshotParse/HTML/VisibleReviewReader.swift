@@ -266,7 +266,8 @@ struct VisibleReviewReader {
     static let readMore: Set<String> = ["read more", "see more", "show more", "more", "read less", "mehr lesen", "weiterlesen",
                                         "lire la suite", "voir plus", "lees meer", "leer más", "ver más", "leggi tutto"]
 
-    static let zebraClasses: Set<String> = ["odd", "even", "alt", "normal", "highlight", "first", "last", "row-odd", "row-even"]
+    static let zebraClasses: Set<String> = ["odd", "even", "alt", "normal", "highlight", "first", "last", "row-odd", "row-even",
+                                            "first-child", "last-child", "active", "selected"]
 
     /// Items of a list of alike siblings (one tag, one class, two or more) that each show stars and a visible date:
     /// the nearest such item above each star widget of the page.
@@ -386,6 +387,11 @@ struct VisibleReviewReader {
                 }
             }
             if let posted = text.range(of: "Posted by ", options: [.caseInsensitive, .anchored]) { text = String(text[posted.upperBound...]) }
+            // "Marie D. publié" (le 14/03/2024): the verb before the date is no part of the name.
+            for verb in [" publié", " posted", " written", " reviewed", " geschrieben", " verfasst", " écrit", " geplaatst"]
+            where text.lowercased().hasSuffix(verb) {
+                text = String(text.dropLast(verb.count))
+            }
             if let name = personName(text) { return (name, element) }
         }
         return nil
@@ -410,19 +416,21 @@ struct VisibleReviewReader {
     static func namesAuthor(_ lower: String) -> Bool {
         let words = lower.split(whereSeparator: { $0 == "-" || $0 == "_" })
         guard words.count >= 2 else { return false }
-        if words.last == "author" || (words.last == "name" && words.dropLast().last == "author") { return true }
+        if words.last == "author" || (words.last == "name" && ["author", "customer", "reviewer", "client", "buyer", "consumer"]
+            .contains(String(words.dropLast().last ?? ""))) { return true }
         // `kiyoh-name`, `customer-name`: a name that is no product's, shop's or file's.
         return words.count == 2 && words.last == "name" && !["product", "item", "shop", "store", "company", "brand", "file", "user",
                                                               "site", "page", "category", "variant", "option", "field", "input"].contains(String(words[0]))
     }
 
     /// A block that holds the shop's answer to the review: a class whose last word is `reply` or `response`
-    /// (`spr-review-reply`, `jdgm-rev__reply`, `glsr-review-response`), not a reply link or button.
+    /// or `answer` (`spr-review-reply`, `jdgm-rev__reply`, `glsr-review-response`, `netreviews_website_answer`), not a reply
+    /// link or button.
     static func isAnswer(_ element: HTMLNode) -> Bool {
         guard !element.hasName("a"), !element.hasName("button"), !element.hasName("form") else { return false }
         if element.tokens("class").contains(where: { token in
             let words = token.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" })
-            return words.count >= 2 && (words.last == "reply" || words.last == "response")
+            return words.count >= 2 && (words.last == "reply" || words.last == "response" || words.last == "answer")
         }) { return true }
         // A block that says it is the owner's ("Comment from Dana K. of …", "Response from the owner"), whatever its class.
         guard element.hasName("div") || element.hasName("section") || element.hasName("blockquote") || element.hasName("aside"),
