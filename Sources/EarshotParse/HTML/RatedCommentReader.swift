@@ -12,7 +12,8 @@ import Foundation
 ///   `li-comment-12`, `div-comment-12`, wpDiscuz's `wpd-comm-12_0` (the outermost element of each number is the
 ///   comment; a `<dt id="comment-12">` takes its `<dd>` with it). A comment's replies are the numbered elements
 ///   inside it.
-/// - A comment with stars (``CommentStars``) is a review; one without is conversation and is left out. The
+/// - A comment with stars (``CommentStars``) is a review, and so is a top-level comment the page classes as a review
+///   (WooCommerce's `li.review`, rated or not); any other is conversation and is left out. The
 ///   site's own comments (`bypostauthor`, written by the post's author) are never reviews, stars or not: a
 ///   reply of theirs to a review is that review's owner response.
 /// - Author, date and words come from what the page shows: the author's name (`.fn`, `.comment-author-name`,

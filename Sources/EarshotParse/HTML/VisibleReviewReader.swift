@@ -9,8 +9,13 @@ import Foundation
 ///   class that names a single review (`custReview`, `review-block`, `review-item`), or an item (`li`, or a
 ///   `dt` with its `dd`) of a list inside a reviews section (`reviews`, `box-reviews`, `customer-reviews`).
 ///   Anything inside a comment list is the rated-comment reader's; a review inside another is part of it.
+///   A review app's namespaced class (`spr-review`, `jdgm-rev`, `glsr-review`, `es-review-container`) names one too,
+///   and so does an item wrapped alone in a row of alike wrappers (Shopware). With none of these names, a run of
+///   alike items that each show stars, a date and a name, and whose heading links nowhere else, is a review list
+///   whatever its classes (PrestaShop, OpenCart, a site whose classes are hashes).
 /// - A review needs words (a dozen letters at least) and stars, an author or a date: a list of links or a
-///   "0 reviews" box is none.
+///   "0 reviews" box is none. A shop's answer inside a review (a block whose class ends in reply, response or
+///   answer, or that opens with "Comment from …") is its response, not its words.
 /// - Fields come as rated comments read them (``RatedCommentReader``): stars, the author shown (without a
 ///   leading "by" and a place after the name: "by Donald, CA" is Donald), the date shown, and the words less
 ///   the title line, the author's details and the helpfulness and report links.
