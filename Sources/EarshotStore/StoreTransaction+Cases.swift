@@ -257,9 +257,11 @@ extension StoreTransaction {
         var args = StatementArguments(keys.map { assignments[$0]! })
         args += [id]
         try db.cachedStatement(sql: "UPDATE cases SET \(sets) WHERE id = ?").execute(arguments: args)
-        if assignments.keys.contains("merged_into") { memo?.clear() }   // a merge: problems count anew
-        // A problem known open may have changed, or a case's status may make another the open one.
-        if keys.contains("status") || keys.contains("merged_into") || memo?.knowsProblem(id) == true { memo?.dropOpenProblems() }
+        if keys.contains("merged_into") {
+            memo?.clear()   // a merge: problems count anew (and the open problems are forgotten with the rest)
+        } else if keys.contains("status") || memo?.knowsProblem(id) == true {
+            memo?.dropOpenProblems()   // a case's status may make another problem the open one, or a known one changed
+        }
     }
 
     /// Open cases whose acknowledgement deadline has passed and that were not escalated yet.

@@ -67,12 +67,18 @@ extension StoreTransaction {
 
     /// The same for many alerts, in one statement per few hundred (a delivery to a file marks thousands).
     public func markAlertsSent(ids: [Int64], now: Date) throws {
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = ids[start ..< min(start + 500, ids.count)]
+        for list in Self.idLists(ids) {
             try db.cachedStatement(sql: """
                 UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL
                 WHERE id IN (SELECT value FROM json_each(?))
-                """).execute(arguments: [now.timeIntervalSince1970, "[" + chunk.map(String.init).joined(separator: ",") + "]"])
+                """).execute(arguments: [now.timeIntervalSince1970, list])
+        }
+    }
+
+    /// Ids as JSON arrays of at most 500 (for `json_each`: one statement changes a few hundred rows).
+    static func idLists(_ ids: [Int64]) -> [String] {
+        stride(from: 0, to: ids.count, by: 500).map { start in
+            "[" + ids[start ..< min(start + 500, ids.count)].map(String.init).joined(separator: ",") + "]"
         }
     }
 
@@ -80,11 +86,8 @@ extension StoreTransaction {
     /// few hundred (two statements each), the rest one by one; returns the ids claimed.
     public func claimAlerts(_ alerts: [OutboxRecord], at: Date) throws -> Set<Int64> {
         var claimed = Set<Int64>()
-        let fresh = alerts.filter { $0.claimedAt == nil }
-        for start in stride(from: 0, to: fresh.count, by: 500) {
-            let chunk = fresh[start ..< min(start + 500, fresh.count)]
+        for list in Self.idLists(alerts.filter { $0.claimedAt == nil }.map(\.id)) {
             // The ids, then the update with the same condition, in this transaction (RETURNING needs SQLite 3.35).
-            let list = "[" + chunk.map { String($0.id) }.joined(separator: ",") + "]"
             let ids = try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending' AND claimed_at IS NULL
                 """), arguments: [list])

@@ -432,14 +432,14 @@ public struct Triage: Sendable {
                      fields: fields, thread: "case-\(record.id)")
     }
 
-    /// `String(format: "%.3f", v)`, by the C library's formatter directly (the same digits, without Foundation's
-    /// format parsing: one per alert).
     /// `iso.string(from:)` without the formatter (which rounds to the millisecond, then drops the fraction), for
     /// dates after 1582 (the formatter's calendar is Julian before).
     static func isoUTC(_ date: Date) -> String {
         WrittenTime.iso(Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000), offset: nil)
     }
 
+    /// `String(format: "%.3f", v)`, by the C library's formatter directly (the same digits, without Foundation's
+    /// format parsing: one per alert).
     static func threeDecimals(_ v: Double) -> String {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 48) { buffer in
             let n = withVaList([v]) { vsnprintf(buffer.baseAddress!, 48, "%.3f", $0) }

@@ -102,7 +102,7 @@ struct MicrodataReviewReader {
                     // Stars given as a percentage ("80%" of 100, Magento's): the stars shown, out of five.
                     if rating.best == 100, (0...100).contains(rating.value),
                        [value.attribute("content"), text(value)].contains(where: { $0?.contains("%") == true }) {
-                        rating = ReviewRating(value: (rating.value / 20 * 2).rounded() / 2, best: 5, worst: nil)
+                        rating = ReviewRating(value: CommentStars.halves(rating.value / 20), best: 5, worst: nil)
                     }
                     return rating
                 } }

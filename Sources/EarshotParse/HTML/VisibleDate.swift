@@ -37,8 +37,8 @@ enum VisibleDate {
 
     /// The order the page's own slashed dates show (one whose first number is above 12 is day first, one whose
     /// second is, month first), else the page's language: US English month first, any other language (with a country
-    /// for English) day first. Nil when the page's dates
-    /// disagree, or it has none and names no language (or only "en"): its ambiguous dates stay unread.
+    /// for English) day first. Nil when the page's dates disagree, or it has none and names no language (or only
+    /// "en"): its ambiguous dates stay unread.
     static func slashOrder(in document: HTMLDocument) -> SlashOrder? {
         var dayFirst = 0, monthFirst = 0
         func count(_ text: String) {
@@ -111,13 +111,8 @@ enum VisibleDate {
         if let (a, b, year) = slashed(word), year >= 1000, year <= 2999 {
             if a > 12, a <= 31, (1...12).contains(b) { return (year, b, a) }
             if b > 12, b <= 31, (1...12).contains(a) { return (year, a, b) }
-            // Both could be the month: the page's order says which ("6/2/24" on a US shop), else no date.
-            guard (1...12).contains(a), (1...12).contains(b) else { return nil }
-            switch order {
-            case .monthFirst?: return (year, a, b)
-            case .dayFirst?: return (year, b, a)
-            case nil: return a == b ? (year, a, a) : nil
-            }
+            if a == b, (1...12).contains(a) { return (year, a, a) }
+            return inOrder(a, b, year: year, order: order)
         }
         for (separator, dayFirst) in [(Character("."), true), (Character("-"), false)] {
             let parts = word.split(separator: separator, omittingEmptySubsequences: false)
@@ -130,13 +125,7 @@ enum VisibleDate {
                 if a > 12, a <= 31, (1...12).contains(b) { return (c, b, a) }
                 if b > 12, b <= 31, (1...12).contains(a) { return (c, a, b) }
                 if a == b, (1...12).contains(a) { return (c, a, a) }
-                // Both could be the month: the page's order, as with slashes ("12-03-2024" on a Dutch page).
-                guard (1...12).contains(a), (1...12).contains(b) else { return nil }
-                switch order {
-                case .monthFirst?: return (c, a, b)
-                case .dayFirst?: return (c, b, a)
-                case nil: return nil
-                }
+                return inOrder(a, b, year: c, order: order)
             }
             let (year, month, day) = dayFirst ? (c, b, a) : (a, b, c)
             guard year >= 1000, year <= 2999, (1...12).contains(month), (1...31).contains(day),
@@ -144,6 +133,16 @@ enum VisibleDate {
             return (year, month, day)
         }
         return nil
+    }
+
+    /// Two numbers that could each be the month ("6/2/24", "12-03-2024"): the page's order says which, else no date.
+    static func inOrder(_ a: Int, _ b: Int, year: Int, order: SlashOrder?) -> (Int, Int, Int)? {
+        guard (1...12).contains(a), (1...12).contains(b) else { return nil }
+        switch order {
+        case .monthFirst?: return (year, a, b)
+        case .dayFirst?: return (year, b, a)
+        case nil: return nil
+        }
     }
 
     /// "9:14", "9:14pm", "19:52", "15h03": hour, minute and what follows the minutes.

@@ -168,7 +168,7 @@ struct VisibleReviewReader {
         var seen = Set<xmlNodePtr>()
         func add(_ element: HTMLNode) { if seen.insert(element.pointer).inserted { found.append(element) } }
 
-        var childCounts: [xmlNodePtr: [String: Int]] = [:]
+        var siblings = SiblingCounts { $0.name + "\u{0}" + ($0.attribute("class") ?? "") }
         var cousinCounts: [String: Int] = [:]
         for element in document.elements("//*[@id or @class]") {
             if let id = element.attribute("id"), isNumberedReview(id) { add(element); continue }
@@ -176,13 +176,7 @@ struct VisibleReviewReader {
             guard element.tokens("class").contains(where: namesOneReview), let parent = element.parent else { continue }
             let signature = element.attribute("class") ?? ""
             func isAlike(_ node: HTMLNode) -> Bool { node.isElement && node.name == element.name && node.attribute("class") == signature }
-            // Each parent's children counted by tag and class once (thousands of alike siblings stay linear).
-            if childCounts[parent.pointer] == nil {
-                var counts: [String: Int] = [:]
-                for child in parent.children where child.isElement { counts[child.name + "\u{0}" + (child.attribute("class") ?? ""), default: 0] += 1 }
-                childCounts[parent.pointer] = counts
-            }
-            let alikeCount = childCounts[parent.pointer]?[element.name + "\u{0}" + signature] ?? 0
+            let alikeCount = siblings.count(alike: element, in: parent)
             if alikeCount >= 2 { add(element); continue }
             // One review to a wrapper (or to wrappers two or three deep, a carousel's), the wrappers side by side
             // (Shopware's list): alike as cousins.
@@ -229,9 +223,9 @@ struct VisibleReviewReader {
                 return depth < 4 ? .descend : .skip
             }
         }
-        // Named nothing we know: a run of alike siblings each of which shows stars and a date is a review list
+        // Named nothing we know: a run of alike siblings each of which shows stars, a date and a name is a review list
         // whatever its classes (PrestaShop's `comment row`, `product-comment-list-item`). A product grid's cards show
-        // stars but no date.
+        // stars but no date, a recipe archive's cards link their heading elsewhere.
         if found.isEmpty {
             for element in starredAndDated(in: document, order: order) { add(element) }
         }
@@ -252,11 +246,28 @@ struct VisibleReviewReader {
             }
             return true
         }
-        let order = Dictionary(document.elements("//*").enumerated().map { ($1.pointer, $0) }, uniquingKeysWith: { a, _ in a })
-        return outer.sorted { (order[$0.pointer] ?? 0) < (order[$1.pointer] ?? 0) }.map { element in
+        let position = Dictionary(document.elements("//*").enumerated().map { ($1.pointer, $0) }, uniquingKeysWith: { a, _ in a })
+        return outer.sorted { (position[$0.pointer] ?? 0) < (position[$1.pointer] ?? 0) }.map { element in
             var scope = [element]
             if element.hasName("dt"), let dd = RatedCommentReader.nextElement(after: element), dd.hasName("dd") { scope.append(dd) }
             return RatedCommentReader.Comment(element: element, scope: scope, parent: nil)
+        }
+    }
+
+    /// How many of a parent's children are alike (the same `signature`), each parent's children counted once: a list of
+    /// thousands of items stays linear however many of them ask.
+    struct SiblingCounts {
+        let signature: (HTMLNode) -> String
+        private var counts: [xmlNodePtr: [String: Int]] = [:]
+        init(signature: @escaping (HTMLNode) -> String) { self.signature = signature }
+
+        mutating func count(alike element: HTMLNode, in parent: HTMLNode) -> Int {
+            if counts[parent.pointer] == nil {
+                var byKind: [String: Int] = [:]
+                for child in parent.children where child.isElement { byKind[signature(child), default: 0] += 1 }
+                counts[parent.pointer] = byKind
+            }
+            return counts[parent.pointer]?[signature(element)] ?? 0
         }
     }
 
@@ -280,19 +291,9 @@ struct VisibleReviewReader {
         var groups: [xmlNodePtr: [HTMLNode]] = [:]   // by parent
         var parents: [xmlNodePtr] = []
         var seen = Set<xmlNodePtr>()
-        // Each parent's children counted by tag and class once (a grid of thousands of starred cards stays linear).
-        var alikeCounts: [xmlNodePtr: [String: Int]] = [:]
         // Zebra classes (`normal`/`highlight`, `odd`/`even`) do not make two items unalike.
-        func signature(_ node: HTMLNode) -> String {
+        var siblings = SiblingCounts { node in
             node.name + "\u{0}" + node.tokens("class").filter { !zebraClasses.contains($0.lowercased()) }.joined(separator: " ")
-        }
-        func alike(_ here: HTMLNode, in parent: HTMLNode) -> Int {
-            if alikeCounts[parent.pointer] == nil {
-                var counts: [String: Int] = [:]
-                for child in parent.children where child.isElement { counts[signature(child), default: 0] += 1 }
-                alikeCounts[parent.pointer] = counts
-            }
-            return alikeCounts[parent.pointer]?[signature(here)] ?? 0
         }
         var climbed: [xmlNodePtr: Int] = [:]   // each ancestor met, and how many steps the climb still had there
         for widget in document.elements("//*[@class or @data-rating or @role='img']") where CommentStars.isRatingElement(widget)
@@ -304,7 +305,7 @@ struct VisibleReviewReader {
                 if let before = climbed[here.pointer], before >= 8 - step { break }
                 climbed[here.pointer] = 8 - step
                 // (not the stars themselves, which repeat too: an item has words)
-                if here.attribute("class")?.isEmpty == false, alike(here, in: parent) >= 2,
+                if here.attribute("class")?.isEmpty == false, siblings.count(alike: here, in: parent) >= 2,
                    RatedCommentReader.letterKey(HTMLText.text(of: here) ?? "").count >= 12 {
                     if seen.insert(here.pointer).inserted {
                         if groups[parent.pointer] == nil { parents.append(parent.pointer) }
