@@ -292,6 +292,29 @@ struct TriageOutboxTests {
         #expect(keys == ["older", "case-1-opened", "case-2-opened", "case-3-opened"])
     }
 
+    @Test func aJSONLinesFileThatCannotBeWrittenFailsItsAlertsAndTheNextDeliveryWritesEachOnce() throws {
+        let outbox = try Outbox()
+        let folder = outbox.folder.appendingPathComponent("later")
+        let path = folder.appendingPathComponent("alerts.jsonl").path
+        // 1,203 alerts: the lines are written in groups of 500, and every group must fail.
+        for i in 1...1_203 { try outbox.enqueue("case-\(i)-opened", channel: "desk") }
+        let deliverer = Self.deliverer([Self.channel("desk", type: "jsonl", path: path, batches: false)])
+        let first = try deliverer.deliverDue(store: outbox.store, now: Self.t0)
+        #expect(first.sent == 0)
+        #expect(first.failed == 1_203)
+        #expect(try outbox.alerts("pending").allSatisfy { $0.lastError?.contains("cannot open") == true && $0.attempts == 1 })
+
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let second = try deliverer.deliverDue(store: outbox.store, now: Self.t0 + 3600)
+        #expect(second.sent == 1_203)
+        #expect(try deliverer.deliverDue(store: outbox.store, now: Self.t0 + 7200).sent == 0)
+        let keys = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { Alert.decode(String($0))["idempotency_key"] as? String }
+        #expect(keys.count == 1_203)
+        let eachOnceInOrder = keys == (1...1_203).map { "case-\($0)-opened" }
+        #expect(eachOnceInOrder)
+        #expect(try outbox.alerts("sent").count == 1_203)
+    }
+
     @Test func anAlertForAChannelNoLongerConfiguredWaitsInsteadOfVanishing() throws {
         let outbox = try Outbox()
         try outbox.enqueue("case-1-opened", channel: "gone")

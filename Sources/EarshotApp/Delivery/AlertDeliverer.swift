@@ -93,8 +93,49 @@ public struct AlertDeliverer {
         /// Alerts appended to a JSON-lines file are marked sent 500 at a time, not one commit each: should
         /// the process die before a mark, the claim stands and `resend` finds the key in the file (no copy).
         var markLater: [Int64] = []
+        /// Lines for JSON-lines files, written with one append per file before they are marked sent (a file
+        /// is opened once per 500 alerts, not once per alert). Should the process die first, the alerts stay
+        /// claimed and unwritten, and the next delivery's `resend` writes them.
+        var lines: [String: (bytes: [UInt8], members: [OutboxRecord])] = [:]
+        var buffered = 0
+
+        /// Writes the buffered lines, a file at a time; a file that cannot take them all is cut back to
+        /// its length before (no half line, no line twice) and its alerts are failed attempts.
+        mutating func flushLines() throws {
+            guard buffered > 0 else { return }
+            for (path, pending) in lines.sorted(by: { $0.key < $1.key }) {
+                switch AlertDeliverer.append(pending.bytes, to: path) {
+                case .success:
+                    markLater += pending.members.map(\.id)
+                case .failure(let message):
+                    counts.sent -= pending.members.count
+                    try failed(pending.members, message)
+                }
+            }
+            lines.removeAll(keepingCapacity: true)
+            buffered = 0
+        }
+
+        mutating func failed(_ members: [OutboxRecord], _ message: String) throws {
+            let maxAttempts = deliverer.maxAttempts, now = now
+            try store.write { tx in
+                for alert in members {
+                    // 1 min, 2, 4 … capped at 6 h between attempts.
+                    let delay = min(60 * pow(2, Double(alert.attempts)), 6 * 3600)
+                    try tx.markAlertFailed(id: alert.id, error: message, nextAttempt: now.addingTimeInterval(delay),
+                                           maxAttempts: maxAttempts)
+                }
+            }
+            for alert in members {
+                if alert.attempts + 1 >= maxAttempts { counts.dead += 1 } else { counts.failed += 1 }
+            }
+            deliverer.logger.warning("alert not delivered", metadata: ["channel": "\(members[0].channel)", "key": "\(members[0].idempotencyKey)",
+                                                                      "alerts": "\(members.count)", "attempt": "\(members[0].attempts + 1)",
+                                                                      "error": "\(message)"])
+        }
 
         mutating func markPending() throws {
+            try flushLines()
             guard !markLater.isEmpty else { return }
             let ids = markLater, now = now
             try store.write { tx in try tx.markAlertsSent(ids: ids, now: now) }
@@ -123,6 +164,28 @@ public struct AlertDeliverer {
                 counts.failed += members.count
                 return
             }
+            if channel.type == "jsonl", let path = channel.path {
+                // Buffered: written by flushLines, then marked sent with the others of its 500.
+                let record: OutboxRecord
+                switch unit {
+                case .single(let alert): record = alert
+                case .batch(let alerts): record = AlertDeliverer.summary(of: alerts)
+                }
+                if record.claimedAt != nil {
+                    interrupted += members.count
+                    if written[path] == nil { written[path] = AlertDeliverer.keys(inFile: path) }
+                }
+                if record.claimedAt == nil || !written[path]!.contains(record.idempotencyKey) {
+                    lines[path, default: ([], [])].bytes += Array((deliverer.redactor.redact(record.payload) + "\n").utf8)
+                    lines[path, default: ([], [])].members += members
+                    buffered += members.count
+                } else {
+                    markLater += members.map(\.id)
+                }
+                counts.sent += members.count
+                if buffered + markLater.count >= 500 { try markPending() }
+                return
+            }
             let result: SendResult
             switch unit {
             case .single(let alert):
@@ -144,29 +207,10 @@ public struct AlertDeliverer {
             switch result {
             case .success:
                 // Every member is sent exactly once: the summary stands for each of them.
-                if channel.type == "jsonl" {
-                    markLater += members.map(\.id)
-                    if markLater.count >= 500 { try markPending() }
-                } else {
-                    try store.write { tx in for alert in members { try tx.markAlertSent(id: alert.id, now: now) } }
-                }
+                try store.write { tx in for alert in members { try tx.markAlertSent(id: alert.id, now: now) } }
                 counts.sent += members.count
             case .failure(let message):
-                let maxAttempts = deliverer.maxAttempts
-                try store.write { tx in
-                    for alert in members {
-                        // 1 min, 2, 4 … capped at 6 h between attempts.
-                        let delay = min(60 * pow(2, Double(alert.attempts)), 6 * 3600)
-                        try tx.markAlertFailed(id: alert.id, error: message, nextAttempt: now.addingTimeInterval(delay),
-                                               maxAttempts: maxAttempts)
-                    }
-                }
-                for alert in members {
-                    if alert.attempts + 1 >= maxAttempts { counts.dead += 1 } else { counts.failed += 1 }
-                }
-                deliverer.logger.warning("alert not delivered", metadata: ["channel": "\(channel.name)", "key": "\(first.idempotencyKey)",
-                                                                          "alerts": "\(members.count)", "attempt": "\(first.attempts + 1)",
-                                                                          "error": "\(message)"])
+                try failed(members, message)
             }
         }
     }
@@ -347,12 +391,27 @@ public struct AlertDeliverer {
     }
 
     func append(line: String, to path: String) -> SendResult {
+        Self.append(Array(line.utf8), to: path)
+    }
+
+    /// Appends whole lines, or nothing: a short write is cut back to the file's length before.
+    static func append(_ bytes: [UInt8], to path: String) -> SendResult {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return .failure("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        let bytes = Array(line.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        return written == bytes.count ? .success : .failure("short write to \(path)")
+        let before = lseek(fd, 0, SEEK_END)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = n < 0 ? String(cString: strerror(errno)) : "nothing written"
+                if before >= 0 { _ = ftruncate(fd, before) }
+                return .failure("cannot append to \(path): \(reason)")
+            }
+            done += n
+        }
+        return .success
     }
 
     func runCommand(_ argv: [String], input: String) -> SendResult {
