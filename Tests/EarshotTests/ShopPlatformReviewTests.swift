@@ -115,4 +115,63 @@ struct ShopPlatformReviewTests {
         }.joined()
         #expect(try parse("<html lang=\"en-US\"><body>\(nameless)</body></html>").entries.isEmpty)
     }
+
+    /// A rated comment whose only byline is "— Name on Date" in its meta block: the name, and the date the byline
+    /// gives (a name that is a month's, "Jan", is no date: a month counts beside a number).
+    @Test func aBylineInTheCommentMetaNamesTheAuthor() throws {
+        func comment(_ id: Int, _ words: String, _ byline: String) -> String {
+            """
+            <li class="comment-li"><div id="comment-\(id)" class="comment even depth-1 comdiv"><div class="comdiv-a">
+            <div class="rating-stars"><div class="rating-stars-a"><span class="star star-on"></span><span class="star star-on"></span>
+            <span class="star star-on"></span><span class="star star-on"></span><span class="star"></span></div></div>
+            <div class="comcontent"><p>\(words)</p></div>
+            <div class="comment-meta"><ul><li>&mdash; \(byline)</li><li><a rel="nofollow" class="comment-reply-link" href="#comment-\(id)">Reply</a></li></ul></div>
+            </div></div></li>
+            """
+        }
+        let page = "<html lang=\"en-US\"><body><ul class=\"commentlist\">"
+            + comment(11, "Short and sweet.", "Debbie on July 3, 2023")
+            + comment(12, "How long do the peppers keep in the fridge?<br/>Thanks!<br/>Jan", "Jan on April 29, 2023")
+            + comment(13, "Made it twice this week, the dressing is the star.", "Michelle E. posted on May 2, 2023")
+            + "</ul></body></html>"
+        let entries = try parse(page).entries
+        #expect(entries.map(\.author) == ["Debbie", "Jan", "Michelle E."])
+        #expect(entries.map { day($0.published) } == ["2023-07-03", "2023-04-29", "2023-05-02"])
+        #expect(entries.map(\.rating) == [4, 4, 4])
+        #expect(entries.first?.content == "Short and sweet.")
+        #expect(VisibleDate.parse("Jan on April 29, 2023").map { day($0) } == "2023-04-29")
+        #expect(VisibleDate.parse("14 de mayo de 2023").map { day($0) } == "2023-05-14")
+        #expect(VisibleDate.parse("I may come back in 2023") == nil)
+        #expect(RatedCommentReader.bylineName("Posted on June 3, 2023") == nil)
+        #expect(RatedCommentReader.bylineName("— Kimberly Maxey on July 27, 2023") == "Kimberly Maxey")
+    }
+
+    /// A list with hashed classes: a name beside its avatar of initials, five drawn icons and "4/5" written beside
+    /// them, a date. Without the written score (icons alone say nothing), or without stars and a date, no review.
+    @Test func aScoreBesideDrawnIconsAndANameBesideItsInitials() throws {
+        func item(_ initial: String, _ name: String, _ score: String, _ words: String, _ date: String) -> String {
+            let icon = "<svg class=\"a1x\" viewBox=\"0 0 32 32\"><path d=\"M1 1h30v30H1z\"></path></svg>"
+            return """
+                <div class="sc-9f2 kQx"><div class="sc-1b3"><span class="sc-77a">\(initial)</span><div class="sc-5d0"><p class="sc-e41">\(name)</p>
+                <div class="sc-c02"><div class="sc-c03">\(String(repeating: icon, count: 5))</div><div class="sc-c04"><span class="sc-c05">\(score)</span></div></div>
+                </div></div><div class="sc-2aa"><p class="sc-2ab">\(words)</p></div><div class="sc-3ff"><p class="sc-3fe">\(date)</p></div></div>
+                """
+        }
+        func page(_ items: [String]) -> String { "<html lang=\"fr\"><body><div class=\"sc-list\">" + items.joined() + "</div></body></html>" }
+        let entries = try parse(page([item("j", "jipysn", "5<!-- -->/<!-- -->5", "Top recette", "29/08/2023 12:31"),
+                                      item("FD", "Fred Dumas", "4/5", "Très bonne, un peu trop d’huile à mon goût.", "23/08/2023 05:13")])).entries
+        #expect(entries.map(\.author) == ["jipysn", "Fred Dumas"])
+        #expect(entries.map(\.rating) == [5, 4])
+        #expect(entries.map(\.bestRating) == [5, 5])
+        #expect(entries.map { day($0.published) } == ["2023-08-29", "2023-08-23"])
+        #expect(entries.map(\.content) == ["Top recette", "Très bonne, un peu trop d’huile à mon goût."])
+        // The same cards with a written score but no icons beside it, or initials that are not the name's: no review.
+        let noIcons = page([item("j", "jipysn", "5/5", "Top recette", "29/08/2023 12:31"),
+                            item("F", "Fred2003", "4/5", "Très bonne cette ratatouille", "23/08/2023 05:13")])
+            .replacingOccurrences(of: "<svg", with: "<b").replacingOccurrences(of: "</svg>", with: "</b>")
+        #expect(try parse(noIcons).entries.isEmpty)
+        let otherInitials = page([item("Q", "jipysn", "5/5", "Top recette", "29/08/2023 12:31"),
+                                  item("Z", "Fred2003", "4/5", "Très bonne cette ratatouille", "23/08/2023 05:13")])
+        #expect(try parse(otherInitials).entries.isEmpty)
+    }
 }

@@ -34,7 +34,29 @@ enum CommentStars {
     static func isRatingElement(_ element: HTMLNode) -> Bool {
         element.hasAttribute("data-rating")
             || element.tokens("class").contains { $0.contains("rating") || $0.contains("stars") || $0.contains("star-") || $0.contains("star_") || $0.hasSuffix("star") }
-            || isLabelledStars(element) || scoreValue(element) != nil
+            || isLabelledStars(element) || scoreValue(element) != nil || isShownScore(element)
+    }
+
+    /// A score written out beside drawn stars whatever the classes ("4/5" in a span next to five icons, a site whose
+    /// classes are hashes): a leaf whose words are only "N/5" or "N/10", with 3 to 10 icons (svg, img, i) in its
+    /// parent or the parent's parent.
+    static func isShownScore(_ element: HTMLNode) -> Bool {
+        guard !element.children.contains(where: \.isElement), let text = HTMLText.text(of: element), text.count <= 9 else { return false }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, parts[0].count <= 3, let value = Double(parts[0].replacingOccurrences(of: ",", with: ".")),
+              let best = Double(parts[1]), best == 5 || best == 10, value > 0, value <= best else { return false }
+        var up = element.parent
+        for _ in 0 ..< 2 {
+            guard let here = up, here.isElement else { break }
+            var icons = 0
+            here.walkElements { inner, _ in
+                if inner.hasName("svg") || inner.hasName("img") || inner.hasName("i") { icons += 1; return .skip }
+                return .descend
+            }
+            if (3...10).contains(icons) { return true }
+            up = here.parent
+        }
+        return false
     }
 
     /// A review's score shown as its number in an element whose class says so (`score score-9`, Kiyoh's ten-point

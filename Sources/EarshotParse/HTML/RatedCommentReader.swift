@@ -229,6 +229,14 @@ struct RatedCommentReader {
                     && HTMLText.text(of: link) != nil } },
             { own.first { ($0.hasName("h4") || $0.hasName("h5") || $0.hasName("h6") || $0.hasName("cite"))
                 && !$0.tokens("class").contains { $0.contains("subject") || $0.contains("title") } } },
+            // A byline line in the comment's meta block: "— Patti on August 31, 2023" (the shortest element that reads so).
+            { let content = contentBlock(in: own)
+              let metas = own.filter { $0.tokens("class").contains { $0.lowercased().contains("meta") || $0.lowercased().contains("byline") } }
+              return own.compactMap { node -> (HTMLNode, Int)? in
+                  guard metas.contains(where: { node.pointer == $0.pointer || isInside(node, $0) }),
+                        !(content.map { isInside(node, $0) || node.pointer == $0.pointer } ?? false),
+                        let text = HTMLText.text(of: node), text.count <= 80, bylineName(text) != nil else { return nil }
+                  return (node, text.count) }.min { $0.1 < $1.1 }?.0 },
         ]
         for candidate in candidates {
             guard var node = candidate(), var name = HTMLText.text(of: node) else { continue }
@@ -240,6 +248,7 @@ struct RatedCommentReader {
                 node = bold
                 name = boldName
             }
+            if let byline = bylineName(name) { name = byline }
             for says in [" says:", " says", " said:", " sagt:", " dit :", " dit:"] where name.lowercased().hasSuffix(says) {
                 name = String(name.dropLast(says.count))
             }
@@ -248,6 +257,27 @@ struct RatedCommentReader {
         }
         return nil
     }
+
+    /// The name in a byline, "— Patti on August 31, 2023", "Jan op 4 mei 2023": a short name (no digits, five words at
+    /// most), then " on " (am, le, op, el, il) and a date.
+    static func bylineName(_ line: String) -> String? {
+        for on in [" on ", " am ", " le ", " op ", " el ", " il "] {
+            guard let range = line.range(of: on, options: .backwards), VisibleDate.parse(String(line[range.upperBound...])) != nil else { continue }
+            var name = line[..<range.lowerBound].trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "—–-·|")))
+            // "Marie D. publié le …", "Posted on …": the verb is no name.
+            if let last = name.split(separator: " ").last, bylineVerbs.contains(last.lowercased()) {
+                name = String(name.dropLast(last.count)).trimmingCharacters(in: .whitespaces)
+            }
+            guard !name.isEmpty, name.count <= 40, !name.contains(where: \.isNumber), name.contains(where: \.isLetter),
+                  name.split(separator: " ").count <= 5 else { return nil }
+            return name
+        }
+        return nil
+    }
+
+    static let bylineVerbs: Set<String> = ["posted", "published", "reviewed", "written", "commented", "updated", "added", "submitted",
+                                           "replied", "wrote", "said", "publié", "publiée", "écrit", "geschrieben", "verfasst",
+                                           "veröffentlicht", "geplaatst", "gepost", "pubblicato", "publicado", "publicada"]
 
     static func isInside(_ node: HTMLNode, _ ancestor: HTMLNode) -> Bool {
         var up = node.parent

@@ -77,8 +77,18 @@ enum VisibleDate {
         let words = text.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," })
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".()[]")) }
         var month: Int?, day: Int?, year: Int?, hour = 0, minute = 0
+        // A month's name counts beside a number ("Jan on April 29, 2023": a name, then the date), over
+        // "de"/"of" ("14 de mayo de 2023").
+        func besideANumber(_ i: Int) -> Bool {
+            for step in [-1, 1] {
+                var j = i + step
+                if j >= 0, j < words.count, Self.connectors.contains(words[j]) { j += step }
+                if j >= 0, j < words.count, words[j].first?.isNumber == true { return true }
+            }
+            return false
+        }
         for (i, word) in words.enumerated() {
-            if month == nil, let m = months[word] { month = m; continue }
+            if month == nil, let m = months[word], besideANumber(i) { month = m; continue }
             if day == nil, let numeric = numericDate(word, order: order) {
                 (year, month, day) = numeric
                 continue
@@ -104,6 +114,8 @@ enum VisibleDate {
         guard let date = calendar.date(from: components), calendar.component(.day, from: date) == day else { return nil }
         return date
     }
+
+    static let connectors: Set<String> = ["de", "of", "del", "di", "the", "le", "den", "der"]
 
     /// "17.10.2022" (day first), "2022-10-17", or "10/20/2019", "20/10/2019", "28-02-2015" and "02-28-2015" and "20/10/2019" where one number is above 12 (which
     /// tells the day); "06/11/2014" reads two ways: the page's `order`, else no date.

@@ -50,10 +50,11 @@ struct VisibleReviewReader {
             let stars = CommentStars.rating(in: own.elements) ?? Self.pictureRating(in: own.elements)
             let byline = Self.byline(in: elements)
             let shownAuthor = RatedCommentReader.authorShown(in: elements) ?? byline.map { ($0.name, $0.node) } ?? Self.credit(in: own.elements)
-            let bold = shownAuthor == nil ? Self.boldName(in: elements) : nil
+            let date = RatedCommentReader.dateShown(in: elements, order: slashOrder) ?? byline.flatMap { line in line.date.map { (WrittenDate(date: $0, offset: nil), line.node) } }
+            // A name beside an avatar of initials only where stars and a date say it is a review.
+            let bold = shownAuthor == nil ? Self.boldName(in: elements) ?? (stars != nil && date != nil ? Self.initialedName(in: elements) : nil) : nil
             let author = shownAuthor ?? bold
             let boldOnly = shownAuthor == nil && bold != nil
-            let date = RatedCommentReader.dateShown(in: elements, order: slashOrder) ?? byline.flatMap { line in line.date.map { (WrittenDate(date: $0, offset: nil), line.node) } }
             let widget = stars.map { RatedCommentReader.widgetAndLabels($0.shownBy) } ?? []
             let leftOut = own.elements.filter { Self.isNoise($0) || Self.isDateLine($0) } + widget + [author?.node, date?.node].compactMap { $0 } + answers
             // Words and stars or an author: a teaser list of articles (a title, an excerpt, a date) is no review.
@@ -328,7 +329,8 @@ struct VisibleReviewReader {
                         && own.contains { $0.hasName("a") && RatedCommentReader.isInside($0, heading) && !($0.attribute("href") ?? "#").hasPrefix("#") }
                 }
                 return !teaser && CommentStars.rating(in: own) != nil && RatedCommentReader.dateShown(in: own, order: order) != nil
-                    && (RatedCommentReader.authorShown(in: own) != nil || credit(in: own) != nil || boldName(in: own) != nil)
+                    && (RatedCommentReader.authorShown(in: own) != nil || credit(in: own) != nil || boldName(in: own) != nil
+                        || initialedName(in: own) != nil)
             }
             if reviews.count >= 2 { items += reviews }
         }
@@ -414,6 +416,24 @@ struct VisibleReviewReader {
             guard !inParagraph, let text = HTMLText.text(of: element), text.count <= 40, text.contains(where: \.isLetter),
                   VisibleDate.parse(text) == nil, let name = personName(text) else { continue }
             return (name, element)
+        }
+        return nil
+    }
+
+    /// A name beside its avatar of initials ("j" then "jipysn", "JD" then "Jane Doe"): a leaf of one to three letters,
+    /// and the next leaf with words, a short one (four words at most) whose initials (or first letters) they are.
+    static func initialedName(in own: [HTMLNode]) -> (name: String, node: HTMLNode)? {
+        func isLeaf(_ node: HTMLNode) -> Bool { !node.children.contains(where: \.isElement) }
+        for (i, avatar) in own.enumerated() where isLeaf(avatar) {
+            guard let initials = HTMLText.text(of: avatar), (1...3).contains(initials.count), initials.allSatisfy(\.isLetter) else { continue }
+            guard let next = own[(i + 1)...].first(where: { isLeaf($0) && HTMLText.text(of: $0) != nil }),
+                  let shown = HTMLText.text(of: next), shown.count <= 40, shown.contains(where: \.isLetter) else { continue }
+            let words = shown.split(separator: " ")
+            guard words.count <= 4, VisibleDate.parse(shown) == nil else { continue }
+            let lower = initials.lowercased()
+            let theirs = String(words.compactMap(\.first)).lowercased()
+            guard lower == theirs || (lower.count == 1 && shown.lowercased().hasPrefix(lower)), let name = personName(shown) else { continue }
+            return (name, next)
         }
         return nil
     }
