@@ -174,4 +174,52 @@ struct ShopPlatformReviewTests {
                                   item("Z", "Fred2003", "4/5", "Très bonne cette ratatouille", "23/08/2023 05:13")])
         #expect(try parse(otherInitials).entries.isEmpty)
     }
+
+    /// A review list in a comment list, each review numbered `review-NNN`: picture stars whose files say their state
+    /// (WP-PostRatings' `rating_on.gif`), a byline heading "handle on 7.26.2017" (a US day written with dots).
+    @Test func numberedReviewsInACommentListWithPictureStarsAndABylineHeading() throws {
+        func review(_ id: Int, _ handle: String, _ day: String, on: Int, _ words: String) -> String {
+            let star = { (state: String) in "<img src=\"/wp-content/plugins/wp-postratings/images/mitts/rating_\(state).gif\" alt=\"\" class=\"post-ratings-image\" />" }
+            return """
+                <div class="review byuser comment-author-\(handle.lowercased()) even thread-even depth-1" id="review-\(id)"><div class="comment-text">
+                <h4><a href="https://kitchen.example/members/\(handle.lowercased())/">\(handle)</a> <span>on \(day)</span></h4>
+                <span class="review-post-ratings">\(String(repeating: star("on"), count: on) + String(repeating: star("off"), count: 5 - on))</span>
+                <p>\(words)</p></div></div>
+                """
+        }
+        let page = "<html lang=\"en-US\"><body><div class=\"comments js-comments\">"
+            + review(117304, "4hmom", "7.26.2017", on: 5, "Printed it long ago and finally made it today, wonderful.")
+            + review(116147, "K-Dub", "8.28.2016", on: 3, "Good, though a little sweet for us; less sugar next time.")
+            + "</div></body></html>"
+        let entries = try parse(page).entries
+        #expect(entries.map(\.author) == ["4hmom", "K-Dub"])
+        #expect(entries.map(\.rating) == [5, 3])
+        #expect(entries.map { day($0.published) } == ["2017-07-26", "2016-08-28"])
+        #expect(entries.first?.content == "Printed it long ago and finally made it today, wonderful.")
+        // Dots read day first, unless the middle number can only be the day.
+        #expect(VisibleDate.parse("17.10.2022").map { day($0) } == "2022-10-17")
+        #expect(VisibleDate.parse("04.05.2020").map { day($0) } == "2020-05-04")
+        #expect(VisibleDate.parse("7.26.2017").map { day($0) } == "2017-07-26")
+    }
+
+    /// A comment list whose theme numbers no comment (`ol.comments-list > li.comment`): a rated comment still, its
+    /// name in a span styled as a heading (Bootstrap's `h6`), Font Awesome's solid stars beside outline ones.
+    @Test func anUnnumberedCommentListWithFontAwesomeStars() throws {
+        let page = """
+            <html lang="en"><body><section id="comments"><ol class="comments-list clearfix">
+            <li class="comment clearfix"><div class="comment-wrap"><div class="comment-body"><header><div class="pull-left">
+            <span class="h6 s14">Guest Foodie</span> <span class="stars-active" style="width:88%">
+            <i class="fa fa-star"></i><i class="fa fa-star"></i><i class="fa fa-star"></i><i class="fa fa-star"></i><i class="fa fa-star-o"></i></span>
+            <span class="entry-date">January 31, 2007</span></div></header>
+            <p>Easy and a lot of fun; my son and I made it for our cooking night.</p></div></div></li>
+            <li class="comment clearfix"><div class="comment-wrap"><div class="comment-body"><header><div class="pull-left">
+            <span class="h6 s14">Pat</span><span class="entry-date">February 2, 2007</span></div></header>
+            <p>Can I use beef stock instead?</p></div></div></li></ol></section></body></html>
+            """
+        let entries = try parse(page).entries
+        #expect(entries.map(\.author) == ["Guest Foodie"])
+        #expect(entries.map(\.rating) == [4])
+        #expect(entries.map { day($0.published) } == ["2007-01-31"])
+        #expect(entries.first?.content == "Easy and a lot of fun; my son and I made it for our cooking night.")
+    }
 }

@@ -154,7 +154,10 @@ enum CommentStars {
             // A bare `star` beside `star star_on` ones (PrestaShop 1.6's) is an empty one: its full siblings say so.
             let bare = element.isElement && element.tokens("class") == ["star"] && !element.children.contains(where: \.isElement)
                 && (element.parent?.children.contains { state(of: $0) == .full } ?? false)
-            guard let star = state(of: element) ?? (bare ? .empty : nil) else { return depth < 5 ? .descend : .skip }
+            // A plain Font Awesome `fa-star` beside outline `fa-star-o` ones is a full one: the outlines say so.
+            let solid = element.isElement && element.tokens("class").contains("fa-star")
+                && (element.parent?.children.contains { $0.isElement && $0.tokens("class").contains("fa-star-o") } ?? false)
+            guard let star = state(of: element) ?? (bare ? .empty : solid ? .full : nil) else { return depth < 5 ? .descend : .skip }
             drawn += 1
             switch star {
             case .full: full += 1
@@ -178,6 +181,7 @@ enum CommentStars {
         }
         // A star icon: its class names a star, or a rating and its state (BigCommerce's `icon--ratingFull`, Shopware's
         // `point-rating point-full`).
+        if let picture = pictureStar(element) { return picture }
         let named = classes.joined(separator: " ")
         guard named.contains("star") || (named.contains("rating") && ["full", "fill", "empty", "blank", "half"].contains(where: named.contains))
         else { return nil }
@@ -191,6 +195,19 @@ enum CommentStars {
             return .full
         }
         return svgStar(element)
+    }
+
+    /// A star drawn as a picture whose file says its state (WP-PostRatings' `rating_on.gif`, `rating_half.gif`,
+    /// `rating_off.gif`; `star-full.png`, `star_empty.svg`), in an element whose class names a rating or stars.
+    static func pictureStar(_ element: HTMLNode) -> Star? {
+        guard element.hasName("img"), let src = element.attribute("src")?.lowercased(),
+              let file = src.split(separator: "/").last?.split(separator: ".").first else { return nil }
+        let words = file.split(whereSeparator: { $0 == "_" || $0 == "-" })
+        guard words.contains(where: { $0 == "rating" || $0 == "star" || $0 == "stars" }) else { return nil }
+        if words.contains(where: { ["off", "empty", "blank", "grey", "gray"].contains($0) }) { return .empty }
+        if words.contains("half") { return .half }
+        if words.contains(where: { ["on", "full", "filled", "gold"].contains($0) }) { return .full }
+        return nil
     }
 
     /// A star drawn as one inline SVG: a shape filled with a colour is full, with `none` empty, with a gradient half.

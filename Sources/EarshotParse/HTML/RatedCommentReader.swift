@@ -85,6 +85,23 @@ struct RatedCommentReader {
             }
             if !inner { outermost.append(element) }
         }
+        // A theme that numbers no comment: the items classed `comment` of a list classed as the comments
+        // (`ol.comments-list > li.comment`), replies nested in them.
+        if outermost.isEmpty {
+            for item in document.elements("//li[contains(concat(' ', normalize-space(@class), ' '), ' comment ')]") {
+                guard let list = item.parent, list.hasName("ol") || list.hasName("ul") else { continue }
+                var up: HTMLNode? = list
+                var inList = false
+                for _ in 0 ..< 6 {
+                    guard let here = up else { break }
+                    if here.tokens("class").contains(where: { ["comment-list", "comments-list", "commentlist", "children"].contains($0.lowercased()) }) {
+                        inList = true; break
+                    }
+                    up = here.parent
+                }
+                if inList { outermost.append(item) }
+            }
+        }
         var index: [xmlNodePtr: Int] = [:]
         for (i, element) in outermost.enumerated() { index[element.pointer] = i }
         return outermost.map { element in
@@ -227,7 +244,9 @@ struct RatedCommentReader {
                 guard link.hasName("a"), let href = link.attribute("href") else { return false }
                 return ["/user/", "/users/", "/profile", "/member", "/user_details", "userid=", "/people/"].contains { href.contains($0) }
                     && HTMLText.text(of: link) != nil } },
-            { own.first { ($0.hasName("h4") || $0.hasName("h5") || $0.hasName("h6") || $0.hasName("cite"))
+            // (Bootstrap's `h4`…`h6` classes style a span as that heading.)
+            { own.first { ($0.hasName("h4") || $0.hasName("h5") || $0.hasName("h6") || $0.hasName("cite")
+                           || (!$0.hasName("div") && $0.tokens("class").contains { ["h4", "h5", "h6"].contains($0) }))
                 && !$0.tokens("class").contains { $0.contains("subject") || $0.contains("title") } } },
             // A byline line in the comment's meta block: "— Patti on August 31, 2023" (the shortest element that reads so).
             { let content = contentBlock(in: own)
@@ -258,8 +277,8 @@ struct RatedCommentReader {
         return nil
     }
 
-    /// The name in a byline, "— Patti on August 31, 2023", "Jan op 4 mei 2023": a short name (no digits, five words at
-    /// most), then " on " (am, le, op, el, il) and a date.
+    /// The name in a byline, "— Patti on August 31, 2023", "Jan op 4 mei 2023": a short name (five words at most, digits
+    /// only in a one-word handle), then " on " (am, le, op, el, il) and a date.
     static func bylineName(_ line: String) -> String? {
         for on in [" on ", " am ", " le ", " op ", " el ", " il "] {
             guard let range = line.range(of: on, options: .backwards), VisibleDate.parse(String(line[range.upperBound...])) != nil else { continue }
@@ -268,8 +287,9 @@ struct RatedCommentReader {
             if let last = name.split(separator: " ").last, bylineVerbs.contains(last.lowercased()) {
                 name = String(name.dropLast(last.count)).trimmingCharacters(in: .whitespaces)
             }
-            guard !name.isEmpty, name.count <= 40, !name.contains(where: \.isNumber), name.contains(where: \.isLetter),
-                  name.split(separator: " ").count <= 5 else { return nil }
+            // (Digits only in a handle of one word: "4hmom", "Fred2003".)
+            guard !name.isEmpty, name.count <= 40, name.contains(where: \.isLetter), name.split(separator: " ").count <= 5,
+                  !name.contains(where: \.isNumber) || !name.contains(" ") else { return nil }
             return name
         }
         return nil
@@ -278,6 +298,16 @@ struct RatedCommentReader {
     static let bylineVerbs: Set<String> = ["posted", "published", "reviewed", "written", "commented", "updated", "added", "submitted",
                                            "replied", "wrote", "said", "publié", "publiée", "écrit", "geschrieben", "verfasst",
                                            "veröffentlicht", "geplaatst", "gepost", "pubblicato", "publicado", "publicada"]
+
+    /// True when an element between the node and `top` (or the node itself) is a heading.
+    static func inHeading(_ node: HTMLNode, below top: HTMLNode) -> Bool {
+        var up: HTMLNode? = node
+        while let here = up, here.pointer != top.pointer {
+            if ["h1", "h2", "h3", "h4", "h5", "h6"].contains(where: here.hasName) { return true }
+            up = here.parent
+        }
+        return false
+    }
 
     static func isInside(_ node: HTMLNode, _ ancestor: HTMLNode) -> Bool {
         var up = node.parent
@@ -316,7 +346,8 @@ struct RatedCommentReader {
         let content = contentBlock(in: own)
         for node in own where node.hasName("small") || node.hasName("span") || node.hasName("a") || node.hasName("p") || node.hasName("em")
             || node.hasName("td") {
-            if let content, isInside(node, content) { continue }
+            // (Inside the words' block only in a heading: "<h4>NAME <span>on 7.26.2017</span></h4>".)
+            if let content, isInside(node, content), !inHeading(node, below: content) { continue }
             if isOtherDay(node) || node.children.contains(where: { $0.isElement && isOtherDay($0) }) { continue }
             if let text = HTMLText.text(of: node), text.count <= 60, let date = VisibleDate.parse(text, order: order) {
                 return (WrittenDate(date: date, offset: nil), node)

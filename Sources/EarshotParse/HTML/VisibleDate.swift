@@ -139,6 +139,8 @@ enum VisibleDate {
                 if a == b, (1...12).contains(a) { return (c, a, a) }
                 return inOrder(a, b, year: c, order: order)
             }
+            // "7.26.2017": a month above 12 in the middle is the day (a US page writing dots), the month first.
+            if dayFirst, parts[2].count == 4, b > 12, b <= 31, (1...12).contains(a), c >= 1000, c <= 2999 { return (c, a, b) }
             let (year, month, day) = dayFirst ? (c, b, a) : (a, b, c)
             guard year >= 1000, year <= 2999, (1...12).contains(month), (1...31).contains(day),
                   dayFirst ? parts[2].count == 4 : parts[0].count == 4 else { continue }

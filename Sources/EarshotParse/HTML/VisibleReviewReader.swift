@@ -167,13 +167,14 @@ struct VisibleReviewReader {
     static func units(in document: HTMLDocument, order: VisibleDate.SlashOrder? = nil) -> [RatedCommentReader.Comment] {
         var found: [HTMLNode] = []
         var seen = Set<xmlNodePtr>()
+        var numbered = Set<xmlNodePtr>()   // a review's own number in its id or class: a review even in a comment list
         func add(_ element: HTMLNode) { if seen.insert(element.pointer).inserted { found.append(element) } }
 
         var siblings = SiblingCounts { $0.name + "\u{0}" + ($0.attribute("class") ?? "") }
         var cousinCounts: [String: Int] = [:]
         for element in document.elements("//*[@id or @class]") {
-            if let id = element.attribute("id"), isNumberedReview(id) { add(element); continue }
-            if element.tokens("class").contains(where: isNumberedReview) { add(element); continue }
+            if let id = element.attribute("id"), isNumberedReview(id) { add(element); numbered.insert(element.pointer); continue }
+            if element.tokens("class").contains(where: isNumberedReview) { add(element); numbered.insert(element.pointer); continue }
             guard element.tokens("class").contains(where: namesOneReview), let parent = element.parent else { continue }
             let signature = element.attribute("class") ?? ""
             func isAlike(_ node: HTMLNode) -> Bool { node.isElement && node.name == element.name && node.attribute("class") == signature }
@@ -242,7 +243,8 @@ struct VisibleReviewReader {
                     return false   // (an `<aside class="reviews">` is the page's review panel)
                 }
                 if let id = here.attribute("id"), RatedCommentReader.commentNumber(id) != nil { return false }
-                if here.tokens("class").contains(where: { $0 == "comment-list" || $0 == "commentlist" || $0 == "comments" }) { return false }
+                if !numbered.contains(element.pointer),
+                   here.tokens("class").contains(where: { $0 == "comment-list" || $0 == "commentlist" || $0 == "comments" }) { return false }
                 up = here.parent
             }
             return true
@@ -342,8 +344,12 @@ struct VisibleReviewReader {
     /// Parts of a review that are not its words, stars, author or date: its title line, the reviewer's
     /// details, votes, report and reply links.
     static func isNoise(_ element: HTMLNode) -> Bool {
-        if element.hasName("h1") || element.hasName("h2") || element.hasName("h3") || element.hasName("h4") || element.hasName("h5")
-            || element.hasName("button") || element.hasName("form") || element.hasName("script") || element.hasName("style") {
+        // (A heading that is the byline, "4hmom on 7.26.2017", holds the author and the date: no title.)
+        if element.hasName("h1") || element.hasName("h2") || element.hasName("h3") || element.hasName("h4") || element.hasName("h5") {
+            if let text = HTMLText.text(of: element), text.count <= 80, RatedCommentReader.bylineName(text) != nil { return false }
+            return true
+        }
+        if element.hasName("button") || element.hasName("form") || element.hasName("script") || element.hasName("style") {
             return true
         }
         // A control that opens the rest of the words ("Read more"), whatever its element and class.
