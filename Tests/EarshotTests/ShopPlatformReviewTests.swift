@@ -144,6 +144,12 @@ struct ShopPlatformReviewTests {
         #expect(VisibleDate.parse("I may come back in 2023") == nil)
         #expect(RatedCommentReader.bylineName("Posted on June 3, 2023") == nil)
         #expect(RatedCommentReader.bylineName("— Kimberly Maxey on July 27, 2023") == "Kimberly Maxey")
+        #expect(RatedCommentReader.bylineName("Posted by Jane on August 31, 2023") == "Jane")
+        #expect(RatedCommentReader.bylineName("Last updated on August 31, 2023") == nil)
+        #expect(RatedCommentReader.bylineName("Reviewed in the United States on August 31, 2023") == nil)
+        #expect(RatedCommentReader.bylineName("Visited on March 3, 2023") == nil)
+        #expect(RatedCommentReader.bylineName("4hmom on 7.26.2017") == "4hmom")
+        #expect(RatedCommentReader.bylineName("Anna 2 on 7.26.2017") == nil)
     }
 
     /// A list with hashed classes: a name beside its avatar of initials, five drawn icons and "4/5" written beside
@@ -159,7 +165,7 @@ struct ShopPlatformReviewTests {
         }
         func page(_ items: [String]) -> String { "<html lang=\"fr\"><body><div class=\"sc-list\">" + items.joined() + "</div></body></html>" }
         let entries = try parse(page([item("j", "jipysn", "5<!-- -->/<!-- -->5", "Top recette", "29/08/2023 12:31"),
-                                      item("FD", "Fred Dumas", "4/5", "Très bonne, un peu trop d’huile à mon goût.", "23/08/2023 05:13")])).entries
+                                      item("F", "Fred Dumas", "4/5", "Très bonne, un peu trop d’huile à mon goût.", "23/08/2023 05:13")])).entries
         #expect(entries.map(\.author) == ["jipysn", "Fred Dumas"])
         #expect(entries.map(\.rating) == [5, 4])
         #expect(entries.map(\.bestRating) == [5, 5])
@@ -173,6 +179,12 @@ struct ShopPlatformReviewTests {
         let otherInitials = page([item("Q", "jipysn", "5/5", "Top recette", "29/08/2023 12:31"),
                                   item("Z", "Fred2003", "4/5", "Très bonne cette ratatouille", "23/08/2023 05:13")])
         #expect(try parse(otherInitials).entries.isEmpty)
+        // Two letters before words they are the initials of ("US", "United States") are a name only in an avatar.
+        let codes = page([item("US", "United States", "5/5", "Top recette", "29/08/2023 12:31"),
+                          item("UK", "United Kingdom", "4/5", "Très bonne cette ratatouille", "23/08/2023 05:13")])
+        #expect(try parse(codes).entries.isEmpty)
+        #expect(try parse(codes.replacingOccurrences(of: "class=\"sc-77a\"", with: "class=\"sc-77a avatar\"")).entries.map(\.author)
+                == ["United States", "United Kingdom"])
     }
 
     /// A review list in a comment list, each review numbered `review-NNN`: picture stars whose files say their state

@@ -353,6 +353,29 @@ struct TriageOutboxTests {
         #expect(try outbox.alerts("sent").count == 3)
     }
 
+    @Test func aHalfLineLeftByAKilledAppendIsCutBackAndItsAlertWrittenWhole() throws {
+        let outbox = try Outbox()
+        let path = outbox.folder.appendingPathComponent("alerts.jsonl").path
+        let channel = Self.channel("desk", type: "jsonl", path: path, batches: false)
+        try outbox.enqueue("case-1-opened", channel: "desk")
+        try outbox.enqueue("case-2-opened", channel: "desk")
+        try "{\"idempotency_key\":\"older\"}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let rows = try outbox.alerts()
+        // A run claimed case 1 and was killed halfway through writing its line.
+        #expect(try outbox.store.write { try $0.claimAlert(rows[0], at: Date()) })
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(rows[0].payload.utf8.prefix(25)))
+        handle.closeFile()
+
+        let counts = try Self.deliverer([channel]).deliverDue(store: outbox.store, now: Self.t0)
+        #expect(counts.sent == 2)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasSuffix("\n"))
+        let keys = text.split(separator: "\n").map { Alert.decode(String($0))["idempotency_key"] as? String }
+        #expect(keys == ["older", "case-1-opened", "case-2-opened"])
+    }
+
     @Test func anInterruptedWebhookDeliveryIsSentAgainUnderTheSameKey() throws {
         let receiver = try LoopbackHTTPServer { _ in .text("{}") }
         defer { receiver.stop() }

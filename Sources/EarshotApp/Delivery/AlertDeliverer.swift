@@ -396,10 +396,32 @@ public struct AlertDeliverer {
 
     /// Appends whole lines, or nothing: a short write is cut back to the file's length before.
     static func append(_ bytes: [UInt8], to path: String) -> SendResult {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return .failure("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        let before = lseek(fd, 0, SEEK_END)
+        var before = lseek(fd, 0, SEEK_END)
+        // A half line left by a process killed mid-append is cut back first: its alert is still claimed and
+        // unmarked, so `resend` (which cannot read the fragment) writes it whole.
+        if before > 0 {
+            var last: UInt8 = 0
+            if pread(fd, &last, 1, before - 1) == 1, last != UInt8(ascii: "\n") {
+                var end = before
+                var cut: off_t = 0
+                let size = 65_536
+                var chunk = [UInt8](repeating: 0, count: size)
+                search: while end > 0 {
+                    let start = max(0, end - off_t(size))
+                    let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(end - start), start) }
+                    guard n == Int(end - start) else { break }
+                    for i in stride(from: n - 1, through: 0, by: -1) where chunk[i] == UInt8(ascii: "\n") {
+                        cut = start + off_t(i) + 1
+                        break search
+                    }
+                    end = start
+                }
+                if ftruncate(fd, cut) == 0 { before = cut }
+            }
+        }
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }

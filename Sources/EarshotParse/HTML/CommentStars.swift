@@ -48,12 +48,18 @@ enum CommentStars {
         var up = element.parent
         for _ in 0 ..< 2 {
             guard let here = up, here.isElement else { break }
-            var icons = 0
-            here.walkElements { inner, _ in
-                if inner.hasName("svg") || inner.hasName("img") || inner.hasName("i") { icons += 1; return .skip }
-                return .descend
+            // Icons of one kind (all svg, all img, or all classed i), three to ten, a few levels down at most.
+            var icons: [String: Int] = [:]
+            var many = false
+            here.walkElements { inner, depth in
+                if inner.hasName("svg") || inner.hasName("img") || (inner.hasName("i") && inner.hasAttribute("class")) {
+                    icons[inner.name, default: 0] += 1
+                    if icons[inner.name]! > 10 { many = true; return .stop }
+                    return .skip
+                }
+                return depth < 3 ? .descend : .skip
             }
-            if (3...10).contains(icons) { return true }
+            if !many, icons.count == 1, let count = icons.values.first, (3...10).contains(count) { return true }
             up = here.parent
         }
         return false
@@ -204,6 +210,17 @@ enum CommentStars {
               let file = src.split(separator: "/").last?.split(separator: ".").first else { return nil }
         let words = file.split(whereSeparator: { $0 == "_" || $0 == "-" })
         guard words.contains(where: { $0 == "rating" || $0 == "star" || $0 == "stars" }) else { return nil }
+        // (in a rating: the picture's class or one of its three nearest ancestors' names a rating or stars)
+        var up: HTMLNode? = element
+        var inRating = false
+        for _ in 0 ..< 4 {
+            guard let here = up, here.isElement else { break }
+            if here.tokens("class").contains(where: { let lower = $0.lowercased(); return lower.contains("rating") || lower.contains("star") }) {
+                inRating = true; break
+            }
+            up = here.parent
+        }
+        guard inRating else { return nil }
         if words.contains(where: { ["off", "empty", "blank", "grey", "gray"].contains($0) }) { return .empty }
         if words.contains("half") { return .half }
         if words.contains(where: { ["on", "full", "filled", "gold"].contains($0) }) { return .full }

@@ -245,14 +245,24 @@ struct RatedCommentReader {
                 return ["/user/", "/users/", "/profile", "/member", "/user_details", "userid=", "/people/"].contains { href.contains($0) }
                     && HTMLText.text(of: link) != nil } },
             // (Bootstrap's `h4`…`h6` classes style a span as that heading.)
-            { own.first { ($0.hasName("h4") || $0.hasName("h5") || $0.hasName("h6") || $0.hasName("cite")
-                           || (!$0.hasName("div") && $0.tokens("class").contains { ["h4", "h5", "h6"].contains($0) }))
+            { own.first { ($0.hasName("h4") || $0.hasName("h5") || $0.hasName("h6") || $0.hasName("cite") || isStyledAsHeadingName($0))
                 && !$0.tokens("class").contains { $0.contains("subject") || $0.contains("title") } } },
             // A byline line in the comment's meta block: "— Patti on August 31, 2023" (the shortest element that reads so).
             { let content = contentBlock(in: own)
-              let metas = own.filter { $0.tokens("class").contains { $0.lowercased().contains("meta") || $0.lowercased().contains("byline") } }
+              let metas = Set(own.filter { $0.tokens("class").contains { $0.lowercased().contains("meta") || $0.lowercased().contains("byline") } }
+                .map(\.pointer))
+              guard !metas.isEmpty else { return nil }
+              func inMeta(_ node: HTMLNode) -> Bool {
+                  var up: HTMLNode? = node
+                  for _ in 0 ..< 12 {
+                      guard let here = up else { return false }
+                      if metas.contains(here.pointer) { return true }
+                      up = here.parent
+                  }
+                  return false
+              }
               return own.compactMap { node -> (HTMLNode, Int)? in
-                  guard metas.contains(where: { node.pointer == $0.pointer || isInside(node, $0) }),
+                  guard inMeta(node),
                         !(content.map { isInside(node, $0) || node.pointer == $0.pointer } ?? false),
                         let text = HTMLText.text(of: node), text.count <= 80, bylineName(text) != nil else { return nil }
                   return (node, text.count) }.min { $0.1 < $1.1 }?.0 },
@@ -283,9 +293,18 @@ struct RatedCommentReader {
         for on in [" on ", " am ", " le ", " op ", " el ", " il "] {
             guard let range = line.range(of: on, options: .backwards), VisibleDate.parse(String(line[range.upperBound...])) != nil else { continue }
             var name = line[..<range.lowerBound].trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "—–-·|")))
-            // "Marie D. publié le …", "Posted on …": the verb is no name.
+            // "Posted by Jane on …", "by Jane on …": the name after "by".
+            if let by = name.range(of: "by ", options: [.caseInsensitive, .backwards]),
+               by.lowerBound == name.startIndex || name[name.index(before: by.lowerBound)] == " " {
+                name = String(name[by.upperBound...])
+            }
+            // "Marie D. publié le …": the verb after the name is no part of it.
             if let last = name.split(separator: " ").last, bylineVerbs.contains(last.lowercased()) {
                 name = String(name.dropLast(last.count)).trimmingCharacters(in: .whitespaces)
+            }
+            // "Posted on …", "Last updated on …", "Reviewed in the United States on …": a label, no name.
+            if name.split(separator: " ").contains(where: { bylineVerbs.contains($0.lowercased()) || bylineLabels.contains($0.lowercased()) }) {
+                return nil
             }
             // (Digits only in a handle of one word: "4hmom", "Fred2003".)
             guard !name.isEmpty, name.count <= 40, name.contains(where: \.isLetter), name.split(separator: " ").count <= 5,
@@ -297,7 +316,12 @@ struct RatedCommentReader {
 
     static let bylineVerbs: Set<String> = ["posted", "published", "reviewed", "written", "commented", "updated", "added", "submitted",
                                            "replied", "wrote", "said", "publié", "publiée", "écrit", "geschrieben", "verfasst",
-                                           "veröffentlicht", "geplaatst", "gepost", "pubblicato", "publicado", "publicada"]
+                                           "veröffentlicht", "geplaatst", "gepost", "pubblicato", "publicado", "publicada",
+                                           "edited", "modified", "rated", "purchased", "bought", "ordered", "visited", "stayed",
+                                           "asked", "answered", "bewertet", "besucht", "gekauft", "commenté", "acheté"]
+    /// Words of a label before a date, never of a name.
+    static let bylineLabels: Set<String> = ["last", "originally", "verified", "first", "date", "in", "the", "was", "is", "comment",
+                                            "review", "reviews", "datum", "bewertung", "avis", "commentaire"]
 
     /// True when an element between the node and `top` (or the node itself) is a heading.
     static func inHeading(_ node: HTMLNode, below top: HTMLNode) -> Bool {
@@ -307,6 +331,15 @@ struct RatedCommentReader {
             up = here.parent
         }
         return false
+    }
+
+    /// A span or the like styled as a heading (Bootstrap's `h4`…`h6` classes) whose words read as a name: letters, no
+    /// digits, four words at most, no date.
+    static func isStyledAsHeadingName(_ element: HTMLNode) -> Bool {
+        guard !element.hasName("div"), element.tokens("class").contains(where: { ["h4", "h5", "h6"].contains($0) }),
+              let text = HTMLText.text(of: element), text.count <= 40, text.contains(where: \.isLetter),
+              !text.contains(where: \.isNumber), text.split(separator: " ").count <= 4 else { return false }
+        return VisibleDate.parse(text) == nil
     }
 
     static func isInside(_ node: HTMLNode, _ ancestor: HTMLNode) -> Bool {

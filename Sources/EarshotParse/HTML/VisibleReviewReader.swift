@@ -432,6 +432,17 @@ struct VisibleReviewReader {
         func isLeaf(_ node: HTMLNode) -> Bool { !node.children.contains(where: \.isElement) }
         for (i, avatar) in own.enumerated() where isLeaf(avatar) {
             guard let initials = HTMLText.text(of: avatar), (1...3).contains(initials.count), initials.allSatisfy(\.isLetter) else { continue }
+            // Two or three letters ("US" before "United States") only in an element named as an avatar.
+            if initials.count > 1 {
+                var up: HTMLNode? = avatar, named = false
+                for _ in 0 ..< 3 {
+                    guard let here = up, here.isElement else { break }
+                    if here.tokens("class").contains(where: { let lower = $0.lowercased()
+                        return lower.contains("avatar") || lower.contains("initial") || lower.contains("monogram") }) { named = true; break }
+                    up = here.parent
+                }
+                guard named else { continue }
+            }
             guard let next = own[(i + 1)...].first(where: { isLeaf($0) && HTMLText.text(of: $0) != nil }),
                   let shown = HTMLText.text(of: next), shown.count <= 40, shown.contains(where: \.isLetter) else { continue }
             let words = shown.split(separator: " ")
