@@ -357,10 +357,10 @@ struct RatedCommentTests {
         }
     }
 
-    /// Every real page (136 pages of 135 sites, truth written by reading them) is judged as GOLDEN.tsv
+    /// Every real page (139 pages of 138 sites, truth written by reading them) is judged as GOLDEN.tsv
     /// says: a page that was right must stay right; one that changes (better or worse) updates the file.
     @Test func realPagesOfManySitesAreJudgedAsBefore() throws {
-        try judgedAsBefore(folder: "reviews-wild", pages: 136)
+        try judgedAsBefore(folder: "reviews-wild", pages: 139)
     }
 
     /// The pages written after eleven shop and review platforms' templates (17 pages) are judged as their GOLDEN.tsv says.
